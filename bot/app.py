@@ -1,0 +1,74 @@
+"""Composition root: engine, router, dispatcher, delivery, web server and scheduler; start and stop."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from aiohttp import web
+
+from bot.config import Config
+from bot.delivery import Delivery, Sender
+from bot.dispatch import Dispatcher, Outcome, utc_clock
+from bot.metrics import Metrics
+from bot.model import Event
+from bot.routes import build_router
+from bot.web import make_web_app
+from storage.db import Database
+from storage.migrate import upgrade
+
+logger = logging.getLogger(__name__)
+
+
+class App:
+    def __init__(self, config: Config, *, clock: Callable[[], dt.datetime] = utc_clock) -> None:
+        self.config = config
+        self.clock = clock
+        self.db = Database(config.database_url)
+        self.metrics = Metrics()
+        self.dispatcher = Dispatcher(self.db, build_router(), settings=config.settings, clock=clock,
+                                     metrics=self.metrics)
+        self.senders: dict[str, Sender] = {}
+        self.delivery = Delivery(self.db, self.senders, clock=clock, metrics=self.metrics)
+
+    def add_sender(self, platform: str, sender: Sender) -> None:
+        self.senders[platform] = sender
+
+    async def migrate(self) -> None:
+        await upgrade(self.db.engine)
+
+    async def handle(self, event: Event) -> Outcome:
+        outcome = await self.dispatcher.handle(event)
+        if outcome.replies:
+            self.delivery.wake()
+        return outcome
+
+    async def serve(self, stop: asyncio.Event, *, host: str, port: int) -> None:
+        """Run the web server, delivery and the scheduler until `stop`; then drain the outbox and close."""
+        from jobs import scheduler as jobs_scheduler
+
+        runner = web.AppRunner(make_web_app(self.db, self.metrics), handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        logger.info("listening on http://%s:%s", host, port)
+        scheduler = jobs_scheduler.build(self.db, self.clock)
+        scheduler.start()
+        delivery_stop = asyncio.Event()
+        sender_task = asyncio.create_task(self.delivery.run(delivery_stop))
+        try:
+            await stop.wait()
+        finally:
+            logger.info("shutting down")
+            await runner.cleanup()  # no new events
+            scheduler.shutdown(wait=False)
+            delivery_stop.set()
+            await sender_task
+            await self.delivery.drain(timeout=10)  # queued messages go out (or stay queued) before exit
+            await self.db.dispose()
+            logger.info("stopped")
+
+    async def close(self) -> None:
+        await self.db.dispose()

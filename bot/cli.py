@@ -1,0 +1,161 @@
+"""`pmo-bot run | chat | parse | migrate | admin | export`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
+
+from bot import config as config_mod
+from bot import logs
+
+
+def _clock(now: str | None, tz: str) -> Callable[[], dt.datetime] | None:
+    """`--now`: a fixed clock; a naive time is local to the default timezone."""
+    if not now:
+        return None
+    try:
+        stamp = dt.datetime.fromisoformat(now)
+    except ValueError:
+        raise SystemExit(f"--now: not an ISO 8601 time: {now!r}") from None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=ZoneInfo(tz))
+    fixed = stamp.astimezone(dt.UTC)
+    return lambda: fixed
+
+
+def _config(args: argparse.Namespace) -> config_mod.Config:
+    config_mod.load_dotenv()
+    cfg = config_mod.from_env()
+    overrides: dict[str, object] = {}
+    if getattr(args, "db", None):
+        overrides["database_url"] = args.db
+    if getattr(args, "host", None):
+        overrides["host"] = args.host
+    if getattr(args, "port", None):
+        overrides["port"] = args.port
+    from dataclasses import replace
+
+    return replace(cfg, **overrides)  # type: ignore[arg-type]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pmo-bot", description="Client-side IT project management from chat.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_db(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sp.add_argument("--db", help="SQLAlchemy URL (default: $DATABASE_URL or sqlite:///pmo-bot.db)")
+        return sp
+
+    run = with_db(sub.add_parser("run", help="start the service (web, delivery, scheduler)"))
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    run.add_argument("--console", choices=["auto", "on", "off"], default="auto",
+                     help="open the console chat (auto: when no Slack/Feishu credentials are set)")
+    run.add_argument("--user", default="me")
+    run.add_argument("--chat", default=None)
+
+    chat = with_db(sub.add_parser("chat", help="chat with the bot in the terminal"))
+    chat.add_argument("--user", default="me")
+    chat.add_argument("--chat", default=None, help="chat id (default: a direct message)")
+    chat.add_argument("--json", action="store_true", help="JSON lines on stdin and stdout")
+    chat.add_argument("--now", help="fix the clock (ISO 8601; naive = default timezone)")
+
+    sub.add_parser("parse", help="parse text into an intent (JSON)", add_help=False)
+    with_db(sub.add_parser("migrate", help="create or upgrade the database schema"))
+
+    admin = sub.add_parser("admin", help="project administration")
+    asub = admin.add_subparsers(dest="what", required=True)
+    project = asub.add_parser("project").add_subparsers(dest="verb", required=True)
+    pc = with_db(project.add_parser("create"))
+    pc.add_argument("key")
+    pc.add_argument("--name", required=True)
+    pc.add_argument("--tz")
+    pc.add_argument("--locale", choices=["zh", "en"])
+    ps = with_db(project.add_parser("set"))
+    ps.add_argument("key")
+    ps.add_argument("--tz")
+    ps.add_argument("--locale", choices=["zh", "en"])
+    with_db(project.add_parser("list"))
+    member = asub.add_parser("member").add_subparsers(dest="verb", required=True)
+    ma = with_db(member.add_parser("add"))
+    ma.add_argument("key")
+    ma.add_argument("user", help="console name, or platform:id such as slack:U0123")
+    ma.add_argument("--role", required=True, choices=["pmo", "sponsor", "pm", "member", "vendor", "viewer"])
+    chat_admin = asub.add_parser("chat").add_subparsers(dest="verb", required=True)
+    cb = with_db(chat_admin.add_parser("bind"))
+    cb.add_argument("key")
+    cb.add_argument("chat", help="console chat id, or platform:id such as slack:C0123")
+
+    export = with_db(sub.add_parser("export", help="export a project's data"))
+    export.add_argument("--project", required=True)
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument("--table", choices=["tasks", "work_logs", "change_requests", "audit"], default="tasks",
+                        help="which table to write as CSV")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "parse":
+        from bot.nlu.cli import main as parse_main
+
+        return parse_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    cfg = _config(args)
+    if args.command == "run":
+        return _run(args, cfg)
+    logs.setup("WARNING" if args.command != "migrate" else "INFO", cfg.log_file)
+    if args.command == "chat":
+        from bot.console_chat import chat_main
+
+        return asyncio.run(chat_main(cfg, user=args.user, chat=args.chat, json_mode=args.json,
+                                     clock=_clock(args.now, cfg.settings.default_tz)))
+    if args.command == "migrate":
+        return asyncio.run(_migrate(cfg))
+    from bot.admin import admin_main, export_main
+
+    if args.command == "admin":
+        return asyncio.run(admin_main(cfg, args))
+    if args.command == "export":
+        return asyncio.run(export_main(cfg, args))
+    return 2
+
+
+async def _migrate(cfg: config_mod.Config) -> int:
+    from storage.db import Database
+    from storage.migrate import current, upgrade
+
+    db = Database(cfg.database_url)
+    try:
+        await upgrade(db.engine)
+        print(f"database at revision {await current(db.engine)}")
+    finally:
+        await db.dispose()
+    return 0
+
+
+def _run(args: argparse.Namespace, cfg: config_mod.Config) -> int:
+    console = args.console == "on" or (args.console == "auto" and not cfg.platforms_configured)
+    log_file = cfg.log_file or ("pmo-bot.log" if console else None)
+    logs.setup(cfg.log_level, log_file)
+    from bot.console_chat import serve_main
+
+    return asyncio.run(serve_main(cfg, console=console, user=args.user, chat=args.chat, log_file=log_file,
+                                  install_signals=_install_signals))
+
+
+def _install_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+

@@ -1,0 +1,60 @@
+"""Settings from the environment (and an optional `.env`); the README's configuration table mirrors this."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from handlers.context import Settings
+from storage.db import DEFAULT_URL
+
+
+def load_dotenv(path: Path = Path(".env")) -> None:
+    """Read KEY=VALUE lines into os.environ without overriding what is already set."""
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    database_url: str = DEFAULT_URL
+    host: str = "127.0.0.1"
+    port: int = 8080
+    log_file: str | None = None
+    log_level: str = "INFO"
+    settings: Settings = Settings()
+    slack_bot_token: str | None = None
+    feishu_app_id: str | None = None
+
+    @property
+    def platforms_configured(self) -> bool:
+        return bool(self.slack_bot_token or self.feishu_app_id)
+
+
+def from_env(env: dict[str, str] | None = None) -> Config:
+    e = dict(os.environ if env is None else env)
+    hh, _, mm = e.get("WORKDAY_END", "18:00").partition(":")
+    settings = Settings(
+        default_tz=e.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
+        default_locale=e.get("DEFAULT_LOCALE", "zh"),
+        workday_end=dt.time(int(hh), int(mm or 0)),
+        day_hours=float(e.get("WORKDAY_HOURS", "8")),
+    )
+    return Config(
+        database_url=e.get("DATABASE_URL", DEFAULT_URL),
+        host=e.get("HOST", "127.0.0.1"),
+        port=int(e.get("PORT", "8080")),
+        log_file=e.get("LOG_FILE") or None,
+        log_level=e.get("LOG_LEVEL", "INFO").upper(),
+        settings=settings,
+        slack_bot_token=e.get("SLACK_BOT_TOKEN") or None,
+        feishu_app_id=e.get("FEISHU_APP_ID") or None,
+    )

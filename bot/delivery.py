@@ -1,0 +1,135 @@
+"""Send the outbox through the platform senders, with leases, retries and backoff.
+
+A row is leased (committed as `sending`) before it is sent and marked `sent` right after. If the process
+dies between the two, the lease expires and the row is sent again with the same idempotency key
+(`outbox:<id>`), which the platforms (Feishu `uuid`) and our senders use to drop the repeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.metrics import Metrics
+from storage import outbox
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    id: int
+    platform: str
+    chat: str | None
+    user: str | None
+    thread: str | None
+    payload: dict[str, Any]
+    attempts: int
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"outbox:{self.id}"
+
+
+class SendError(Exception):
+    """A failed send. `permanent` stops retrying; `retry_after` (seconds) overrides the backoff."""
+
+    def __init__(self, message: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Sender(Protocol):
+    async def send(self, message: Outgoing) -> None: ...
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next try: exponential from 1 s, capped at 5 minutes, with jitter."""
+    return min(300.0, 2.0 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2)  # noqa: S311
+
+
+class Delivery:
+    def __init__(self, db: Database, senders: Mapping[str, Sender], *, clock: Callable[[], dt.datetime],
+                 metrics: Metrics | None = None, lease: float = 60.0, batch: int = 50, max_attempts: int = 10,
+                 idle_poll: float = 1.0) -> None:
+        self.db = db
+        self.senders = senders
+        self.clock = clock
+        self.metrics = metrics or Metrics()
+        self.lease = dt.timedelta(seconds=lease)
+        self.batch = batch
+        self.max_attempts = max_attempts
+        self.idle_poll = idle_poll
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Claim and send one batch; return how many were attempted."""
+        async with self.db.unit_of_work() as session:
+            rows = await outbox.claim(session, now=self.clock(), lease=self.lease, limit=self.batch,
+                                      platforms=list(self.senders))
+            batch = [Outgoing(r.id, r.platform, r.chat, r.user, r.thread, dict(r.payload), r.attempts + 1)
+                     for r in rows]
+        for message in batch:
+            await self._send(message)
+        return len(batch)
+
+    async def _send(self, message: Outgoing) -> None:
+        sender = self.senders[message.platform]
+        try:
+            await sender.send(message)
+        except SendError as exc:
+            await self._failed(message, str(exc), permanent=exc.permanent, retry_after=exc.retry_after)
+            return
+        except Exception as exc:  # a sender bug or a network error: retry with backoff
+            logger.exception("send crashed", extra={"outbox_id": message.id})
+            await self._failed(message, repr(exc), permanent=False, retry_after=None)
+            return
+        async with self.db.unit_of_work() as session:
+            await outbox.mark_sent(session, message.id, now=self.clock())
+        self.metrics.sent["sent"] += 1
+
+    async def _failed(self, message: Outgoing, error: str, *, permanent: bool, retry_after: float | None) -> None:
+        async with self.db.unit_of_work() as session:
+            if permanent or message.attempts >= self.max_attempts:
+                logger.error("outbox %s dead after %s attempts: %s", message.id, message.attempts, error)
+                await outbox.mark_dead(session, message.id, error=error)
+                self.metrics.sent["dead"] += 1
+                return
+            delay = retry_after if retry_after is not None else backoff(message.attempts)
+            logger.warning("outbox %s retry in %.1fs: %s", message.id, delay, error)
+            await outbox.mark_retry(session, message.id, at=self.clock() + dt.timedelta(seconds=delay), error=error)
+            self.metrics.sent["retry"] += 1
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Send whatever is due now (used at shutdown and by the console after each line)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline and await self.run_once():
+            pass
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until `stop` is set; wake early when the dispatcher commits new rows."""
+        while not stop.is_set():
+            try:
+                sent = await self.run_once()
+                async with self.db.unit_of_work() as session:
+                    self.metrics.outbox_backlog = await outbox.backlog(session)
+            except Exception:
+                logger.exception("delivery loop error")
+                sent = 0
+            if sent == 0:
+                self._wake.clear()
+                waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+                _, pending = await asyncio.wait(waiters, timeout=self.idle_poll, return_when=asyncio.FIRST_COMPLETED)
+                for task in pending:
+                    task.cancel()

@@ -1,0 +1,155 @@
+"""One event, one unit of work: inbox -> actor -> parse -> route -> handler -> commit (domain + audit + outbox)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import i18n, nlu
+from bot.metrics import Metrics
+from bot.model import CardAction, Event, IncomingMessage, Reply
+from bot.router import Router
+from handlers.context import Ctx, Settings
+from handlers.errors import UserError
+from storage import inbox, outbox, people, projects
+from storage.db import Database
+from storage.models import Chat, Project
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 4000
+
+
+def utc_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str  # handled, duplicate, rejected, failed
+    replies: int = 0
+
+
+class Dispatcher:
+    def __init__(self, db: Database, router: Router, *, settings: Settings | None = None,
+                 clock: Callable[[], dt.datetime] = utc_clock, metrics: Metrics | None = None,
+                 bot_ids: dict[str, str] | None = None) -> None:
+        self.db = db
+        self.router = router
+        self.settings = settings or Settings()
+        self.clock = clock
+        self.metrics = metrics or Metrics()
+        self.bot_ids = bot_ids or {}
+
+    async def handle(self, event: Event) -> Outcome:
+        """Process one event exactly once; anything that goes wrong rolls back and is answered."""
+        started = time.perf_counter()
+        now = self.clock()
+        locale = self.settings.default_locale
+        try:
+            async with self.db.unit_of_work() as session:
+                row = await inbox.record(session, platform=event.platform, event_id=event.event_id,
+                                         payload=_payload(event), now=now, status="done")
+                if row is None:
+                    outcome = Outcome("duplicate")
+                else:
+                    ctx = await self._context(session, event, now)
+                    locale = ctx.locale
+                    replies = await self._route(event, ctx)
+                    await outbox.enqueue(session, self._rows(event, replies, now, ctx.locale))
+                    outcome = Outcome("handled", len(replies))
+        except UserError as refusal:
+            outcome = await self._refuse(event, now, i18n.t(locale, refusal.key, **refusal.params), "rejected")
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            logger.exception("event failed", extra={"event_id": event.event_id, "ref": ref})
+            outcome = await self._refuse(event, now, i18n.t(locale, "error.internal", ref=ref), "failed")
+        elapsed = time.perf_counter() - started
+        self.metrics.events[outcome.status] += 1
+        self.metrics.observe(elapsed)
+        logger.info("event %s", outcome.status, extra={"event_id": event.event_id, "platform": event.platform,
+                                                          "duration_ms": round(elapsed * 1000, 2)})
+        return outcome
+
+    async def _refuse(self, event: Event, now: dt.datetime, text: str, status: str) -> Outcome:
+        """Record the event as seen (so a retry is not re-run) and answer; nothing else is kept."""
+        async with self.db.unit_of_work() as session:
+            row = await inbox.record(session, platform=event.platform, event_id=event.event_id,
+                                     payload=_payload(event), now=now, status=status)
+            if row is None:
+                return Outcome("duplicate")
+            await outbox.enqueue(session, self._rows(event, [Reply(text=text)], now, None))
+        return Outcome(status, 1)
+
+    async def _context(self, session: AsyncSession, event: Event, now: dt.datetime) -> Ctx:
+        user = event.user
+        actor, _ = await people.get_or_create(session, platform=event.platform, external_id=user.user_id,
+                                              name=user.name, locale=user.locale, timezone=user.timezone,
+                                              email=user.email)
+        chat = await projects.chat(session, event.platform, event.chat) if event.chat else None
+        text = event.text if isinstance(event, IncomingMessage) else ""
+        project_tz, project_locale = await _chat_project_prefs(session, chat)
+        locale = actor.locale or i18n.detect(text) or project_locale or self.settings.default_locale
+        tz = actor.timezone or project_tz or self.settings.default_tz
+        return Ctx(session=session, now=now, platform=event.platform, event_id=event.event_id, actor=actor,
+                   actor_ref=user.user_id, chat=chat, locale=locale, tz=tz, settings=self.settings)
+
+    async def _route(self, event: Event, ctx: Ctx) -> list[Reply]:
+        if isinstance(event, CardAction):
+            action_handler = self.router.for_action(event.action)
+            if action_handler is None:
+                raise UserError("action.unknown")
+            return await action_handler(event.action, ctx)
+        text = event.text
+        if len(text) > MAX_TEXT:
+            text = text[:MAX_TEXT]
+            ctx.notices.append(ctx.t("notice.message_cut", limit=MAX_TEXT))
+        intent = nlu.parse(text, now=ctx.local_now(), tz=ctx.tz, bot_id=self.bot_ids.get(event.platform),
+                           workday_end=self.settings.workday_end, day_hours=self.settings.day_hours)
+        handler = self.router.for_intent(intent)
+        if handler is None:
+            raise LookupError(f"no handler for {type(intent).__name__}")
+        return await handler(intent, ctx)
+
+    @staticmethod
+    def _rows(event: Event, replies: list[Reply], now: dt.datetime, locale: str | None) -> list[dict[str, Any]]:
+        rows = []
+        for reply in replies:
+            if reply.user is not None:
+                chat, user = None, reply.user
+            elif reply.chat is not None:
+                chat, user = reply.chat, None
+            else:
+                chat, user = event.chat, (event.user.user_id if event.chat is None else None)
+            thread = reply.thread or (event.thread if reply.user is None and reply.chat is None else None)
+            payload: dict[str, Any] = {"text": reply.text, "card": reply.card.to_dict() if reply.card else None}
+            if reply.extra:
+                payload["extra"] = reply.extra
+            rows.append({"platform": reply.platform or event.platform, "chat": chat, "user": user, "thread": thread,
+                         "kind": "card" if reply.card else "message", "payload": payload, "created_at": now})
+        return rows
+
+
+async def _chat_project_prefs(session: AsyncSession, chat: Chat | None) -> tuple[str | None, str | None]:
+    if chat is None or chat.project_id is None:
+        return None, None
+    project = await session.get(Project, chat.project_id)
+    return (project.timezone, project.locale) if project else (None, None)
+
+
+def _payload(event: Event) -> dict[str, Any]:
+    data = dataclasses.asdict(event)
+    if isinstance(event, IncomingMessage) and len(event.text) > MAX_TEXT * 4:
+        data["text"] = event.text[: MAX_TEXT * 4]  # keep the inbox row bounded
+    return data
+
+
+__all__ = ["Dispatcher", "Outcome"]

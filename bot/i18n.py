@@ -1,0 +1,187 @@
+"""The reply catalogue, Chinese and English. Every user-visible sentence lives here."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+LOCALES = ("zh", "en")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+HELP_ZH = """我能帮你在聊天里管理项目：
+• 新建任务：新建任务 登录页 @张三 下周五前 P1 预计8小时
+• 更新任务：CRM-3 完成 / CRM-3 进度 60% / CRM-3 改给 @李四 / CRM-3 截止改到12月20日
+• 记工时：CRM-12 3小时 昨天 接口联调（一条消息可记多条）
+• 查询：我的任务 / CRM 进度 / 逾期任务 / 我这周工时 / CRM-12 详情
+• 变更申请：变更申请 CRM-3 延期到12月20日，原因…
+• 项目管理：新建项目 CRM 客户关系系统 / 本群绑定 CRM / 添加成员 @张三 CRM 项目经理 / CRM 时区 Asia/Shanghai
+• 语言：我的语言 英文"""
+
+HELP_EN = """I manage projects from chat:
+• Create a task: new task login page @alice by next Friday P1 est 8h
+• Update: CRM-3 done / CRM-3 60% / assign CRM-3 to @bob / move CRM-3 due to Dec 20
+• Log hours: log 3h on CRM-12 yesterday API testing (several entries in one message are fine)
+• Ask: my tasks / status CRM / overdue / my hours this week / show CRM-12
+• Change request: change request CRM-3 delay to Dec 20 because ...
+• Admin: create project CRM Customer Portal / bind this chat to CRM / add @alice to CRM as pm / CRM timezone Asia/Shanghai
+• Language: set my language to Chinese"""
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "help": {"zh": HELP_ZH, "en": HELP_EN},
+    "unknown": {"zh": "没太明白。发送“帮助”查看我能做什么。", "en": "Sorry, I didn't get that. Send “help” to see what I can do."},
+    "error.internal": {"zh": "处理时出错了，什么都没有改动。请稍后再试（编号 {ref}）。",
+                       "en": "Something went wrong and nothing was changed. Please try again (ref {ref})."},
+    "notice.cut": {"zh": "（内容过长，已截断为 {limit} 个字符）", "en": "(text too long: cut to {limit} characters)"},
+    "notice.message_cut": {"zh": "（消息过长，只读取了前 {limit} 个字符）",
+                           "en": "(message too long: only the first {limit} characters were read)"},
+    # permissions
+    "perm.not_member": {"zh": "你不是项目 {project} 的成员，请联系项目经理添加。",
+                        "en": "You are not a member of {project}; ask its PM to add you."},
+    "perm.viewer": {"zh": "你在 {project} 中是只读角色（{role}），不能修改。",
+                    "en": "You have a read-only role ({role}) on {project} and cannot change it."},
+    "perm.manager_only": {"zh": "只有 {project} 的项目经理或 PMO 可以{what}。",
+                          "en": "Only the PM or the PMO of {project} can {what}."},
+    "perm.pmo_only": {"zh": "只有 PMO 可以新建项目。", "en": "Only the PMO can create projects."},
+    "perm.not_yours": {"zh": "{key} 不是你的任务；只有负责人、创建人或项目经理可以更新。",
+                       "en": "{key} is not yours: only its assignees, its reporter or the PM can update it."},
+    "what.reassign": {"zh": "改派他人的任务", "en": "reassign other people's tasks"},
+    "what.due": {"zh": "修改截止日期", "en": "change due dates"},
+    "what.members": {"zh": "管理成员", "en": "manage members"},
+    "what.bind": {"zh": "绑定群聊", "en": "bind chats"},
+    "what.settings": {"zh": "修改项目设置", "en": "change project settings"},
+    # lookups
+    "project.not_found": {"zh": "没有找到项目 {key}。已有项目：{hint}", "en": "No project {key}. Known projects: {hint}"},
+    "project.none": {"zh": "你还没有加入任何项目。PMO 可以用“新建项目 KEY 名称”创建，或请项目经理添加你。",
+                     "en": "You are not on any project yet. The PMO can “create project KEY Name”, or ask a PM to add you."},
+    "project.which": {"zh": "你在多个项目中（{keys}），请用 [KEY] 指明项目，或在已绑定项目的群里发送。",
+                      "en": "You are on several projects ({keys}): name one as [KEY], or write in a chat bound to it."},
+    "task.which": {"zh": "是哪个任务？请写上任务编号，例如 CRM-12。", "en": "Which task? Add its key, e.g. CRM-12."},
+    "task.not_found": {"zh": "没有找到任务 {key}。相近的：{hint}", "en": "Task {key} not found. Closest: {hint}"},
+    "person.not_found": {"zh": "不认识 {name}，请先把他/她加入项目。", "en": "I don't know {name}; add them to the project first."},
+    # fields and labels
+    "f.title": {"zh": "标题", "en": "Title"},
+    "f.status": {"zh": "状态", "en": "Status"},
+    "f.priority": {"zh": "优先级", "en": "Priority"},
+    "f.assignees": {"zh": "负责人", "en": "Assignees"},
+    "f.due": {"zh": "截止", "en": "Due"},
+    "f.estimate": {"zh": "预估", "en": "Estimate"},
+    "f.estimate_hours": {"zh": "预估", "en": "Estimate"},
+    "f.progress": {"zh": "进度", "en": "Progress"},
+    "f.logged": {"zh": "已记工时", "en": "Logged"},
+    "f.timezone": {"zh": "时区", "en": "timezone"},
+    "f.locale": {"zh": "语言", "en": "language"},
+    "status.todo": {"zh": "待办", "en": "to do"},
+    "status.in_progress": {"zh": "进行中", "en": "in progress"},
+    "status.blocked": {"zh": "受阻", "en": "blocked"},
+    "status.done": {"zh": "已完成", "en": "done"},
+    "role.pmo": {"zh": "PMO", "en": "PMO"},
+    "role.sponsor": {"zh": "业务负责人", "en": "sponsor"},
+    "role.pm": {"zh": "项目经理", "en": "PM"},
+    "role.member": {"zh": "成员", "en": "member"},
+    "role.vendor": {"zh": "供应商", "en": "vendor"},
+    "role.viewer": {"zh": "只读", "en": "viewer"},
+    "b.start": {"zh": "开始", "en": "Start"},
+    "b.done": {"zh": "完成", "en": "Done"},
+    "b.log": {"zh": "记 {h} 小时", "en": "Log {h}h"},
+    "b.undo": {"zh": "撤销", "en": "Undo"},
+    "action.unknown": {"zh": "这个按钮已失效。", "en": "This button is no longer valid."},
+    # tasks
+    "task.created": {"zh": "已创建 {key}：{title}", "en": "Created {key}: {title}"},
+    "task.assigned_to_you": {"zh": "{by} 把 {key}「{title}」分配给了你。", "en": "{by} assigned {key} “{title}” to you."},
+    "task.empty_title": {"zh": "任务标题不能为空，例如：新建任务 登录页 @张三 周五前",
+                         "en": "A task needs a title, e.g.: new task login page @alice by Friday"},
+    "task.bad_estimate": {"zh": "预估工时 {value} 不合理（应在 0 到 10000 小时之间）。",
+                          "en": "An estimate of {value} hours is not plausible (0 to 10000)."},
+    "task.assignee_not_member": {"zh": "{name} 不是 {project} 的成员，请项目经理先添加。",
+                                 "en": "{name} is not a member of {project}; a PM must add them first."},
+    "task.nothing_to_update": {"zh": "要把 {key} 改成什么？例如：{key} 完成 / {key} 进度 50%",
+                               "en": "What should change on {key}? e.g. {key} done / {key} 50%"},
+    "task.unchanged": {"zh": "{key} 没有变化。", "en": "{key} is unchanged."},
+    "task.updated": {"zh": "已更新 {key}：{summary}", "en": "Updated {key}: {summary}"},
+    "task.bad_progress": {"zh": "进度 {value}% 不对，应在 0 到 100 之间。", "en": "Progress {value}% must be between 0 and 100."},
+    "task.already": {"zh": "{key} 已经是「{status}」。", "en": "{key} is already {status}."},
+    "task.undo_refused": {"zh": "{key} 不能撤销：只有创建人在 15 分钟内、且尚未记工时时可以撤销。",
+                          "en": "{key} can't be undone: only its reporter can, within 15 minutes, before hours are logged."},
+    "task.undone": {"zh": "已撤销创建 {key}。", "en": "Undone: {key} was deleted."},
+    # work logs
+    "log.nothing": {"zh": "要记多少工时、记到哪个任务？例如：CRM-12 3小时", "en": "How many hours on which task? e.g. log 3h on CRM-12"},
+    "log.which_task": {"zh": "记到哪个任务上？你进行中的任务：{hint}", "en": "Which task? Your open tasks: {hint}"},
+    "log.how_many": {"zh": "{key} 记多少小时？例如：{key} 2小时", "en": "How many hours on {key}? e.g. log 2h on {key}"},
+    "log.bad_hours": {"zh": "工时 {value} 小时不合理：应大于 0 且不超过 24。",
+                      "en": "{value} hours is not valid: it must be more than 0 and at most 24."},
+    "log.future": {"zh": "不能给未来的日期（{day}）记工时。", "en": "You can't log hours for a future date ({day})."},
+    "log.over_day": {"zh": "{day} 已记 {already}，再加 {added} 会超过一天 24 小时，未记录。",
+                     "en": "{day} already has {already}; adding {added} would pass 24 hours in a day. Nothing logged."},
+    "log.line": {"zh": "• {key} {hours}（{date}）", "en": "• {key} {hours} ({date})"},
+    "log.done": {"zh": "已记工时：\n{lines}\n当日合计：{totals}", "en": "Logged:\n{lines}\nDay total: {totals}"},
+    # queries
+    "q.no_user": {"zh": "这个查询需要在聊天中由本人发起。", "en": "This question must come from a person in chat."},
+    "q.due": {"zh": "截止 {due}", "en": "due {due}"},
+    "q.overdue_mark": {"zh": "已逾期", "en": "overdue"},
+    "q.my_none": {"zh": "你目前没有未完成的任务。🎉", "en": "You have no open tasks. 🎉"},
+    "q.my_tasks": {"zh": "你的未完成任务（{n}）：", "en": "Your open tasks ({n}):"},
+    "q.overdue": {"zh": "逾期", "en": "Overdue"},
+    "q.completion": {"zh": "完成率", "en": "Completion"},
+    "q.week_hours": {"zh": "本周工时", "en": "Hours this week"},
+    "q.status": {"zh": "{key}：共 {total} 个任务，已完成 {done}，逾期 {late}，本周工时 {hours}。",
+                 "en": "{key}: {total} tasks, {done} done, {late} overdue, {hours} logged this week."},
+    "q.overdue_none": {"zh": "没有逾期任务。", "en": "No overdue tasks."},
+    "q.overdue_list": {"zh": "逾期任务（{n}）：", "en": "Overdue tasks ({n}):"},
+    "q.hours_none": {"zh": "本周（{start} 起）你还没有记工时。", "en": "You have logged no hours this week (from {start})."},
+    "q.hours": {"zh": "本周（{start} 起）共 {total}。\n按天：{days}\n按任务：{tasks}",
+                "en": "This week (from {start}): {total}.\nBy day: {days}\nBy task: {tasks}"},
+    "q.task_history": {"zh": "{key} 的变更历史：", "en": "History of {key}:"},
+    "a.task.created": {"zh": "创建了任务", "en": "created the task"},
+    "a.task.updated": {"zh": "修改了", "en": "changed"},
+    "a.task.deleted": {"zh": "删除了任务", "en": "deleted the task"},
+    # admin
+    "admin.bad_tz": {"zh": "不认识时区 {tz}，请用 IANA 名称，例如 Asia/Shanghai。",
+                     "en": "Unknown timezone {tz}; use an IANA name such as Asia/Shanghai."},
+    "admin.bad_locale": {"zh": "不支持的语言 {locale}，可选 zh 或 en。", "en": "Unsupported language {locale}: use zh or en."},
+    "admin.bad_key": {"zh": "项目编号 {key} 不合法：2–10 位大写字母或数字，以字母开头，例如 CRM。",
+                      "en": "Project key {key} is not valid: 2–10 capital letters or digits starting with a letter, e.g. CRM."},
+    "admin.project_exists": {"zh": "项目 {key} 已存在。", "en": "Project {key} already exists."},
+    "admin.bad_role": {"zh": "没有角色 {role}，可选：{roles}。", "en": "There is no role {role}; choose one of: {roles}."},
+    "admin.need_key": {"zh": "请给出项目编号，例如：新建项目 CRM 客户关系系统", "en": "Give a project key, e.g.: create project CRM Customer Portal"},
+    "admin.need_user": {"zh": "要添加谁？例如：添加成员 @张三 CRM 项目经理", "en": "Whom should I add? e.g. add @alice to CRM as pm"},
+    "admin.created": {"zh": "已创建项目 {key}「{name}」，你是项目经理。", "en": "Created project {key} “{name}”; you are its PM."},
+    "admin.bind_dm": {"zh": "请在要绑定的群里发送这条消息。", "en": "Send this in the group chat you want to bind."},
+    "admin.bound": {"zh": "本群已绑定到项目 {key}。", "en": "This chat is now bound to {key}."},
+    "admin.member_added": {"zh": "已把 {name} 加入 {key}，角色：{role}。", "en": "Added {name} to {key} as {role}."},
+    "admin.member_changed": {"zh": "{name} 在 {key} 的角色已改为：{role}。", "en": "{name} is now {role} on {key}."},
+    "admin.set": {"zh": "{key} 的{field}已设为 {value}。", "en": "{key} {field} set to {value}."},
+    "admin.set_mine": {"zh": "你的{field}已设为 {value}。", "en": "Your {field} is now {value}."},
+    "admin.unknown": {"zh": "不支持这个管理操作。", "en": "That admin action is not supported."},
+    # changes and standups
+    "change.recorded": {"zh": "已记录变更申请 #{id}（{key}，{type}），等待审批。",
+                        "en": "Change request #{id} recorded ({key}, {type}); it awaits approval."},
+    "ct.schedule": {"zh": "进度", "en": "schedule"},
+    "ct.scope": {"zh": "范围", "en": "scope"},
+    "ct.budget": {"zh": "预算", "en": "budget"},
+    "ct.resource": {"zh": "资源", "en": "resource"},
+    "standup.thanks": {"zh": "站会已记录，阻碍 {blockers} 项。", "en": "Standup noted, {blockers} blocker(s)."},
+}
+
+
+def t(locale: str, key: str, **params: Any) -> str:
+    """Translate `key`; an unknown locale falls back to Chinese, a missing key to the key itself."""
+    entry = CATALOGUE.get(key)
+    if entry is None:
+        logger.warning("missing catalogue key %s", key)
+        return key
+    template = entry.get(locale) or entry["zh"]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        logger.warning("bad parameters for %s: %s", key, sorted(params))
+        return template
+
+
+def detect(text: str) -> str | None:
+    """The language a message is written in, when it says: any CJK means Chinese."""
+    if _CJK.search(text):
+        return "zh"
+    return "en" if re.search(r"[A-Za-z]{2,}", text) else None

@@ -1,0 +1,42 @@
+"""Process-wide counters rendered as Prometheus text for GET /metrics."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+@dataclass
+class Metrics:
+    events: Counter[str] = field(default_factory=Counter)  # by outcome: handled, duplicate, rejected, failed
+    sent: Counter[str] = field(default_factory=Counter)  # by outcome: sent, retry, dead
+    latency_counts: list[int] = field(default_factory=lambda: [0] * (len(BUCKETS) + 1))
+    latency_sum: float = 0.0
+    outbox_backlog: int = 0
+
+    def observe(self, seconds: float) -> None:
+        self.latency_counts[bisect.bisect_left(BUCKETS, seconds)] += 1
+        self.latency_sum += seconds
+
+    def render(self) -> str:
+        lines = ["# HELP pmobot_events_total Inbound events by outcome.", "# TYPE pmobot_events_total counter"]
+        for outcome in ("handled", "duplicate", "rejected", "failed"):
+            lines.append(f'pmobot_events_total{{outcome="{outcome}"}} {self.events[outcome]}')
+        lines += ["# HELP pmobot_errors_total Events that failed with an internal error.",
+                  "# TYPE pmobot_errors_total counter", f"pmobot_errors_total {self.events['failed']}"]
+        lines += ["# HELP pmobot_outbox_total Outbox send attempts by outcome.", "# TYPE pmobot_outbox_total counter"]
+        for outcome in ("sent", "retry", "dead"):
+            lines.append(f'pmobot_outbox_total{{outcome="{outcome}"}} {self.sent[outcome]}')
+        lines += ["# HELP pmobot_outbox_backlog Messages waiting to be sent.", "# TYPE pmobot_outbox_backlog gauge",
+                  f"pmobot_outbox_backlog {self.outbox_backlog}"]
+        lines += ["# HELP pmobot_handler_seconds Time from event to commit.", "# TYPE pmobot_handler_seconds histogram"]
+        running = 0
+        for bound, count in zip((*BUCKETS, float("inf")), self.latency_counts, strict=True):
+            running += count
+            le = "+Inf" if bound == float("inf") else f"{bound:g}"
+            lines.append(f'pmobot_handler_seconds_bucket{{le="{le}"}} {running}')
+        lines += [f"pmobot_handler_seconds_sum {self.latency_sum:.6f}", f"pmobot_handler_seconds_count {running}"]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,91 @@
+"""Neutral types shared by every platform adapter, the dispatcher and the handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# Button ids are small typed payloads ("task:done:CRM-3"); platforms cap callback sizes.
+MAX_BUTTON_ID = 64
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    platform: str
+    user_id: str
+    name: str = ""
+    locale: str | None = None
+    timezone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """A message addressed to the bot. `chat` is None for a direct message."""
+
+    platform: str
+    event_id: str
+    user: UserRef
+    text: str
+    chat: str | None = None
+    thread: str | None = None
+    mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CardAction:
+    """A click on a card button; `action` is the button id."""
+
+    platform: str
+    event_id: str
+    user: UserRef
+    action: str
+    chat: str | None = None
+    thread: str | None = None
+
+
+Event = IncomingMessage | CardAction
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    id: str
+    label: str
+    style: Literal["default", "primary", "danger"] = "default"
+
+    def __post_init__(self) -> None:
+        if len(self.id.encode()) > MAX_BUTTON_ID:
+            raise ValueError(f"button id too long: {self.id!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    title: str
+    fields: tuple[Field, ...] = ()
+    buttons: tuple[Button, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "fields": [{"label": f.label, "value": f.value} for f in self.fields],
+            "buttons": [{"id": b.id, "label": b.label} for b in self.buttons],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Something to say. With neither `chat` nor `user`, it answers where the event came from."""
+
+    text: str
+    card: Card | None = None
+    chat: str | None = None
+    user: str | None = None
+    platform: str | None = None
+    thread: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,90 @@
+"""The local console: a terminal chat (cards as text with numbered buttons) and its JSON-lines form.
+
+Input (`--json`): one object per line, `{"user", "chat"?, "text"}` or `{"user", "chat"?, "action"}`;
+a line without `chat` is a direct message. Output: one line per delivered message,
+`{"chat", "user", "text", "card"}` (`user` is set for direct messages, `chat` for chat messages).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from bot.delivery import Outgoing, SendError
+from bot.model import CardAction, Event, IncomingMessage, UserRef
+
+PLATFORM = "console"
+
+
+class ConsoleSender:
+    """Writes delivered messages to a stream; repeats of an idempotency key are dropped."""
+
+    def __init__(self, out: TextIO, *, json_mode: bool) -> None:
+        self.out = out
+        self.json_mode = json_mode
+        self.buttons: list[str] = []  # numbered buttons of the cards shown so far (text mode)
+        self._seen: set[str] = set()
+
+    async def send(self, message: Outgoing) -> None:
+        if message.idempotency_key in self._seen:
+            return
+        try:
+            self.out.write(self.render(message) + "\n")
+            self.out.flush()
+        except (OSError, ValueError) as exc:  # a closed terminal or pipe
+            raise SendError(f"console write failed: {exc}") from exc
+        self._seen.add(message.idempotency_key)
+
+    def render(self, message: Outgoing) -> str:
+        text, card = message.payload.get("text", ""), message.payload.get("card")
+        if self.json_mode:
+            return json.dumps({"chat": message.chat, "user": message.user, "text": text, "card": card},
+                              ensure_ascii=False)
+        where = f"[DM {message.user}]" if message.chat is None else f"[{message.chat}]"
+        lines = [f"🤖 {where} {text}"]
+        if card:
+            lines.append(f"  ┌ {card['title']}")
+            lines += [f"  │ {f['label']}: {f['value']}" for f in card.get("fields", [])]
+            labels = []
+            for button in card.get("buttons", []):
+                self.buttons.append(button["id"])
+                labels.append(f"[{len(self.buttons)}] {button['label']}")
+            if labels:
+                lines.append("  └ " + "  ".join(labels) + "   (type the number to click)")
+        return "\n".join(lines)
+
+
+def parse_line(line: str, *, default_user: str, default_chat: str | None) -> Event:
+    """Turn one `--json` input line into a neutral event; raises ValueError with a reason."""
+    data = json.loads(line)
+    if not isinstance(data, dict):
+        raise ValueError("each line must be a JSON object")
+    return make_event(data, default_user=default_user, default_chat=default_chat)
+
+
+def make_event(data: dict[str, Any], *, default_user: str, default_chat: str | None) -> Event:
+    user = str(data.get("user") or default_user).strip()
+    if not user:
+        raise ValueError("missing user")
+    chat = data["chat"] if "chat" in data else default_chat
+    chat = str(chat) if chat not in (None, "") else None
+    event_id = str(data.get("event_id") or uuid.uuid4().hex)
+    ref = UserRef(platform=PLATFORM, user_id=user[:64], name=str(data.get("name") or user)[:200])
+    if "action" in data:
+        return CardAction(platform=PLATFORM, event_id=event_id, user=ref, action=str(data["action"]), chat=chat)
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise ValueError("a line needs `text` or `action`")
+    return IncomingMessage(platform=PLATFORM, event_id=event_id, user=ref, text=text, chat=chat)
+
+
+def typed_event(text: str, *, user: str, chat: str | None, buttons: list[str],
+                new_id: Callable[[], str] = lambda: uuid.uuid4().hex) -> Event:
+    """Interactive input: a number clicks that numbered button, anything else is a message."""
+    stripped = text.strip()
+    ref = UserRef(platform=PLATFORM, user_id=user, name=user)
+    if stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
+        return CardAction(platform=PLATFORM, event_id=new_id(), user=ref, action=buttons[int(stripped) - 1], chat=chat)
+    return IncomingMessage(platform=PLATFORM, event_id=new_id(), user=ref, text=text, chat=chat)

@@ -1,0 +1,23 @@
+"""The composition of every feature's routes, in one place."""
+
+from __future__ import annotations
+
+from bot.nlu import intents as nlu
+from bot.router import Router
+from handlers import changes, help, projects, queries, tasks, worklogs
+
+
+def build_router() -> Router:
+    router = Router()
+    router.on_intent(nlu.CreateTask, tasks.create_task)
+    router.on_intent(nlu.UpdateTask, tasks.update_task)
+    router.on_intent(nlu.LogHours, worklogs.log_hours)
+    router.on_intent(nlu.Query, queries.query)
+    router.on_intent(nlu.RequestChange, changes.request_change)
+    router.on_intent(nlu.Standup, changes.standup)
+    router.on_intent(nlu.Admin, projects.admin)
+    router.on_intent(nlu.Help, help.show_help)
+    router.on_intent(nlu.Unknown, help.not_understood)
+    router.on_action("task", tasks.on_button)
+    router.on_action("log", worklogs.on_button)
+    return router

@@ -1,0 +1,82 @@
+"""A project's data as plain rows, for `pmo-bot export` (JSON or CSV). People appear by platform user id."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.errors import UserError
+from handlers.lookup import format_due
+from storage import projects, tasks
+from storage.models import AuditEntry, ChangeRequest, Identity, Person, Task, WorkLog
+
+TABLES = ("tasks", "work_logs", "change_requests", "audit")
+
+
+async def _user_ids(session: AsyncSession) -> dict[int, str]:
+    """Each person's platform user id (the first identity they were seen with)."""
+    rows = (await session.execute(select(Identity.person_id, Identity.external_id).order_by(Identity.id))).all()
+    out: dict[int, str] = {}
+    for pid, ext in rows:
+        out.setdefault(pid, ext)
+    for pid, name in (await session.execute(select(Person.id, Person.display_name))).all():
+        out.setdefault(pid, name)
+    return out
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
+async def export_project(session: AsyncSession, key: str) -> dict[str, Any]:
+    project = await projects.by_key(session, key)
+    if project is None:
+        raise UserError("project.not_found", key=key.upper(), hint=", ".join(await projects.all_keys(session)))
+    who = await _user_ids(session)
+    task_rows = list((await session.scalars(select(Task).where(Task.project_id == project.id).order_by(Task.seq))).all())
+    keys = {t.id: f"{project.key}-{t.seq}" for t in task_rows}
+    assigned = await tasks.assignees(session, keys)
+    out_tasks = [{
+        "key": keys[t.id], "title": t.title, "status": t.status, "priority": t.priority,
+        "due": format_due(t.due_date, t.due_time) or None, "assignees": [who[p] for p in assigned.get(t.id, [])],
+        "estimate_hours": _num(t.estimate_hours), "progress": t.progress, "reporter": who.get(t.reporter_id or 0),
+        "created_at": t.created_at.isoformat(), "done_at": t.done_at.isoformat() if t.done_at else None,
+    } for t in task_rows]
+    logs = (await session.scalars(select(WorkLog).where(WorkLog.task_id.in_(list(keys)))
+                                  .order_by(WorkLog.work_date, WorkLog.id))).all() if keys else []
+    out_logs = [{"task": keys[w.task_id], "user": who[w.person_id], "hours": float(w.hours),
+                 "date": w.work_date.isoformat(), "note": w.note} for w in logs]
+    changes = (await session.scalars(select(ChangeRequest).where(ChangeRequest.project_id == project.id)
+                                     .order_by(ChangeRequest.id))).all()
+    out_changes = [{"id": c.id, "task": keys.get(c.task_id or 0), "type": c.change_type, "status": c.status,
+                    "summary": c.summary, "reason": c.reason, "requester": who[c.requester_id],
+                    "new_due": c.details.get("new_due"), "extra_hours": c.details.get("extra_hours"),
+                    "created_at": c.created_at.isoformat()} for c in changes]
+    trail = (await session.scalars(select(AuditEntry).where(AuditEntry.project_id == project.id)
+                                   .order_by(AuditEntry.id))).all()
+    out_audit = [{"actor": who.get(a.actor_id) if a.actor_id else "cli", "action": a.action, "entity": a.entity,
+                  "at": a.at.isoformat(), "before": a.before, "after": a.after} for a in trail]
+    return {"project": {"key": project.key, "name": project.name, "timezone": project.timezone,
+                        "locale": project.locale},
+            "tasks": out_tasks, "work_logs": out_logs, "change_requests": out_changes, "audit": out_audit}
+
+
+def to_csv(data: dict[str, Any], table: str) -> str:
+    rows = data[table]
+    buf = io.StringIO()
+    if not rows:
+        return ""
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                         for k, v in row.items()})
+    return buf.getvalue()
+
+
+__all__ = ["TABLES", "export_project", "to_csv"]

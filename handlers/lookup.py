@@ -1,0 +1,101 @@
+"""Finding what a message names: its project, its task, the people it mentions; shared by every handler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+from handlers.context import Ctx
+from handlers.errors import UserError
+from storage import people, projects, tasks
+from storage.models import Person, Project, Task
+
+
+async def project(ctx: Ctx, key: str | None) -> Project:
+    """The named project, else the chat's bound project, else the actor's only project."""
+    if key:
+        found = await projects.by_key(ctx.session, key)
+        if found is None:
+            keys = await projects.all_keys(ctx.session)
+            raise UserError("project.not_found", key=key.upper(), hint=_closest(key.upper(), keys))
+        return found
+    if ctx.chat is not None and ctx.chat.project_id is not None:
+        bound = await ctx.session.get(Project, ctx.chat.project_id)
+        if bound is not None:
+            return bound
+    if ctx.actor is not None:
+        mine = await projects.memberships(ctx.session, ctx.actor.id)
+        if len(mine) == 1:
+            return mine[0][0]
+        if not mine:
+            raise UserError("project.none")
+        raise UserError("project.which", keys=", ".join(p.key for p, _ in mine))
+    raise UserError("project.none")
+
+
+async def task(ctx: Ctx, key: str | None) -> tuple[Task, Project]:
+    if not key:
+        raise UserError("task.which")
+    found = await tasks.by_key(ctx.session, key)
+    if found is not None:
+        return found
+    parts = tasks.split_key(key)
+    hint = ""
+    if parts is not None:
+        proj = await projects.by_key(ctx.session, parts[0])
+        if proj is not None:
+            hint = _closest(key.upper(), await tasks.keys_like(ctx.session, proj.id, proj.key))
+    raise UserError("task.not_found", key=key.upper(), hint=hint)
+
+
+def _closest(key: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.5)
+    if not close and candidates:
+        close = candidates[-3:]
+    return ", ".join(close)
+
+
+async def person(ctx: Ctx, token: str, *, create: bool = False) -> Person:
+    """A mentioned person by platform id or name; `create` registers an unknown id (admin seeding)."""
+    found = await people.find(ctx.session, ctx.platform, token)
+    if found is None and create:
+        found, _ = await people.get_or_create(ctx.session, platform=ctx.platform, external_id=token, name=token)
+    if found is None:
+        raise UserError("person.not_found", name=token)
+    return found
+
+
+def parse_when(value: str) -> tuple[dt.date, dt.time | None]:
+    """Parse the NLU's `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`."""
+    if "T" in value:
+        stamp = dt.datetime.fromisoformat(value)
+        return stamp.date(), stamp.time().replace(second=0, microsecond=0)
+    return dt.date.fromisoformat(value), None
+
+
+def format_due(day: dt.date | None, at: dt.time | None) -> str:
+    if day is None:
+        return ""
+    return f"{day.isoformat()} {at.strftime('%H:%M')}" if at else day.isoformat()
+
+
+def task_key(project: Project, task: Task) -> str:
+    return f"{project.key}-{task.seq}"
+
+
+def is_overdue(task: Task, now_local: dt.datetime) -> bool:
+    """Overdue: past its due day, or past its due time today; done tasks never are."""
+    if task.status == "done" or task.due_date is None:
+        return False
+    if task.due_date < now_local.date():
+        return True
+    return task.due_date == now_local.date() and task.due_time is not None and task.due_time < now_local.time()
+
+
+def cut(ctx: Ctx, text: str, limit: int) -> str:
+    """Cut over-long text, leaving a notice for the reply."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    ctx.notices.append(ctx.t("notice.cut", limit=limit))
+    return text[:limit]

@@ -1,0 +1,53 @@
+"""The one home of who may do what on a project."""
+
+from __future__ import annotations
+
+from handlers.context import Ctx
+from handlers.errors import UserError
+from storage import projects
+from storage.models import Project, Task
+
+ACTING = frozenset({"pmo", "sponsor", "pm", "member", "vendor"})
+MANAGING = frozenset({"pmo", "pm"})
+
+
+async def role_of(ctx: Ctx, project: Project) -> str | None:
+    """The actor's role; a global PMO (and the admin CLI) counts as `pmo` everywhere."""
+    if ctx.actor is None:
+        return "pmo"
+    role = await projects.role(ctx.session, project.id, ctx.actor.id)
+    if role is None and ctx.actor.is_pmo:
+        return "pmo"
+    return role
+
+
+async def require_view(ctx: Ctx, project: Project) -> str:
+    role = await role_of(ctx, project)
+    if role is None:
+        raise UserError("perm.not_member", project=project.key)
+    return role
+
+
+async def require_act(ctx: Ctx, project: Project) -> str:
+    """Members act; viewers only look."""
+    role = await require_view(ctx, project)
+    if role not in ACTING:
+        raise UserError("perm.viewer", project=project.key, role=role)
+    return role
+
+
+async def require_manage(ctx: Ctx, project: Project, *, what: str) -> str:
+    role = await require_act(ctx, project)
+    if role not in MANAGING:
+        raise UserError("perm.manager_only", project=project.key, what=ctx.t(what))
+    return role
+
+
+def may_touch(role: str, task: Task, assignee_ids: list[int], actor_id: int | None) -> bool:
+    """Status and progress: the PM/PMO, the task's assignees, or its reporter."""
+    return role in MANAGING or actor_id in assignee_ids or task.reporter_id == actor_id
+
+
+def require_pmo(ctx: Ctx) -> None:
+    if not ctx.is_pmo:
+        raise UserError("perm.pmo_only")

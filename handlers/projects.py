@@ -1,0 +1,135 @@
+"""Project administration, shared by chat and the admin CLI: create, bind a chat, add members, settings."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.model import Reply
+from bot.nlu.intents import Admin
+from handlers import lookup, permissions
+from handlers.context import Ctx
+from handlers.errors import UserError
+from storage import projects
+from storage.models import ROLES, Person, Project
+
+KEY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
+LOCALES = ("zh", "en")
+
+
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError("admin.bad_tz", tz=name) from None
+    return name
+
+
+def check_locale(value: str) -> str:
+    value = value.lower()[:2]
+    if value not in LOCALES:
+        raise UserError("admin.bad_locale", locale=value)
+    return value
+
+
+async def create_project(ctx: Ctx, key: str, name: str | None, *, tz: str | None = None,
+                         locale: str | None = None) -> Project:
+    permissions.require_pmo(ctx)
+    key = key.upper()
+    if not KEY_RE.match(key):
+        raise UserError("admin.bad_key", key=key)
+    if await projects.by_key(ctx.session, key) is not None:
+        raise UserError("admin.project_exists", key=key)
+    project = Project(key=key, name=lookup.cut(ctx, name or key, 200) or key,
+                      timezone=check_timezone(tz or ctx.settings.default_tz),
+                      locale=check_locale(locale or ctx.locale), methodology="waterfall", next_task_seq=1,
+                      created_at=ctx.now)
+    ctx.session.add(project)
+    await ctx.session.flush()
+    await ctx.audit("project.created", f"project:{key}", project_id=project.id,
+                    after={"key": key, "name": project.name, "timezone": project.timezone, "locale": project.locale})
+    if ctx.actor is not None:  # the creator runs it until a PM is named
+        await projects.set_role(ctx.session, project.id, ctx.actor.id, "pm")
+    return project
+
+
+async def add_member(ctx: Ctx, project: Project, who: Person, role: str) -> str | None:
+    await permissions.require_manage(ctx, project, what="what.members")
+    if role not in ROLES:
+        raise UserError("admin.bad_role", role=role, roles=", ".join(ROLES))
+    old = await projects.set_role(ctx.session, project.id, who.id, role)
+    await ctx.audit("member.added" if old is None else "member.role_changed", f"member:{project.key}/{who.display_name}",
+                    project_id=project.id, before={"role": old} if old else None, after={"role": role})
+    return old
+
+
+async def bind_chat(ctx: Ctx, project: Project, platform: str, chat_id: str) -> None:
+    await permissions.require_manage(ctx, project, what="what.bind")
+    chat = await projects.chat(ctx.session, platform, chat_id)
+    assert chat is not None
+    old = chat.project_id
+    chat.project_id = project.id
+    await ctx.session.flush()
+    await ctx.audit("chat.bound", f"chat:{platform}:{chat_id}", project_id=project.id,
+                    before={"project_id": old} if old else None, after={"project": project.key})
+
+
+async def set_project_option(ctx: Ctx, project: Project, field: str, value: str) -> None:
+    await permissions.require_manage(ctx, project, what="what.settings")
+    value = check_timezone(value) if field == "timezone" else check_locale(value)
+    old = getattr(project, field)
+    setattr(project, field, value)
+    await ctx.session.flush()
+    await ctx.audit("project.updated", f"project:{project.key}", project_id=project.id,
+                    before={field: old}, after={field: value})
+
+
+async def admin(intent: Admin, ctx: Ctx) -> list[Reply]:
+    """Project administration by chat."""
+    action = intent.action
+    if action == "create_project":
+        if not intent.project:
+            raise UserError("admin.need_key")
+        project = await create_project(ctx, intent.project, intent.name)
+        if ctx.chat is not None and ctx.chat.project_id is None:
+            await bind_chat(ctx, project, ctx.platform, ctx.chat.external_id)
+        return [ctx.reply(ctx.t("admin.created", key=project.key, name=project.name))]
+    if action in ("set_timezone", "set_locale") and (intent.name == "me" or (not intent.project and ctx.chat is None
+                                                                              and not await _has_projects(ctx))):
+        return await _set_mine(ctx, "timezone" if action == "set_timezone" else "locale", intent.value or "")
+    project = await lookup.project(ctx, intent.project)
+    if action == "bind_chat":
+        if ctx.chat is None:
+            raise UserError("admin.bind_dm")
+        await bind_chat(ctx, project, ctx.platform, ctx.chat.external_id)
+        return [ctx.reply(ctx.t("admin.bound", key=project.key))]
+    if action == "add_member":
+        if not intent.user:
+            raise UserError("admin.need_user")
+        who = await lookup.person(ctx, intent.user, create=True)
+        role = (intent.role or "member").lower()
+        old = await add_member(ctx, project, who, role)
+        key = "admin.member_added" if old is None else "admin.member_changed"
+        return [ctx.reply(ctx.t(key, name=who.display_name, key=project.key, role=ctx.t("role." + role)))]
+    if action in ("set_timezone", "set_locale"):
+        field = "timezone" if action == "set_timezone" else "locale"
+        await set_project_option(ctx, project, field, intent.value or "")
+        return [ctx.reply(ctx.t("admin.set", key=project.key, field=ctx.t("f." + field), value=getattr(project, field)))]
+    raise UserError("admin.unknown")
+
+
+async def _has_projects(ctx: Ctx) -> bool:
+    return bool(ctx.actor and await projects.memberships(ctx.session, ctx.actor.id))
+
+
+async def _set_mine(ctx: Ctx, field: str, value: str) -> list[Reply]:
+    if ctx.actor is None:
+        raise UserError("q.no_user")
+    value = check_timezone(value) if field == "timezone" else check_locale(value)
+    old = getattr(ctx.actor, field)
+    setattr(ctx.actor, field, value)
+    await ctx.session.flush()
+    await ctx.audit("person.updated", f"person:{ctx.actor_ref}", before={field: old}, after={field: value})
+    if field == "locale":
+        ctx.locale = value
+    return [ctx.reply(ctx.t("admin.set_mine", field=ctx.t("f." + field), value=value))]

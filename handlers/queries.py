@@ -1,0 +1,138 @@
+"""Answer questions: my tasks, a project's status, overdue tasks, my hours, one task's detail and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.model import Card, Field, Reply
+from bot.nlu.intents import Query
+from handlers import lookup, permissions
+from handlers.cards import hours, task_card
+from handlers.context import Ctx
+from handlers.errors import UserError
+from storage import projects, tasks, worklogs
+from storage.models import AuditEntry, Person, Project, Task
+
+
+def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday..Sunday of the week holding `day` (weeks start on Monday)."""
+    start = day - dt.timedelta(days=day.weekday())
+    return start, start + dt.timedelta(days=6)
+
+
+def _line(ctx: Ctx, task: Task, project: Project) -> str:
+    due = lookup.format_due(task.due_date, task.due_time)
+    late = lookup.is_overdue(task, ctx.local_now(project.timezone))
+    parts = [f"{lookup.task_key(project, task)} {task.title}", f"[{ctx.t('status.' + task.status)}]", task.priority]
+    if due:
+        parts.append(ctx.t("q.due", due=due) + (f" ⚠️{ctx.t('q.overdue_mark')}" if late else ""))
+    return " ".join(parts)
+
+
+async def query(intent: Query, ctx: Ctx) -> list[Reply]:
+    """Route a question to its answer."""
+    kind = intent.query or "my_tasks"
+    if kind == "task":
+        return await _task(ctx, intent.task)
+    if kind == "project_status":
+        return await _status(ctx, intent.project)
+    if kind == "overdue":
+        return await _overdue(ctx, intent.project)
+    if kind == "hours":
+        return await _hours(ctx)
+    return await _my_tasks(ctx)
+
+
+async def _my_tasks(ctx: Ctx) -> list[Reply]:
+    if ctx.actor is None:
+        raise UserError("q.no_user")
+    rows = await tasks.open_assigned(ctx.session, ctx.actor.id)
+    if not rows:
+        return [ctx.reply(ctx.t("q.my_none"))]
+    body = "\n".join(_line(ctx, t, p) for t, p in rows)
+    return [ctx.reply(ctx.t("q.my_tasks", n=len(rows)) + "\n" + body)]
+
+
+async def _visible_projects(ctx: Ctx) -> list[Project]:
+    if ctx.is_pmo:
+        return list((await ctx.session.scalars(select(Project).order_by(Project.key))).all())
+    assert ctx.actor is not None
+    return [p for p, _ in await projects.memberships(ctx.session, ctx.actor.id)]
+
+
+async def _status(ctx: Ctx, key: str | None) -> list[Reply]:
+    project = await lookup.project(ctx, key)
+    await permissions.require_view(ctx, project)
+    counts = await tasks.status_counts(ctx.session, project.id)
+    total = sum(counts.values())
+    now_local = ctx.local_now(project.timezone)
+    late = sum(1 for t, _ in await tasks.open_in(ctx.session, [project.id]) if lookup.is_overdue(t, now_local))
+    start, end = week_of(now_local.date())
+    week_hours = await worklogs.project_hours_between(ctx.session, project.id, start, end)
+    done = counts.get("done", 0)
+    rate = f"{done * 100 // total}%" if total else "-"
+    fields = [Field(ctx.t(f"status.{s}"), str(counts.get(s, 0))) for s in ("todo", "in_progress", "blocked", "done")]
+    fields += [Field(ctx.t("q.overdue"), str(late)), Field(ctx.t("q.completion"), rate),
+               Field(ctx.t("q.week_hours"), hours(week_hours))]
+    card = Card(title=f"{project.key} {project.name}", fields=tuple(fields))
+    text = ctx.t("q.status", key=project.key, total=total, done=done, late=late, hours=hours(week_hours))
+    return [ctx.reply(text, card=card)]
+
+
+async def _overdue(ctx: Ctx, key: str | None) -> list[Reply]:
+    if key or (ctx.chat is not None and ctx.chat.project_id is not None):
+        project = await lookup.project(ctx, key)
+        await permissions.require_view(ctx, project)
+        scope = [project]
+    else:
+        scope = await _visible_projects(ctx)
+    rows = [(t, p) for t, p in await tasks.open_in(ctx.session, [p.id for p in scope])
+            if lookup.is_overdue(t, ctx.now.astimezone(ZoneInfo(p.timezone)))]
+    if not rows:
+        return [ctx.reply(ctx.t("q.overdue_none"))]
+    assigned = await tasks.assignees(ctx.session, [t.id for t, _ in rows])
+    lines = []
+    for t, p in rows:
+        who = [(await ctx.session.get(Person, pid)) for pid in assigned.get(t.id, [])]
+        owners = ", ".join(x.display_name for x in who if x) or "-"
+        lines.append(f"{_line(ctx, t, p)} @{owners}")
+    return [ctx.reply(ctx.t("q.overdue_list", n=len(rows)) + "\n" + "\n".join(lines))]
+
+
+async def _hours(ctx: Ctx) -> list[Reply]:
+    if ctx.actor is None:
+        raise UserError("q.no_user")
+    start, end = week_of(ctx.today())
+    rows = await worklogs.by_person_between(ctx.session, ctx.actor.id, start, end)
+    if not rows:
+        return [ctx.reply(ctx.t("q.hours_none", start=start.isoformat()))]
+    by_day: dict[dt.date, Decimal] = defaultdict(Decimal)
+    by_task: dict[str, Decimal] = defaultdict(Decimal)
+    for w, t, p in rows:
+        by_day[w.work_date] += w.hours
+        by_task[lookup.task_key(p, t)] += w.hours
+    total = sum(by_day.values(), Decimal(0))
+    days = ", ".join(f"{d.strftime('%m-%d')} {hours(h)}" for d, h in sorted(by_day.items()))
+    per_task = ", ".join(f"{k} {hours(h)}" for k, h in by_task.items())
+    return [ctx.reply(ctx.t("q.hours", total=hours(total), start=start.isoformat(), days=days, tasks=per_task))]
+
+
+async def _task(ctx: Ctx, key: str | None) -> list[Reply]:
+    task, project = await lookup.task(ctx, key)
+    await permissions.require_view(ctx, project)
+    tkey = lookup.task_key(project, task)
+    stmt = (select(AuditEntry, Person).outerjoin(Person, Person.id == AuditEntry.actor_id)
+            .where(AuditEntry.entity == f"task:{tkey}").order_by(AuditEntry.id.desc()).limit(10))
+    history = []
+    for entry, who in reversed((await ctx.session.execute(stmt)).all()):
+        when = entry.at.astimezone(ZoneInfo(project.timezone)).strftime("%m-%d %H:%M")
+        change = ", ".join(f"{k}: {(entry.before or {}).get(k, '-')} → {v}" for k, v in (entry.after or {}).items())
+        name = who.display_name if who else "PMO"
+        history.append(f"{when} {name} {ctx.t('a.' + entry.action)} {change if entry.action != 'task.created' else ''}".rstrip())
+    text = ctx.t("q.task_history", key=tkey) + "\n" + ("\n".join(history) or "-")
+    return [ctx.reply(text, card=await task_card(ctx, task, project))]

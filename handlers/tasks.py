@@ -1,0 +1,203 @@
+"""Create and update tasks, by message or by card button."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from bot.model import Reply
+from bot.nlu.intents import CreateTask, UpdateTask
+from handlers import lookup, permissions
+from handlers.cards import names, task_card
+from handlers.context import Ctx
+from handlers.errors import UserError
+from storage import projects, tasks
+from storage.models import Project, Task, WorkLog
+
+UNDO_WINDOW = dt.timedelta(minutes=15)
+
+
+async def _members(ctx: Ctx, project: Project, tokens: list[str]) -> list[int]:
+    """Resolve mentions to people who are on the project (anyone else gets a clear refusal)."""
+    ids = []
+    for token in tokens:
+        person = await lookup.person(ctx, token)
+        if await projects.role(ctx.session, project.id, person.id) is None:
+            raise UserError("task.assignee_not_member", name=person.display_name, project=project.key)
+        ids.append(person.id)
+    return list(dict.fromkeys(ids))
+
+
+def _estimate(value: float | None) -> Decimal | None:
+    if value is None:
+        return None
+    if not 0 < value <= 10000:
+        raise UserError("task.bad_estimate", value=f"{value:g}")
+    return Decimal(str(round(value, 2)))
+
+
+def snapshot(task: Task, assignees: list[str] | None = None) -> dict[str, Any]:
+    """The audited view of a task."""
+    out: dict[str, Any] = {
+        "title": task.title, "status": task.status, "priority": task.priority, "progress": task.progress,
+        "due": lookup.format_due(task.due_date, task.due_time) or None,
+        "estimate_hours": float(task.estimate_hours) if task.estimate_hours is not None else None,
+    }
+    if assignees is not None:
+        out["assignees"] = assignees
+    return out
+
+
+async def _notify_assigned(ctx: Ctx, person_ids: list[int], key: str, title: str) -> list[Reply]:
+    """Tell people other than the actor that a task is now theirs, by direct message."""
+    from storage import people
+
+    others = [p for p in person_ids if p != ctx.actor_id]
+    refs = await people.external_ids(ctx.session, others, ctx.platform)
+    by = ctx.actor.display_name if ctx.actor else "PMO"
+    return [Reply(text=ctx.t("task.assigned_to_you", key=key, title=title, by=by), user=refs[p]) for p in others]
+
+
+async def create_task(intent: CreateTask, ctx: Ctx) -> list[Reply]:
+    """Create a task from a message; it is assigned to the sender unless someone is mentioned."""
+    project = await lookup.project(ctx, intent.project)
+    await permissions.require_act(ctx, project)
+    title = lookup.cut(ctx, intent.title or "", ctx.settings.max_title)
+    if not title:
+        raise UserError("task.empty_title")
+    assignee_ids = await _members(ctx, project, intent.assignees) if intent.assignees else []
+    if not assignee_ids and ctx.actor is not None:
+        assignee_ids = [ctx.actor.id]
+    due_date, due_time = lookup.parse_when(intent.due) if intent.due else (None, None)
+    seq = await projects.next_task_seq(ctx.session, project.id)
+    task = Task(project_id=project.id, seq=seq, title=title, reporter_id=ctx.actor_id,
+                priority=intent.priority or "P2", due_date=due_date, due_time=due_time,
+                estimate_hours=_estimate(intent.estimate_hours), progress=0, status="todo",
+                custom_fields={}, created_at=ctx.now, updated_at=ctx.now)
+    ctx.session.add(task)
+    await ctx.session.flush()
+    await tasks.set_assignees(ctx.session, task.id, assignee_ids)
+    key = lookup.task_key(project, task)
+    await ctx.audit("task.created", f"task:{key}", project_id=project.id,
+                    after=snapshot(task, await names(ctx, assignee_ids)))
+    card = await task_card(ctx, task, project, undo=True)
+    replies = [ctx.reply(ctx.t("task.created", key=key, title=title), card=card)]
+    return replies + await _notify_assigned(ctx, assignee_ids, key, title)
+
+
+async def update_task(intent: UpdateTask, ctx: Ctx) -> list[Reply]:
+    """Change a task's status, progress, assignees or due date."""
+    task, project = await lookup.task(ctx, intent.task)
+    changes: dict[str, Any] = {}
+    if intent.status:
+        changes["status"] = intent.status
+    if intent.progress is not None:
+        changes["progress"] = intent.progress
+    if intent.assignees:
+        changes["assignees"] = intent.assignees
+    if intent.due:
+        changes["due"] = intent.due
+    if not changes:
+        raise UserError("task.nothing_to_update", key=lookup.task_key(project, task))
+    return await apply_update(ctx, task, project, changes)
+
+
+async def apply_update(ctx: Ctx, task: Task, project: Project, changes: dict[str, Any]) -> list[Reply]:
+    """The one place task fields change: permission checks, derived fields, audit and reply."""
+    role = await permissions.require_act(ctx, project)
+    key = lookup.task_key(project, task)
+    current = (await tasks.assignees(ctx.session, [task.id])).get(task.id, [])
+    if ("status" in changes or "progress" in changes) and not permissions.may_touch(role, task, current, ctx.actor_id):
+        raise UserError("perm.not_yours", key=key)
+    new_assignees: list[int] | None = None
+    if "assignees" in changes:
+        if role not in permissions.MANAGING and current and ctx.actor_id not in current:
+            raise UserError("perm.manager_only", project=project.key, what=ctx.t("what.reassign"))
+        new_assignees = await _members(ctx, project, changes["assignees"])
+    if "due" in changes:
+        await permissions.require_manage(ctx, project, what="what.due")
+    before = snapshot(task, await names(ctx, current))
+    _apply_fields(ctx, task, changes)
+    if new_assignees is not None:
+        await tasks.set_assignees(ctx.session, task.id, new_assignees)
+    after = snapshot(task, await names(ctx, new_assignees if new_assignees is not None else current))
+    diff_before = {k: v for k, v in before.items() if after.get(k) != v}
+    diff_after = {k: after[k] for k in diff_before}
+    if not diff_after:
+        return [ctx.reply(ctx.t("task.unchanged", key=key), card=await task_card(ctx, task, project))]
+    task.updated_at = ctx.now
+    await ctx.session.flush()
+    await ctx.audit("task.updated", f"task:{key}", project_id=project.id, before=diff_before, after=diff_after)
+    summary = "; ".join(f"{ctx.t('f.' + k)}: {_show(ctx, k, diff_before[k])} → {_show(ctx, k, v)}"
+                        for k, v in diff_after.items())
+    replies = [ctx.reply(ctx.t("task.updated", key=key, summary=summary), card=await task_card(ctx, task, project))]
+    if new_assignees is not None:
+        replies += await _notify_assigned(ctx, [p for p in new_assignees if p not in current], key, task.title)
+    return replies
+
+
+def _apply_fields(ctx: Ctx, task: Task, changes: dict[str, Any]) -> None:
+    status, progress = changes.get("status"), changes.get("progress")
+    if progress is not None:
+        if not 0 <= int(progress) <= 100:
+            raise UserError("task.bad_progress", value=progress)
+        task.progress = int(progress)
+        if status is None:
+            if task.progress == 100:
+                status = "done"
+            elif task.progress > 0 and task.status in ("todo", "done"):
+                status = "in_progress"
+    if status is not None:
+        if status == "done":
+            task.progress, task.done_at = 100, task.done_at or ctx.now
+        elif task.status == "done":  # reopened
+            task.done_at = None
+            if progress is None and task.progress == 100:
+                task.progress = 0
+        task.status = status
+    if "due" in changes:
+        task.due_date, task.due_time = lookup.parse_when(changes["due"])
+
+
+def _show(ctx: Ctx, field: str, value: Any) -> str:
+    if value is None or value == []:
+        return "-"
+    if field == "status":
+        return ctx.t(f"status.{value}")
+    if field == "assignees":
+        return ", ".join(value)
+    if field == "progress":
+        return f"{value}%"
+    return str(value)
+
+
+async def on_button(action: str, ctx: Ctx) -> list[Reply]:
+    """Card buttons `task:start:KEY`, `task:done:KEY`, `task:undo:KEY`."""
+    _, verb, key = action.split(":", 2)
+    task, project = await lookup.task(ctx, key)
+    if verb == "start":
+        if task.status != "todo":
+            return [ctx.reply(ctx.t("task.already", key=key, status=ctx.t(f"status.{task.status}")))]
+        return await apply_update(ctx, task, project, {"status": "in_progress"})
+    if verb == "done":
+        if task.status == "done":
+            return [ctx.reply(ctx.t("task.already", key=key, status=ctx.t("status.done")))]
+        return await apply_update(ctx, task, project, {"status": "done"})
+    if verb == "undo":
+        return await _undo_create(ctx, task, project)
+    raise UserError("action.unknown")
+
+
+async def _undo_create(ctx: Ctx, task: Task, project: Project) -> list[Reply]:
+    """Delete a just-created task: only its reporter, within the undo window, before any hours are logged."""
+    key = lookup.task_key(project, task)
+    logged = (await ctx.session.execute(select(func.count()).where(WorkLog.task_id == task.id))).scalar_one()
+    if task.reporter_id != ctx.actor_id or ctx.now - task.created_at > UNDO_WINDOW or logged:
+        raise UserError("task.undo_refused", key=key)
+    before = snapshot(task)
+    await ctx.session.execute(delete(Task).where(Task.id == task.id))
+    await ctx.audit("task.deleted", f"task:{key}", project_id=project.id, before=before)
+    return [ctx.reply(ctx.t("task.undone", key=key))]

@@ -1,0 +1,78 @@
+"""Log hours against tasks: one or several entries per message, or a card button."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from bot.model import Reply
+from bot.nlu.intents import LogEntry, LogHours
+from handlers import lookup, permissions
+from handlers.cards import hours as fmt_hours
+from handlers.context import Ctx
+from handlers.errors import UserError
+from storage import tasks, worklogs
+from storage.models import Project, Task, WorkLog
+
+MAX_DAY = Decimal(24)
+
+
+async def log_hours(intent: LogHours, ctx: Ctx) -> list[Reply]:
+    """Record work logs; every entry is checked before any is written."""
+    if not intent.entries:
+        raise UserError("log.nothing")
+    if ctx.actor is None:
+        raise UserError("log.nothing")
+    planned: list[tuple[Task, Project, Decimal, dt.date, str]] = []
+    for entry in intent.entries:
+        planned.append(await _check(ctx, entry))
+    per_day: dict[dt.date, Decimal] = defaultdict(Decimal)
+    for _, _, amount, day, _ in planned:
+        per_day[day] += amount
+    for day, added in per_day.items():
+        already = await worklogs.hours_on(ctx.session, ctx.actor.id, day)
+        if already + added > MAX_DAY:
+            raise UserError("log.over_day", day=day.isoformat(), already=fmt_hours(already), added=fmt_hours(added))
+    lines = []
+    for task, project, amount, day, note in planned:
+        row = WorkLog(task_id=task.id, person_id=ctx.actor.id, work_date=day, hours=amount, note=note,
+                      created_at=ctx.now)
+        ctx.session.add(row)
+        await ctx.session.flush()
+        key = lookup.task_key(project, task)
+        await ctx.audit("worklog.created", f"worklog:{row.id}", project_id=project.id,
+                        after={"task": key, "hours": float(amount), "date": day.isoformat(), "note": note})
+        lines.append(ctx.t("log.line", key=key, hours=fmt_hours(amount), date=day.isoformat()))
+    totals = ", ".join(f"{d.isoformat()}: {fmt_hours(await worklogs.hours_on(ctx.session, ctx.actor.id, d))}"
+                       for d in sorted(per_day))
+    return [ctx.reply(ctx.t("log.done", lines="\n".join(lines), totals=totals))]
+
+
+async def _check(ctx: Ctx, entry: LogEntry) -> tuple[Task, Project, Decimal, dt.date, str]:
+    if entry.task is None:
+        mine = await tasks.open_assigned(ctx.session, ctx.actor.id) if ctx.actor else []
+        hint = ", ".join(lookup.task_key(p, t) for t, p in mine[:5])
+        raise UserError("log.which_task", hint=hint or "-")
+    task, project = await lookup.task(ctx, entry.task)
+    await permissions.require_act(ctx, project)
+    if entry.hours is None:
+        raise UserError("log.how_many", key=lookup.task_key(project, task))
+    amount = Decimal(str(round(entry.hours, 2)))
+    if amount <= 0 or amount > MAX_DAY:
+        raise UserError("log.bad_hours", value=f"{entry.hours:g}")
+    day = lookup.parse_when(entry.date)[0] if entry.date else ctx.today()
+    if day > ctx.today():
+        raise UserError("log.future", day=day.isoformat())
+    note = lookup.cut(ctx, entry.note or "", ctx.settings.max_note)
+    return task, project, amount, day, note
+
+
+async def on_button(action: str, ctx: Ctx) -> list[Reply]:
+    """Card buttons `log:1:KEY` / `log:2:KEY`: log that many hours today."""
+    _, amount, key = action.split(":", 2)
+    try:
+        value = float(amount)
+    except ValueError:
+        raise UserError("action.unknown") from None
+    return await log_hours(LogHours(entries=[LogEntry(task=key, hours=value, date=None, note=None)]), ctx)

@@ -1,0 +1,104 @@
+"""Engine creation and the unit of work. One session per event or job run; only this module commits."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_URL = "sqlite:///pmo-bot.db"
+
+
+def async_url(url: str) -> str:
+    """Accept plain `sqlite:///path` and `postgresql://...` URLs and pick the async driver."""
+    parsed = make_url(url)
+    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
+    name = driver.get(parsed.drivername, parsed.drivername)
+    if parsed.drivername == "postgresql+psycopg2":
+        name = "postgresql+asyncpg"
+    return parsed.set(drivername=name).render_as_string(hide_password=False)
+
+
+def is_sqlite(engine_or_url: AsyncEngine | str) -> bool:
+    name = engine_or_url.dialect.name if isinstance(engine_or_url, AsyncEngine) else make_url(engine_or_url).get_backend_name()
+    return name == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL + NORMAL: durable enough for a bot, and readers never block the writer.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    full = async_url(url)
+    if is_sqlite(full):
+        # SQLite wants exactly one writer connection: several pooled writers push p99 to ~0.9 s
+        # (performance-facts.md). The Database lock below serialises units of work on it.
+        engine = create_async_engine(
+            full, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
+            connect_args={"check_same_thread": False},
+        )
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(full, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+class Database:
+    """The engine plus a session factory; `unit_of_work()` is the only place that commits."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.engine = create_engine(url, echo=echo)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        self.sqlite = is_sqlite(self.engine)
+        # One writer at a time on SQLite, in FIFO order, instead of fighting over the file lock.
+        self._write_lock = asyncio.Lock() if self.sqlite else None
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """Yield a session; commit when the block succeeds, roll back when it raises."""
+        if self._write_lock is not None:
+            async with self._write_lock:
+                async with self._session() as session:
+                    yield session
+        else:
+            async with self._session() as session:
+                yield session
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessions() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def ping(self) -> bool:
+        from sqlalchemy import text
+
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            logger.exception("database ping failed")
+            return False
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

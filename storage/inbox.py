@@ -1,0 +1,33 @@
+"""Inbox: every inbound event once, keyed by (platform, event_id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import InboxEvent
+
+
+async def record(session: AsyncSession, *, platform: str, event_id: str, payload: dict[str, Any],
+                 now: dt.datetime, status: str = "received") -> int | None:
+    """Insert the event; return its row id, or None when it was seen before (a retry or a duplicate)."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        insert(InboxEvent)
+        .values(platform=platform, event_id=event_id[:128], payload=payload, status=status, received_at=now)
+        .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        .returning(InboxEvent.id)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def mark(session: AsyncSession, row_id: int, *, status: str, now: dt.datetime, error: str | None = None) -> None:
+    await session.execute(
+        update(InboxEvent).where(InboxEvent.id == row_id)
+        .values(status=status, processed_at=now, error=error[:500] if error else None)
+    )

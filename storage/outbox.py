@@ -1,0 +1,61 @@
+"""Outbox: messages committed with the change that caused them, claimed and marked by delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage
+
+PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+
+
+async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Add messages: dicts with platform, chat, user, thread, payload and created_at."""
+    if rows:
+        await session.execute(insert(OutboxMessage), [dict(r, next_attempt_at=r["created_at"]) for r in rows])
+
+
+async def claim(session: AsyncSession, *, now: dt.datetime, lease: dt.timedelta, limit: int,
+                platforms: Sequence[str] | None = None) -> list[OutboxMessage]:
+    """Lease due messages to this sender; an expired lease (a sender that died) makes them due again."""
+    due = or_(
+        (OutboxMessage.status == PENDING) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now),
+    )
+    stmt = select(OutboxMessage).where(due).order_by(OutboxMessage.id).limit(limit)
+    if platforms is not None:
+        stmt = stmt.where(OutboxMessage.platform.in_(platforms))
+    if session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)  # several replicas share one outbox
+    rows = list((await session.scalars(stmt)).all())
+    if rows:
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in rows]))
+            .values(status=SENDING, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        )
+    return rows
+
+
+async def mark_sent(session: AsyncSession, row_id: int, *, now: dt.datetime) -> None:
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
+                          .values(status=SENT, sent_at=now, claimed_until=None, last_error=None))
+
+
+async def mark_retry(session: AsyncSession, row_id: int, *, at: dt.datetime, error: str) -> None:
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
+                          .values(status=PENDING, next_attempt_at=at, claimed_until=None, last_error=error[:500]))
+
+
+async def mark_dead(session: AsyncSession, row_id: int, *, error: str) -> None:
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
+                          .values(status=DEAD, claimed_until=None, last_error=error[:500]))
+
+
+async def backlog(session: AsyncSession) -> int:
+    stmt = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_([PENDING, SENDING]))
+    return int((await session.execute(stmt)).scalar_one())

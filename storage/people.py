@@ -1,0 +1,64 @@
+"""People and their platform identities."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Identity, Person
+
+
+async def by_identity(session: AsyncSession, platform: str, external_id: str) -> Person | None:
+    stmt = select(Person).join(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
+    return (await session.scalars(stmt)).first()
+
+
+async def get_or_create(session: AsyncSession, *, platform: str, external_id: str, name: str = "",
+                        locale: str | None = None, timezone: str | None = None,
+                        email: str | None = None) -> tuple[Person, bool]:
+    """Return the person behind a platform user, creating them on first sight (the very first is PMO)."""
+    person = await by_identity(session, platform, external_id)
+    if person is not None:
+        return person, False
+    first = not (await session.execute(select(exists().where(Person.id.is_not(None))))).scalar_one()
+    person = Person(display_name=(name or external_id)[:200], locale=locale, timezone=timezone, email=email,
+                    is_pmo=first)
+    session.add(person)
+    await session.flush()
+    session.add(Identity(person_id=person.id, platform=platform, external_id=external_id,
+                         name=(name or external_id)[:200]))
+    await session.flush()
+    return person, True
+
+
+async def find(session: AsyncSession, platform: str, token: str) -> Person | None:
+    """Resolve a mention: a platform id first, then a display or account name (case-insensitive)."""
+    person = await by_identity(session, platform, token)
+    if person is not None:
+        return person
+    low = token.lower()
+    stmt = (
+        select(Person).outerjoin(Identity)
+        .where(or_(func.lower(Identity.name) == low, func.lower(Person.display_name) == low))
+        .order_by(Person.id).limit(2)
+    )
+    found = list((await session.scalars(stmt)).unique().all())
+    return found[0] if len(found) == 1 else None
+
+
+async def external_ids(session: AsyncSession, person_ids: list[int], platform: str) -> dict[int, str]:
+    """The id each person has on `platform` (falling back to any identity, then the display name)."""
+    if not person_ids:
+        return {}
+    rows = (await session.execute(
+        select(Identity.person_id, Identity.platform, Identity.external_id).where(Identity.person_id.in_(person_ids))
+    )).all()
+    out: dict[int, str] = {}
+    for pid, plat, ext in rows:
+        if plat == platform or pid not in out:
+            out[pid] = ext
+    for pid in person_ids:
+        if pid not in out:
+            person = await session.get(Person, pid)
+            out[pid] = person.display_name if person else str(pid)
+    return out
