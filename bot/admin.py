@@ -49,15 +49,17 @@ async def admin_main(cfg: Config, args: argparse.Namespace) -> int:
 async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
     what, verb = args.what, args.verb
     if what == "project" and verb == "create":
-        project = await project_admin.create_project(ctx, args.key, args.name, tz=args.tz, locale=args.locale)
+        project = await project_admin.create_project(ctx, args.key, args.name, tz=args.tz,
+                                                     locale=args.locale or ctx.settings.default_locale)
         return f"created project {project.key} ({project.name}, {project.timezone}, {project.locale})"
     if what == "project" and verb == "list":
         keys = await projects.all_keys(ctx.session)
         return "\n".join(keys) or "(no projects)"
-    project = await projects.by_key(ctx.session, args.key)
-    if project is None:
+    found = await projects.by_key(ctx.session, args.key)
+    if found is None:
         raise UserError("project.not_found", key=args.key.upper(),
                         hint=", ".join(await projects.all_keys(ctx.session)))
+    project = found
     if what == "project" and verb == "set":
         if args.tz:
             await project_admin.set_project_option(ctx, project, "timezone", args.tz)

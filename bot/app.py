@@ -66,7 +66,7 @@ class App:
             scheduler.shutdown(wait=False)
             delivery_stop.set()
             await sender_task
-            await self.delivery.drain(timeout=10)  # queued messages go out (or stay queued) before exit
+            await self.delivery.drain(limit=10)  # queued messages go out (or stay queued) before exit
             await self.db.dispose()
             logger.info("stopped")
 

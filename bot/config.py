@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from handlers.context import Settings
@@ -30,7 +30,7 @@ class Config:
     port: int = 8080
     log_file: str | None = None
     log_level: str = "INFO"
-    settings: Settings = Settings()
+    settings: Settings = field(default_factory=Settings)
     slack_bot_token: str | None = None
     feishu_app_id: str | None = None
 

@@ -86,7 +86,7 @@ async def serve_main(cfg: Config, *, console: bool, user: str, chat: str | None,
     if console:
         print(f"pmo-bot is serving http://{cfg.host}:{cfg.port} (/healthz, /metrics); logs: {log_file}")
         chat_task = asyncio.create_task(_interactive(app, sender, sys.stdin, sys.stdout, user=user, chat=chat))
-        done, _ = await asyncio.wait([chat_task, server], return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait([chat_task, server], return_when=asyncio.FIRST_COMPLETED)
         stop.set()
     await server
     return 0

@@ -52,7 +52,7 @@ class Sender(Protocol):
 
 def backoff(attempts: int) -> float:
     """Seconds before the next try: exponential from 1 s, capped at 5 minutes, with jitter."""
-    return min(300.0, 2.0 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2)  # noqa: S311
+    return min(300.0, 2.0 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2)
 
 
 class Delivery:
@@ -110,10 +110,10 @@ class Delivery:
             await outbox.mark_retry(session, message.id, at=self.clock() + dt.timedelta(seconds=delay), error=error)
             self.metrics.sent["retry"] += 1
 
-    async def drain(self, timeout: float = 10.0) -> None:
+    async def drain(self, limit: float = 10.0) -> None:
         """Send whatever is due now (used at shutdown and by the console after each line)."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + limit
         while loop.time() < deadline and await self.run_once():
             pass
 

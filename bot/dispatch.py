@@ -97,7 +97,11 @@ class Dispatcher:
         chat = await projects.chat(session, event.platform, event.chat) if event.chat else None
         text = event.text if isinstance(event, IncomingMessage) else ""
         project_tz, project_locale = await _chat_project_prefs(session, chat)
-        locale = actor.locale or i18n.detect(text) or project_locale or self.settings.default_locale
+        said = i18n.detect(text)
+        if said and said != actor.seen_locale:
+            actor.seen_locale = said
+        # An explicit (or platform) locale wins; else the language of this message, else of the last one.
+        locale = actor.locale or said or actor.seen_locale or project_locale or self.settings.default_locale
         tz = actor.timezone or project_tz or self.settings.default_tz
         return Ctx(session=session, now=now, platform=event.platform, event_id=event.event_id, actor=actor,
                    actor_ref=user.user_id, chat=chat, locale=locale, tz=tz, settings=self.settings)

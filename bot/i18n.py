@@ -10,6 +10,8 @@ logger = logging.getLogger(__name__)
 
 LOCALES = ("zh", "en")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_NOT_WORDS = re.compile(r"<@[^>]*>|@\S+|\b[A-Za-z][A-Za-z0-9]*-\d+\b|\[[A-Za-z0-9]+\]|\b[A-Z0-9]{2,}\b")
+_WORD = re.compile(r"\b[A-Za-z]*[a-z][A-Za-z]+\b")
 
 HELP_ZH = """我能帮你在聊天里管理项目：
 • 新建任务：新建任务 登录页 @张三 下周五前 P1 预计8小时
@@ -166,7 +168,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
-def t(locale: str, key: str, **params: Any) -> str:
+def t(locale: str, key: str, /, **params: Any) -> str:
     """Translate `key`; an unknown locale falls back to Chinese, a missing key to the key itself."""
     entry = CATALOGUE.get(key)
     if entry is None:
@@ -184,4 +186,6 @@ def detect(text: str) -> str | None:
     """The language a message is written in, when it says: any CJK means Chinese."""
     if _CJK.search(text):
         return "zh"
-    return "en" if re.search(r"[A-Za-z]{2,}", text) else None
+    # Keys (CRM-12), mentions and units (3h) say nothing about the language; a real word does.
+    words = _NOT_WORDS.sub(" ", text)
+    return "en" if _WORD.search(words) else None

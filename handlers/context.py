@@ -49,8 +49,8 @@ class Ctx:
     def is_pmo(self) -> bool:
         return self.actor is None or self.actor.is_pmo
 
-    def t(self, key: str, **params: Any) -> str:
-        return t(self.locale, key, **params)
+    def t(self, msg: str, /, **params: Any) -> str:
+        return t(self.locale, msg, **params)
 
     def local_now(self, tz: str | None = None) -> dt.datetime:
         return self.now.astimezone(ZoneInfo(tz or self.tz))

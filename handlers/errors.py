@@ -8,7 +8,7 @@ from typing import Any
 class UserError(Exception):
     """A refusal with a reason. The dispatcher rolls back everything and replies with the message."""
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(key)
         self.key = key
         self.params = params

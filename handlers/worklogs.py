@@ -30,10 +30,12 @@ async def log_hours(intent: LogHours, ctx: Ctx) -> list[Reply]:
     per_day: dict[dt.date, Decimal] = defaultdict(Decimal)
     for _, _, amount, day, _ in planned:
         per_day[day] += amount
-    for day, added in per_day.items():
+    day_totals: dict[dt.date, Decimal] = {}
+    for day, added in sorted(per_day.items()):
         already = await worklogs.hours_on(ctx.session, ctx.actor.id, day)
         if already + added > MAX_DAY:
             raise UserError("log.over_day", day=day.isoformat(), already=fmt_hours(already), added=fmt_hours(added))
+        day_totals[day] = already + added
     lines = []
     for task, project, amount, day, note in planned:
         row = WorkLog(task_id=task.id, person_id=ctx.actor.id, work_date=day, hours=amount, note=note,
@@ -44,8 +46,7 @@ async def log_hours(intent: LogHours, ctx: Ctx) -> list[Reply]:
         await ctx.audit("worklog.created", f"worklog:{row.id}", project_id=project.id,
                         after={"task": key, "hours": float(amount), "date": day.isoformat(), "note": note})
         lines.append(ctx.t("log.line", key=key, hours=fmt_hours(amount), date=day.isoformat()))
-    totals = ", ".join(f"{d.isoformat()}: {fmt_hours(await worklogs.hours_on(ctx.session, ctx.actor.id, d))}"
-                       for d in sorted(per_day))
+    totals = ", ".join(f"{d.isoformat()}: {fmt_hours(h)}" for d, h in day_totals.items())
     return [ctx.reply(ctx.t("log.done", lines="\n".join(lines), totals=totals))]
 
 

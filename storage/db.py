@@ -72,9 +72,8 @@ class Database:
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
         """Yield a session; commit when the block succeeds, roll back when it raises."""
         if self._write_lock is not None:
-            async with self._write_lock:
-                async with self._session() as session:
-                    yield session
+            async with self._write_lock, self._session() as session:
+                yield session
         else:
             async with self._session() as session:
                 yield session

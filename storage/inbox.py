@@ -16,7 +16,7 @@ from storage.models import InboxEvent
 async def record(session: AsyncSession, *, platform: str, event_id: str, payload: dict[str, Any],
                  now: dt.datetime, status: str = "received") -> int | None:
     """Insert the event; return its row id, or None when it was seen before (a retry or a duplicate)."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = (
         insert(InboxEvent)
         .values(platform=platform, event_id=event_id[:128], payload=payload, status=status, received_at=now)

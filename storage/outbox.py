@@ -30,7 +30,7 @@ async def claim(session: AsyncSession, *, now: dt.datetime, lease: dt.timedelta,
     stmt = select(OutboxMessage).where(due).order_by(OutboxMessage.id).limit(limit)
     if platforms is not None:
         stmt = stmt.where(OutboxMessage.platform.in_(platforms))
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)  # several replicas share one outbox
     rows = list((await session.scalars(stmt)).all())
     if rows:

@@ -68,7 +68,7 @@ def make_event(data: dict[str, Any], *, default_user: str, default_chat: str | N
     user = str(data.get("user") or default_user).strip()
     if not user:
         raise ValueError("missing user")
-    chat = data["chat"] if "chat" in data else default_chat
+    chat = data.get("chat", default_chat)
     chat = str(chat) if chat not in (None, "") else None
     event_id = str(data.get("event_id") or uuid.uuid4().hex)
     ref = UserRef(platform=PLATFORM, user_id=user[:64], name=str(data.get("name") or user)[:200])

@@ -60,6 +60,7 @@ def upgrade() -> None:
     sa.Column('display_name', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=True),
     sa.Column('locale', sa.String(length=8), nullable=True),
+    sa.Column('seen_locale', sa.String(length=8), nullable=True),
     sa.Column('timezone', sa.String(length=64), nullable=True),
     sa.Column('is_pmo', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -1,0 +1,111 @@
+"""The command line as scripts use it: admin, chat --json, export; and the service's HTTP side and SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str, db: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args, "--db", db],
+                          input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+
+
+def test_scripted_scenario_through_chat_json_matches_export(db_url: str) -> None:
+    assert cli("admin", "project", "create", "CRM", "--name", "客户关系系统", "--tz", "Asia/Shanghai",
+               db=db_url).returncode == 0
+    for user, role in (("lily", "pm"), ("bob", "member"), ("vic", "vendor")):
+        assert cli("admin", "member", "add", "CRM", user, "--role", role, db=db_url).returncode == 0
+    bound = cli("admin", "chat", "bind", "CRM", "crm-group", db=db_url)
+    assert bound.returncode == 0, bound.stderr
+    lines = [
+        {"user": "lily", "chat": "crm-group", "text": "新建任务 登录页 @bob 下周五前 P1 预计8小时"},
+        {"user": "bob", "chat": "crm-group", "text": "CRM-1 进度 50%"},
+        {"user": "bob", "text": "log 3h on CRM-1 yesterday"},
+        {"user": "bob", "chat": "crm-group", "action": "task:done:CRM-1"},
+        {"user": "vic", "chat": "crm-group", "text": "CRM-1 截止改到12月20日"},
+        {"user": "bob", "text": "log 30h on CRM-1"},
+        {"user": "bob", "chat": "crm-group", "text": "CRM-99 完成"},
+        "this is not json",
+        {"user": "bob", "text": "my tasks"},
+    ]
+    stdin = "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
+    run = cli("chat", "--json", "--now", "2026-11-25T10:00:00", db=db_url, stdin=stdin)
+    assert run.returncode == 0, run.stderr
+    out = [json.loads(line) for line in run.stdout.splitlines()]
+    texts = [o["text"] for o in out]
+    assert out[0]["chat"] == "crm-group" and out[0]["card"]["title"] == "CRM-1 登录页"
+    assert any(o["user"] == "bob" and o["chat"] is None and "CRM-1" in o["text"] for o in out)  # bob's DM
+    assert any("只有" in t and "截止" in t for t in texts)  # the vendor may not move the due date
+    assert any("at most 24" in t for t in texts)
+    assert any("CRM-99" in t for t in texts)
+    assert any(o.get("error") for o in out)  # the bad line is answered, not fatal
+    assert "no open tasks" in texts[-1]
+
+    export = cli("export", "--project", "CRM", "--format", "json", db=db_url)
+    data = json.loads(export.stdout)
+    task = data["tasks"][0]
+    assert (task["key"], task["status"], task["progress"], task["due"], task["assignees"]) == (
+        "CRM-1", "done", 100, "2026-12-04", ["bob"])
+    assert [(w["task"], w["user"], w["hours"], w["date"]) for w in data["work_logs"]] == [
+        ("CRM-1", "bob", 3.0, "2026-11-24")]
+    actions = [a["action"] for a in data["audit"]]
+    assert actions[:1] == ["project.created"] and "worklog.created" in actions and actions.count("task.updated") == 2
+    assert all(a["actor"] in ("cli", "lily", "bob") for a in data["audit"])
+    csv_out = cli("export", "--project", "CRM", "--format", "csv", "--table", "work_logs", db=db_url).stdout
+    assert csv_out.splitlines()[0] == "task,user,hours,date,note" and "CRM-1,bob,3.0,2026-11-24" in csv_out
+
+
+def test_admin_errors_are_clear(db_url: str) -> None:
+    bad = cli("admin", "member", "add", "NOPE", "bob", "--role", "pm", db=db_url)
+    assert bad.returncode == 1 and "No project NOPE" in bad.stderr
+    bad_tz = cli("admin", "project", "create", "OA", "--name", "x", "--tz", "Mars/Base", db=db_url)
+    assert bad_tz.returncode == 1 and "Unknown timezone" in bad_tz.stderr
+    bad_key = cli("admin", "project", "create", "x", "--name", "x", db=db_url)
+    assert bad_key.returncode == 1 and "not valid" in bad_key.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_service_health_metrics_and_clean_sigterm(tmp_path: Path) -> None:
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DATABASE_URL=f"sqlite:///{tmp_path / 'svc.db'}",
+               LOG_FILE=str(tmp_path / "svc.log"))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--console", "off", "--port", str(port), cwd=ROOT, env=env)
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(100):
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/healthz") as r:
+                        assert r.status == 200 and (await r.json())["status"] == "ok"
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("service did not start")
+            async with session.get(f"http://127.0.0.1:{port}/metrics") as r:
+                body = await r.text()
+                assert "pmobot_events_total" in body and "pmobot_outbox_backlog" in body
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
+        assert '"stopped"' in (tmp_path / "svc.log").read_text()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
