@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import os
 import random
 import statistics
@@ -58,10 +57,9 @@ def workload(n: int, seed: int = 1) -> list[tuple[str, str]]:
 async def run(url: str, n: int, concurrency: int) -> tuple[float, list[float], dict[str, int]]:
     app = App(replace(Config(), database_url=url))
     await app.migrate()
-    now = dt.datetime.now(dt.UTC)
-    seed_msgs = ["create project CRM Bench"] + [f"add @{u} to CRM as pm" for u in USERS]
-    for text in seed_msgs:
-        await app.handle(IncomingMessage("console", uuid.uuid4().hex, UserRef("console", "admin"), text))
+    seed_msgs = ["create project CRM Bench", "bind this chat to CRM"] + [f"add @{u} to CRM as pm" for u in USERS]
+    for text in seed_msgs:  # a project group chat, as in real use
+        await app.handle(IncomingMessage("console", uuid.uuid4().hex, UserRef("console", "admin"), text, chat="bench"))
     work = workload(n)
     latencies: list[float] = []
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
@@ -80,7 +78,6 @@ async def run(url: str, n: int, concurrency: int) -> tuple[float, list[float], d
     elapsed = time.perf_counter() - started
     outcomes = dict(app.metrics.events)
     await app.close()
-    del now
     return elapsed, latencies, outcomes
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from bot.model import Button, Card, Field
 from handlers.context import Ctx
 from handlers.lookup import format_due, task_key
-from storage import tasks, worklogs
-from storage.models import Person, Project, Task
+from storage import people, tasks, worklogs
+from storage.models import Project, Task
 
 
 def hours(value: Decimal | float | None) -> str:
@@ -18,17 +18,19 @@ def hours(value: Decimal | float | None) -> str:
 
 
 async def names(ctx: Ctx, person_ids: list[int]) -> list[str]:
-    out = []
-    for pid in person_ids:
-        person = await ctx.session.get(Person, pid)
-        out.append(person.display_name if person else str(pid))
-    return out
+    """Display names in the given order, in one query."""
+    known = await people.display_names(ctx.session, person_ids)
+    return [known.get(pid, str(pid)) for pid in person_ids]
 
 
-async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = False) -> Card:
+async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = False,
+                    assigned: list[int] | None = None, logged: Decimal | None = None) -> Card:
+    """The task card; pass `assigned`/`logged` when the caller already knows them."""
     key = task_key(project, task)
-    assigned = (await tasks.assignees(ctx.session, [task.id])).get(task.id, [])
-    logged = await worklogs.task_total(ctx.session, task.id)
+    if assigned is None:
+        assigned = (await tasks.assignees(ctx.session, [task.id])).get(task.id, [])
+    if logged is None:
+        logged = await worklogs.task_total(ctx.session, task.id)
     fields = [
         Field(ctx.t("f.status"), ctx.t(f"status.{task.status}")),
         Field(ctx.t("f.priority"), task.priority),

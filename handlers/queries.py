@@ -71,7 +71,8 @@ async def _status(ctx: Ctx, key: str | None) -> list[Reply]:
     counts = await tasks.status_counts(ctx.session, project.id)
     total = sum(counts.values())
     now_local = ctx.local_now(project.timezone)
-    late = sum(1 for t, _ in await tasks.open_in(ctx.session, [project.id]) if lookup.is_overdue(t, now_local))
+    candidates = await tasks.open_due_by(ctx.session, [project.id], now_local.date())
+    late = sum(1 for t, _ in candidates if lookup.is_overdue(t, now_local))
     start, end = week_of(now_local.date())
     week_hours = await worklogs.project_hours_between(ctx.session, project.id, start, end)
     done = counts.get("done", 0)
@@ -91,8 +92,9 @@ async def _overdue(ctx: Ctx, key: str | None) -> list[Reply]:
         scope = [project]
     else:
         scope = await _visible_projects(ctx)
-    rows = [(t, p) for t, p in await tasks.open_in(ctx.session, [p.id for p in scope])
-            if lookup.is_overdue(t, ctx.now.astimezone(ZoneInfo(p.timezone)))]
+    latest_today = max((ctx.local_now(p.timezone).date() for p in scope), default=ctx.today())
+    candidates = await tasks.open_due_by(ctx.session, [p.id for p in scope], latest_today)
+    rows = [(t, p) for t, p in candidates if lookup.is_overdue(t, ctx.local_now(p.timezone))]
     if not rows:
         return [ctx.reply(ctx.t("q.overdue_none"))]
     assigned = await tasks.assignees(ctx.session, [t.id for t, _ in rows])

@@ -79,11 +79,11 @@ async def create_task(intent: CreateTask, ctx: Ctx) -> list[Reply]:
                 custom_fields={}, created_at=ctx.now, updated_at=ctx.now)
     ctx.session.add(task)
     await ctx.session.flush()
-    await tasks.set_assignees(ctx.session, task.id, assignee_ids)
+    await tasks.set_assignees(ctx.session, task.id, assignee_ids, new=True)
     key = lookup.task_key(project, task)
     await ctx.audit("task.created", f"task:{key}", project_id=project.id,
                     after=snapshot(task, await names(ctx, assignee_ids)))
-    card = await task_card(ctx, task, project, undo=True)
+    card = await task_card(ctx, task, project, undo=True, assigned=assignee_ids, logged=Decimal(0))
     replies = [ctx.reply(ctx.t("task.created", key=key, title=title), card=card)]
     return replies + await _notify_assigned(ctx, assignee_ids, key, title)
 
@@ -129,11 +129,11 @@ async def apply_update(ctx: Ctx, task: Task, project: Project, changes: dict[str
     if not diff_after:
         return [ctx.reply(ctx.t("task.unchanged", key=key), card=await task_card(ctx, task, project))]
     task.updated_at = ctx.now
-    await ctx.session.flush()
     await ctx.audit("task.updated", f"task:{key}", project_id=project.id, before=diff_before, after=diff_after)
     summary = "; ".join(f"{ctx.t('f.' + k)}: {_show(ctx, k, diff_before[k])} → {_show(ctx, k, v)}"
                         for k, v in diff_after.items())
-    replies = [ctx.reply(ctx.t("task.updated", key=key, summary=summary), card=await task_card(ctx, task, project))]
+    card = await task_card(ctx, task, project, assigned=new_assignees if new_assignees is not None else current)
+    replies = [ctx.reply(ctx.t("task.updated", key=key, summary=summary), card=card)]
     if new_assignees is not None:
         replies += await _notify_assigned(ctx, [p for p in new_assignees if p not in current], key, task.title)
     return replies

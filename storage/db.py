@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from storage import sqlite_inline
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +47,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA busy_timeout=2000")  # short: with the inline driver a wait blocks the loop
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 
@@ -48,13 +57,26 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(full):
         # SQLite wants exactly one writer connection: several pooled writers push p99 to ~0.9 s
         # (performance-facts.md). The Database lock below serialises units of work on it.
+        extra: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+        database = make_url(full).database
+        if os.environ.get("SQLITE_DRIVER", "inline") == "inline" and database and database != ":memory:":
+            extra = {"async_creator": sqlite_inline.creator(database)}
         engine = create_async_engine(
-            full, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
-            connect_args={"check_same_thread": False},
+            full, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, **extra,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(full, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+async def core(session: AsyncSession) -> AsyncConnection:
+    """The session's connection for a prebuilt Core statement (about half the cost of session.execute here).
+
+    Pending ORM changes are flushed first so the statement sees them, as autoflush would.
+    """
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    return await session.connection()
 
 
 class Database:

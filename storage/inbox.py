@@ -5,25 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Insert, bindparam, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import core
 from storage.models import InboxEvent
+
+
+def _record_stmt(insert: Any) -> Insert:
+    return (
+        insert(InboxEvent)
+        .values(platform=bindparam("platform"), event_id=bindparam("event_id"), payload=bindparam("payload"),
+                status=bindparam("status"), received_at=bindparam("received_at"))
+        .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        .returning(InboxEvent.id)
+    )
+
+
+# Built once: the hot path of every event (statement construction costs as much as running it here).
+_RECORD = {"postgresql": _record_stmt(pg_insert), "sqlite": _record_stmt(sqlite_insert)}
 
 
 async def record(session: AsyncSession, *, platform: str, event_id: str, payload: dict[str, Any],
                  now: dt.datetime, status: str = "received") -> int | None:
     """Insert the event; return its row id, or None when it was seen before (a retry or a duplicate)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (
-        insert(InboxEvent)
-        .values(platform=platform, event_id=event_id[:128], payload=payload, status=status, received_at=now)
-        .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-        .returning(InboxEvent.id)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    conn = await core(session)
+    params = {"platform": platform, "event_id": event_id[:128], "payload": payload, "status": status,
+              "received_at": now}
+    return (await conn.execute(_RECORD[conn.dialect.name], params)).scalar_one_or_none()
 
 
 async def mark(session: AsyncSession, row_id: int, *, status: str, now: dt.datetime, error: str | None = None) -> None:

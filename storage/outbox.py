@@ -9,15 +9,19 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import core
 from storage.models import OutboxMessage
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+_ENQUEUE = insert(OutboxMessage)
+_DEFAULTS = {"chat": None, "user": None, "thread": None, "kind": "message", "status": PENDING, "attempts": 0}
 
 
 async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Add messages: dicts with platform, chat, user, thread, payload and created_at."""
     if rows:
-        await session.execute(insert(OutboxMessage), [dict(r, next_attempt_at=r["created_at"]) for r in rows])
+        conn = await core(session)
+        await conn.execute(_ENQUEUE, [dict(_DEFAULTS, **r, next_attempt_at=r["created_at"]) for r in rows])
 
 
 async def claim(session: AsyncSession, *, now: dt.datetime, lease: dt.timedelta, limit: int,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import core
 from storage.models import Identity, Person
+
+_BY_IDENTITY = (select(Person).join(Identity)
+                .where(Identity.platform == bindparam("platform"), Identity.external_id == bindparam("ext")))
 
 
 async def by_identity(session: AsyncSession, platform: str, external_id: str) -> Person | None:
-    stmt = select(Person).join(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
-    return (await session.scalars(stmt)).first()
+    return (await session.scalars(_BY_IDENTITY, {"platform": platform, "ext": external_id})).first()
 
 
 async def get_or_create(session: AsyncSession, *, platform: str, external_id: str, name: str = "",
@@ -44,6 +47,16 @@ async def find(session: AsyncSession, platform: str, token: str) -> Person | Non
     )
     found = list((await session.scalars(stmt)).unique().all())
     return found[0] if len(found) == 1 else None
+
+
+_NAMES = select(Person.id, Person.display_name).where(Person.id.in_(bindparam("ids", expanding=True)))
+
+
+async def display_names(session: AsyncSession, person_ids: list[int]) -> dict[int, str]:
+    if not person_ids:
+        return {}
+    conn = await core(session)
+    return {pid: name for pid, name in (await conn.execute(_NAMES, {"ids": list(set(person_ids))})).all()}
 
 
 async def external_ids(session: AsyncSession, person_ids: list[int], platform: str) -> dict[int, str]:

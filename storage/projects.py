@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import core
 from storage.models import Chat, Membership, Person, Project
 
 
@@ -16,9 +17,16 @@ async def all_keys(session: AsyncSession) -> list[str]:
     return list((await session.scalars(select(Project.key).order_by(Project.key))).all())
 
 
+_ROLE = select(Membership.role).where(Membership.project_id == bindparam("project"),
+                                     Membership.person_id == bindparam("person"))
+_NEXT_SEQ = (update(Project).where(Project.id == bindparam("project"))
+             .values(next_task_seq=Project.next_task_seq + 1).returning(Project.next_task_seq))
+_CHAT = select(Chat).where(Chat.platform == bindparam("platform"), Chat.external_id == bindparam("ext"))
+
+
 async def role(session: AsyncSession, project_id: int, person_id: int) -> str | None:
-    stmt = select(Membership.role).where(Membership.project_id == project_id, Membership.person_id == person_id)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    conn = await core(session)
+    return (await conn.execute(_ROLE, {"project": project_id, "person": person_id})).scalar_one_or_none()
 
 
 async def memberships(session: AsyncSession, person_id: int) -> list[tuple[Project, str]]:
@@ -49,14 +57,12 @@ async def set_role(session: AsyncSession, project_id: int, person_id: int, new_r
 
 async def next_task_seq(session: AsyncSession, project_id: int) -> int:
     """Reserve the next per-project task number; the row lock keeps keys unique across replicas."""
-    stmt = (update(Project).where(Project.id == project_id)
-            .values(next_task_seq=Project.next_task_seq + 1).returning(Project.next_task_seq))
-    return int((await session.execute(stmt)).scalar_one()) - 1
+    conn = await core(session)
+    return int((await conn.execute(_NEXT_SEQ, {"project": project_id})).scalar_one()) - 1
 
 
 async def chat(session: AsyncSession, platform: str, external_id: str, *, create: bool = True) -> Chat | None:
-    row = (await session.scalars(select(Chat).where(
-        Chat.platform == platform, Chat.external_id == external_id))).first()
+    row = (await session.scalars(_CHAT, {"platform": platform, "ext": external_id})).first()
     if row is None and create:
         row = Chat(platform=platform, external_id=external_id)
         session.add(row)

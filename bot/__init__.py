@@ -1,0 +1,1 @@
+"""pmo-bot: the service shell (platforms, dispatch, delivery, CLI)."""

@@ -1,0 +1,95 @@
+"""New tasks: "新建任务 登录页 @张三 下周五前", "task: fix SSO login @bob by Friday P1 est 6h".
+
+The title is what is left once the trigger, mentions, dates, priority, estimate and the
+little words around them ("给", "by", "前", "est") are cut out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import DEADLINE
+from .intents import CreateTask
+from .keys import BRACKET_PROJECT_RE, find_priority
+from .message import Message, cut, fillers, pieces, strip_words
+
+_TRIGGER = re.compile(
+    r"(?:请|麻烦|帮忙|帮我|帮|给我|劳驾|我想|我要|需要)?\s*(?:再|新)?\s*"
+    r"(?:新建|创建|建立|新增|新开|建|加|添加|开|提|记|录|安排|派|分配|布置|起)\s*(?:一?个|一下|一条|条|个新的?)?\s*(?:新的?)?\s*"
+    r"(?:任务|待办|todo|工单|task|事项|需求单)\s*[:,]?"
+    r"|^(?:新任务|任务|待办|todo|to-do|task|new\s+task|新建)\s*[:：\-](?!\s*(?:list|列表)\s*$)"
+    r"|^(?:新任务|待办)\s"
+    r"|^(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+|would\s+you\s+)?(?:create|add|make|open|new|file|raise|set\s+up)\s+"
+    r"(?:me\s+)?(?:a\s+|an\s+|new\s+|the\s+|one\s+)*(?:task|todo|to-do|ticket|item|card)\b\s*(?:[:\-,]\s*)?"
+    r"(?:(?:for\s+me\s+)?(?:to|for)\s+)?"
+    r"|^/?(?:task|todo)\s+(?!list|lists|列表)",
+    re.IGNORECASE,
+)
+# Without a trigger: "@小王 周五前把报表做完" assigns work when a person, a deadline and a verb meet.
+_IMPLICIT_VERB = re.compile(
+    r"负责|处理一下|处理|跟进|完成|做完|搞定|弄完|做一下|把.+(?:做|改|修|写|弄|整理|准备|提交|发)|"
+    r"\b(?:please\s+)?(?:fix|finish|handle|prepare|write|update|review|deliver|implement|complete)\b",
+    re.IGNORECASE,
+)
+_DEADLINE_MARK = re.compile(r"前|之前|以前|截止|\bby\b|\bbefore\b|\bdue\b|\bno\s+later\s+than\b|\buntil\b",
+                            re.IGNORECASE)
+_ESTIMATE_WORDS = r"预计|预估|估计|估算|工时|工作量|大概|大约"
+_TITLE_FILLERS = fillers(
+    r"给|由|让|请|叫|把|负责|截止时间|截止日期|截止|截至|前|之前|以前|之内|以内|完成|做完|搞定|弄完|"
+    + _ESTIMATE_WORDS + r"|优先级|项目|的|在|是|和|跟|及|并|一下|来做|来|去|跟进|处理|抄送|cc|指派|分配|安排|一个|个|每",
+    r"by|before|until|due|deadline|for|to|assign(?:ed)?\s+to|assign(?:ed)?|assignee|owner|est\.?|estimated|"
+    r"estimate|eta|ETA|approx\.?|about|around|priority|prio|pri|and|with|cc|on|at|in|the|is|please|pls|"
+    r"it|me|should|must|need(?:s)?|take[s]?|that",
+)
+
+
+def _trigger(msg: Message) -> re.Match[str] | None:
+    m = _TRIGGER.search(msg.text)
+    if m is None:
+        return None
+    head = cut(msg.text, [(d.start, d.end) for d in msg.dates(DEADLINE)], 0, m.start()).replace("\x00", "")
+    # The trigger must open the message (after a [KEY], a mention or a polite word).
+    head = BRACKET_PROJECT_RE.sub("", head)
+    head = re.sub(r"<@[^>]+>|@\S+", "", head).strip(" ,:")
+    return m if len(head) <= 4 else None
+
+
+def parse_create(msg: Message, *, implicit: bool = False) -> CreateTask | None:
+    text = msg.text
+    if implicit:
+        if not msg.mentions or not msg.dates(DEADLINE) or msg.tasks or text.rstrip().endswith(("?", "吗")):
+            return None
+        if not _IMPLICIT_VERB.search(text) or not _DEADLINE_MARK.search(text):
+            return None
+        trig_span: tuple[int, int] | None = None
+    else:
+        m = _trigger(msg)
+        if m is None:
+            return None
+        trig_span = (m.start(), m.end())
+    spans: list[tuple[int, int]] = [trig_span] if trig_span else []
+    project = None
+    bm = BRACKET_PROJECT_RE.search(text)
+    if bm:
+        project = bm["p"].upper()
+        spans.append((bm.start(), bm.end()))
+    spans += [(x.start, x.end) for x in msg.mentions]
+    dates = msg.dates(DEADLINE)
+    if dates:
+        spans.append((dates[0].start, dates[0].end))
+    prio = find_priority(text)
+    if prio:
+        spans.append((prio.start, prio.end))
+    hours = [h for h in msg.hours() if not (prio and prio.start <= h.start < prio.end)]
+    if hours:
+        spans.append((hours[0].start, hours[0].end))
+    parts = [strip_words(p, _TITLE_FILLERS) for p in pieces(cut(text, spans))]
+    title = " ".join(p for p in parts if p) or None
+    return CreateTask(
+        title=title,
+        assignees=[x.user for x in msg.mentions],
+        due=dates[0].iso() if dates else None,
+        priority=prio.priority if prio else None,
+        estimate_hours=hours[0].hours if hours else None,
+        project=project,
+    )

@@ -1,0 +1,121 @@
+"""Task updates: status, progress, reassignment and due-date moves for a named task key."""
+
+from __future__ import annotations
+
+import re
+
+from .dates import DEADLINE
+from .intents import UpdateTask
+from .message import Message
+from .numbers import to_int
+
+_TODO = re.compile(
+    r"\bre-?open(?:ed|ing)?\b|\bback\s+to\s+(?:todo|to\s+do|backlog)\b|\bnot\s+started\b|\bmove\s+to\s+todo\b|"
+    r"(?:^|\s)(?:to\s*do|todo)\s*$|重新打开|重开|重新开启|重启|打回|退回|回退|待办|未开始|还没开始|没开始|还未开始|撤销完成|取消完成",
+    re.IGNORECASE,
+)
+_BLOCKED = re.compile(
+    r"\bblock(?:ed|ing|er)?\b|\bstuck\b|\bon\s+hold\b|\bwaiting\s+(?:on|for)\b|\bcan'?t\s+proceed\b|"
+    r"阻塞|卡住|卡着|卡在|被卡|受阻|挂起|暂停|搁置|等待|在等|进行不下去|做不下去|block",
+    re.IGNORECASE,
+)
+_NOT_DONE = re.compile(r"(?:没|未|还没|没有|尚未|不)\s*(?:完成|做完|搞定|弄完|好)|\bnot\s+(?:yet\s+)?(?:done|finished|complete)",
+                       re.IGNORECASE)
+_DONE = re.compile(
+    r"\b(?:done|finished|finish|complete[d]?|closed?|resolved|fixed|shipped|merged|delivered|deployed|released)\b|"
+    r"已?完成(?!度|率)|做完|搞定|弄完|弄好|做好|完工|结束|关闭|关掉|已关闭|好了|上线了|解决了|修好了|交付了|验收通过|"
+    r"\bok\s*了|over了|\bdone\b",
+    re.IGNORECASE,
+)
+_IN_PROGRESS = re.compile(
+    r"\b(?:start(?:ed|ing)?|begin|began|wip|in[\s-]progress|working\s+on(?:\s+it)?|picked\s+up|pick(?:ing)?\s+up|"
+    r"on\s+it|doing|underway|under\s+way|resume[d]?)\b|开始|进行中|在做|正在做|开工|处理中|着手|动手|开发中|跟进中|做着|"
+    r"在弄|在搞|在改|继续做|恢复",
+    re.IGNORECASE,
+)
+_PROGRESS_PCT = re.compile(r"(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|pct\b)|百分之\s*(?P<zh>[\d一二三四五六七八九十百]+)",
+                           re.IGNORECASE)
+_PROGRESS_WORDS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"三分之一|1/3|one[\s-]third", re.IGNORECASE), 33),
+    (re.compile(r"三分之二|2/3|two[\s-]thirds?", re.IGNORECASE), 67),
+    (re.compile(r"四分之一|1/4|a\s+quarter|one[\s-]quarter", re.IGNORECASE), 25),
+    (re.compile(r"四分之三|3/4|three[\s-]quarters?", re.IGNORECASE), 75),
+    (re.compile(r"一半|过半|半程|\bhalf(?:way|\s+way|\s+done|\s+finished)?\b", re.IGNORECASE), 50),
+    (re.compile(r"快(?:要)?(?:完成|做完|好|搞定)了?|差不多(?:完成|做完|好|搞定)了?|基本(?:完成|做完|好)了?|收尾|"
+                r"\b(?:almost|nearly)\s+(?:done|finished|complete)\b", re.IGNORECASE), 90),
+    (re.compile(r"刚开始|刚起步"), 10),
+]
+_TENTHS = re.compile(r"(?<![完])(?P<n>[一二三四五六七八九])成(?!员|本|果|功|熟)")
+_ASSIGN = re.compile(
+    r"改给|转给|交给|分配给|指派给|派给|给到|转交给?|移交给?|改由|换成|换给|改成|改为|让|由|"
+    r"\bre-?assign(?:ed)?\b|\bassign(?:ed)?\b|\bgive\s+(?:it\s+)?to\b|\bhand(?:ed)?\s+(?:it\s+)?(?:over\s+)?to\b|"
+    r"\btransfer(?:red)?\s+to\b|->|负责|接手|来做|来跟|跟进|\btake\s+over\b|\bowner\b",
+    re.IGNORECASE,
+)
+_DUE = re.compile(
+    r"截止|截至|到期|期限|deadline|\bdue\b|\bddl\b|改到|改成|改为|调到|调整到|调整为|挪到|移到|提前到|定在|定到|"
+    r"\bmove[ds]?\b|\breschedule[ds]?\b|\bpull(?:ed)?\s+in\b|\bset\b",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(r"(?:\?|吗|么|呢|没有?)\s*$", re.IGNORECASE)
+_QUESTION_START = re.compile(r"^(?:is|has|did|was|are|when|what|how|can|could)\b", re.IGNORECASE)
+
+
+def _progress(text: str) -> tuple[int | None, tuple[int, int] | None]:
+    m = _PROGRESS_PCT.search(text)
+    if m:
+        raw = m["n"] or m["zh"]
+        value = round(float(raw)) if m["n"] else to_int(raw)
+        if value is not None and 0 <= value <= 100:
+            return value, (m.start(), m.end())
+    m = _TENTHS.search(text)
+    if m:
+        n = to_int(m["n"])
+        if n is not None:
+            return n * 10, (m.start(), m.end())
+    for pattern, value in _PROGRESS_WORDS:
+        m = pattern.search(text)
+        if m:
+            return value, (m.start(), m.end())
+    return None, None
+
+
+def _status(text: str, progress_span: tuple[int, int] | None) -> str | None:
+    if _TODO.search(text):
+        return "todo"
+    if _BLOCKED.search(text):
+        return "blocked"
+    m = _DONE.search(text)
+    if m and not _NOT_DONE.search(text):
+        near_progress = progress_span is not None and (
+            abs(m.end() - progress_span[0]) <= 2 or abs(progress_span[1] - m.start()) <= 2)
+        if not near_progress:
+            return "done"
+    if _IN_PROGRESS.search(text):
+        return "in_progress"
+    return None
+
+
+def parse_update(msg: Message) -> UpdateTask | None:
+    if not msg.tasks:
+        return None
+    task = msg.tasks[0]
+    # Everything but the key: keeps "CRM-3" digits out of the progress and date grammars.
+    text = msg.text[: task.start] + " " * (task.end - task.start) + msg.text[task.end:]
+    if _QUESTION.search(text.strip()) or _QUESTION_START.match(msg.text):
+        return None
+    progress, span = _progress(text)
+    status = _status(text, span)
+    if status == "done" and progress is not None and progress < 100:
+        status = None
+    assignees = None
+    if msg.mentions and (_ASSIGN.search(text) or len(text.strip()) - sum(len(m.user) + 1 for m in msg.mentions) < 4):
+        assignees = [m.user for m in msg.mentions]
+    due = None
+    dates = msg.dates(DEADLINE)
+    if dates and (_DUE.search(text) or (status is None and progress is None and assignees is None
+                  and len(text.strip()) - (dates[0].end - dates[0].start) < 6)):
+        due = dates[0].iso()
+    if status is None and progress is None and assignees is None and due is None:
+        return None
+    return UpdateTask(task=task.key, status=status, progress=progress, assignees=assignees, due=due)

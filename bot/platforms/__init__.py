@@ -1,0 +1,1 @@
+"""Platform adapters: translate payloads to neutral events and render neutral replies."""
