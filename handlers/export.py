@@ -15,7 +15,15 @@ from handlers.lookup import format_due
 from storage import projects, tasks
 from storage.models import AuditEntry, ChangeRequest, Identity, Person, Task, WorkLog
 
-TABLES = ("tasks", "work_logs", "change_requests", "audit")
+COLUMNS = {
+    "tasks": ["key", "title", "status", "priority", "due", "assignees", "estimate_hours", "progress", "reporter",
+              "created_at", "done_at"],
+    "work_logs": ["task", "user", "hours", "date", "note"],
+    "change_requests": ["id", "task", "type", "status", "summary", "reason", "requester", "new_due", "extra_hours",
+                        "created_at"],
+    "audit": ["actor", "action", "entity", "at", "before", "after"],
+}
+TABLES = tuple(COLUMNS)
 
 
 async def _user_ids(session: AsyncSession) -> dict[int, str]:
@@ -67,13 +75,10 @@ async def export_project(session: AsyncSession, key: str) -> dict[str, Any]:
 
 
 def to_csv(data: dict[str, Any], table: str) -> str:
-    rows = data[table]
     buf = io.StringIO()
-    if not rows:
-        return ""
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS[table], lineterminator="\n")
     writer.writeheader()
-    for row in rows:
+    for row in data[table]:
         writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
                          for k, v in row.items()})
     return buf.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import core
@@ -24,13 +25,21 @@ async def get_or_create(session: AsyncSession, *, platform: str, external_id: st
     if person is not None:
         return person, False
     first = not (await session.execute(select(exists().where(Person.id.is_not(None))))).scalar_one()
-    person = Person(display_name=(name or external_id)[:200], locale=locale, timezone=timezone, email=email,
-                    is_pmo=first)
-    session.add(person)
-    await session.flush()
-    session.add(Identity(person_id=person.id, platform=platform, external_id=external_id,
-                         name=(name or external_id)[:200]))
-    await session.flush()
+    try:
+        # A savepoint: when another event of the same new user wins the race, use their row.
+        async with session.begin_nested():
+            person = Person(display_name=(name or external_id)[:200], locale=locale, timezone=timezone,
+                            email=email, is_pmo=first)
+            session.add(person)
+            await session.flush()
+            session.add(Identity(person_id=person.id, platform=platform, external_id=external_id,
+                                 name=(name or external_id)[:200]))
+            await session.flush()
+    except IntegrityError:
+        existing = await by_identity(session, platform, external_id)
+        if existing is None:
+            raise
+        return existing, False
     return person, True
 
 

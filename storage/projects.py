@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import core
@@ -64,9 +65,13 @@ async def next_task_seq(session: AsyncSession, project_id: int) -> int:
 async def chat(session: AsyncSession, platform: str, external_id: str, *, create: bool = True) -> Chat | None:
     row = (await session.scalars(_CHAT, {"platform": platform, "ext": external_id})).first()
     if row is None and create:
-        row = Chat(platform=platform, external_id=external_id)
-        session.add(row)
-        await session.flush()
+        try:
+            async with session.begin_nested():  # another event may create the same chat concurrently
+                row = Chat(platform=platform, external_id=external_id)
+                session.add(row)
+                await session.flush()
+        except IntegrityError:
+            row = (await session.scalars(_CHAT, {"platform": platform, "ext": external_id})).first()
     return row
 
 

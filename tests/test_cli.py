@@ -109,3 +109,17 @@ async def test_service_health_metrics_and_clean_sigterm(tmp_path: Path) -> None:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+def test_interactive_console_shows_cards_and_clicks_numbered_buttons(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'i.db'}"
+    typed = "新建项目 CRM 客户关系系统\n新建任务 登录页 周五前\n2\nCRM-1 详情\n/quit\n"
+    run = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--user", "lily", "--db", db,
+                          "--now", "2026-11-25T10:00:00"], input=typed, capture_output=True, text=True,
+                         cwd=ROOT, timeout=120, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert run.returncode == 0, run.stderr
+    screen = run.stdout
+    assert "已创建项目 CRM" in screen and "┌ CRM-1 登录页" in screen
+    assert "[1] 开始" in screen and "[2] 完成" in screen  # numbered buttons
+    assert "状态: 待办 → 已完成" in screen  # typing 2 clicked "完成"
+    assert "│ 状态: 已完成" in screen
