@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.config import Config
 from bot.delivery import Delivery, Sender
 from bot.dispatch import Dispatcher, Outcome, utc_clock
+from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.model import Event
 from bot.routes import build_router
@@ -32,6 +33,9 @@ class App:
                                      metrics=self.metrics)
         self.senders: dict[str, Sender] = {}
         self.delivery = Delivery(self.db, self.senders, clock=clock, metrics=self.metrics)
+        # SQLite has one writer, so more workers would only queue on its lock; PostgreSQL runs several.
+        self.intake = Intake(self.db, self.dispatcher, clock=clock, workers=1 if self.db.sqlite else 8,
+                             on_processed=self.delivery.wake)
 
     def add_sender(self, platform: str, sender: Sender) -> None:
         self.senders[platform] = sender
@@ -56,6 +60,7 @@ class App:
         logger.info("listening on http://%s:%s", host, port)
         scheduler = jobs_scheduler.build(self.db, self.clock)
         scheduler.start()
+        self.intake.start()
         delivery_stop = asyncio.Event()
         sender_task = asyncio.create_task(self.delivery.run(delivery_stop))
         try:
@@ -63,6 +68,7 @@ class App:
         finally:
             logger.info("shutting down")
             await runner.cleanup()  # no new events
+            await self.intake.stop()  # what was acked is processed now, or by the next start's sweep
             scheduler.shutdown(wait=False)
             delivery_stop.set()
             await sender_task

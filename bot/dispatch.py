@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n, nlu
 from bot.metrics import Metrics
-from bot.model import CardAction, Event, IncomingMessage, Reply
+from bot.model import CardAction, Event, IncomingMessage, Reply, UserRef
 from bot.router import Router
 from handlers.context import Ctx, Settings
 from handlers.errors import UserError
@@ -50,15 +50,30 @@ class Dispatcher:
         self.bot_ids = bot_ids or {}
 
     async def handle(self, event: Event) -> Outcome:
+        """Record and process one event in one unit of work (the console's path)."""
+        return await self._run(event, inbox_id=None)
+
+    async def process(self, inbox_id: int, event: Event) -> Outcome:
+        """Process an event an adapter already stored in the inbox (acked before processing).
+
+        Claiming the row (received -> done) in the same unit of work makes processing happen once,
+        even when a recovery sweep or another replica picks up the same row.
+        """
+        return await self._run(event, inbox_id=inbox_id)
+
+    async def _run(self, event: Event, *, inbox_id: int | None) -> Outcome:
         """Process one event exactly once; anything that goes wrong rolls back and is answered."""
         started = time.perf_counter()
         now = self.clock()
         locale = self.settings.default_locale
         try:
             async with self.db.unit_of_work() as session:
-                row = await inbox.record(session, platform=event.platform, event_id=event.event_id,
-                                         payload=_payload(event), now=now, status="done")
-                if row is None:
+                if inbox_id is None:
+                    fresh = await inbox.record(session, platform=event.platform, event_id=event.event_id,
+                                               payload=payload_of(event), now=now, status="done") is not None
+                else:
+                    fresh = await inbox.claim(session, inbox_id, status="done", now=now)
+                if not fresh:
                     outcome = Outcome("duplicate")
                 else:
                     ctx = await self._context(session, event, now)
@@ -67,11 +82,12 @@ class Dispatcher:
                     await outbox.enqueue(session, self._rows(event, replies, now, ctx.locale))
                     outcome = Outcome("handled", len(replies))
         except UserError as refusal:
-            outcome = await self._refuse(event, now, i18n.t(locale, refusal.key, **refusal.params), "rejected")
+            text = i18n.t(locale, refusal.key, **refusal.params)
+            outcome = await self._refuse(event, now, text, "rejected", inbox_id)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             logger.exception("event failed", extra={"event_id": event.event_id, "ref": ref})
-            outcome = await self._refuse(event, now, i18n.t(locale, "error.internal", ref=ref), "failed")
+            outcome = await self._refuse(event, now, i18n.t(locale, "error.internal", ref=ref), "failed", inbox_id)
         elapsed = time.perf_counter() - started
         self.metrics.events[outcome.status] += 1
         self.metrics.observe(elapsed)
@@ -79,12 +95,16 @@ class Dispatcher:
                                                           "duration_ms": round(elapsed * 1000, 2)})
         return outcome
 
-    async def _refuse(self, event: Event, now: dt.datetime, text: str, status: str) -> Outcome:
+    async def _refuse(self, event: Event, now: dt.datetime, text: str, status: str,
+                      inbox_id: int | None) -> Outcome:
         """Record the event as seen (so a retry is not re-run) and answer; nothing else is kept."""
         async with self.db.unit_of_work() as session:
-            row = await inbox.record(session, platform=event.platform, event_id=event.event_id,
-                                     payload=_payload(event), now=now, status=status)
-            if row is None:
+            if inbox_id is None:
+                fresh = await inbox.record(session, platform=event.platform, event_id=event.event_id,
+                                           payload=payload_of(event), now=now, status=status) is not None
+            else:
+                fresh = await inbox.claim(session, inbox_id, status=status, now=now)
+            if not fresh:
                 return Outcome("duplicate")
             await outbox.enqueue(session, self._rows(event, [Reply(text=text)], now, None))
         return Outcome(status, 1)
@@ -149,11 +169,22 @@ async def _chat_project_prefs(session: AsyncSession, chat: Chat | None) -> tuple
     return (project.timezone, project.locale) if project else (None, None)
 
 
-def _payload(event: Event) -> dict[str, Any]:
+def payload_of(event: Event) -> dict[str, Any]:
+    """The inbox copy of an event, enough to rebuild it (`event_of`) after a crash."""
     data = dataclasses.asdict(event)
+    data["kind"] = "action" if isinstance(event, CardAction) else "message"
     if isinstance(event, IncomingMessage) and len(event.text) > MAX_TEXT * 4:
         data["text"] = event.text[: MAX_TEXT * 4]  # keep the inbox row bounded
     return data
+
+
+def event_of(data: dict[str, Any]) -> Event:
+    fields = {k: v for k, v in data.items() if k != "kind"}
+    fields["user"] = UserRef(**fields["user"])
+    if data.get("kind") == "action":
+        return CardAction(**fields)
+    fields["mentions"] = tuple(fields.get("mentions") or ())
+    return IncomingMessage(**fields)
 
 
 __all__ = ["Dispatcher", "Outcome"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, update
+from sqlalchemy import Insert, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +35,22 @@ async def record(session: AsyncSession, *, platform: str, event_id: str, payload
     params = {"platform": platform, "event_id": event_id[:128], "payload": payload, "status": status,
               "received_at": now}
     return (await conn.execute(_RECORD[conn.dialect.name], params)).scalar_one_or_none()
+
+
+async def claim(session: AsyncSession, row_id: int, *, status: str, now: dt.datetime) -> bool:
+    """Move a received event to `status`; False when someone else already did (processed once)."""
+    result = await session.execute(
+        update(InboxEvent).where(InboxEvent.id == row_id, InboxEvent.status == "received")
+        .values(status=status, processed_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def received_before(session: AsyncSession, cutoff: dt.datetime, limit: int = 100) -> list[InboxEvent]:
+    """Events stored but never processed (the process died after the ack): the recovery sweep's work."""
+    stmt = (select(InboxEvent).where(InboxEvent.status == "received", InboxEvent.received_at < cutoff)
+            .order_by(InboxEvent.id).limit(limit))
+    return list((await session.scalars(stmt)).all())
 
 
 async def mark(session: AsyncSession, row_id: int, *, status: str, now: dt.datetime, error: str | None = None) -> None:
