@@ -31,6 +31,7 @@ class Outgoing:
     thread: str | None
     payload: dict[str, Any]
     attempts: int
+    kind: str = "message"  # message, card, update (replace a clicked card), ephemeral, home
 
     @property
     def idempotency_key(self) -> str:
@@ -77,7 +78,7 @@ class Delivery:
         async with self.db.unit_of_work() as session:
             rows = await outbox.claim(session, now=self.clock(), lease=self.lease, limit=self.batch,
                                       platforms=list(self.senders))
-            batch = [Outgoing(r.id, r.platform, r.chat, r.user, r.thread, dict(r.payload), r.attempts + 1)
+            batch = [Outgoing(r.id, r.platform, r.chat, r.user, r.thread, dict(r.payload), r.attempts + 1, r.kind)
                      for r in rows]
         for message in batch:
             await self._send(message)

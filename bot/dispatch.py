@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n, nlu
 from bot.metrics import Metrics
-from bot.model import CardAction, Event, IncomingMessage, Reply, UserRef
+from bot.model import CardAction, Event, FormSubmission, HomeOpened, IncomingMessage, Reply, UserRef
 from bot.router import Router
 from handlers.context import Ctx, Settings
 from handlers.errors import UserError
@@ -116,6 +116,11 @@ class Dispatcher:
                                               email=user.email)
         chat = await projects.chat(session, event.platform, event.chat) if event.chat else None
         text = event.text if isinstance(event, IncomingMessage) else ""
+        for mentioned in event.mentions if isinstance(event, IncomingMessage) else ():
+            # People the platform told us about become known, so "<@U2>" reads as a name in replies.
+            await people.get_or_create(session, platform=event.platform, external_id=mentioned.user_id,
+                                       name=mentioned.name, locale=mentioned.locale,
+                                       timezone=mentioned.timezone, email=mentioned.email)
         project_tz, project_locale = await _chat_project_prefs(session, chat)
         said = i18n.detect(text)
         if said and said != actor.seen_locale:
@@ -132,6 +137,13 @@ class Dispatcher:
             if action_handler is None:
                 raise UserError("action.unknown")
             return await action_handler(event.action, ctx)
+        if isinstance(event, FormSubmission):
+            form_handler = self.router.for_form(event.form)
+            if form_handler is None:
+                raise UserError("action.unknown")
+            return await form_handler(event.values, ctx)
+        if isinstance(event, HomeOpened):
+            return await self.router.home(None, ctx)
         text = event.text
         if len(text) > MAX_TEXT:
             text = text[:MAX_TEXT]
@@ -145,20 +157,31 @@ class Dispatcher:
 
     @staticmethod
     def _rows(event: Event, replies: list[Reply], now: dt.datetime, locale: str | None) -> list[dict[str, Any]]:
+        """Outbox rows: a reply goes back where the event came from unless it names a chat or a user."""
         rows = []
         for reply in replies:
+            to_origin = reply.user is None and reply.chat is None
             if reply.user is not None:
                 chat, user = None, reply.user
             elif reply.chat is not None:
                 chat, user = reply.chat, None
             else:
                 chat, user = event.chat, (event.user.user_id if event.chat is None else None)
-            thread = reply.thread or (event.thread if reply.user is None and reply.chat is None else None)
+            thread = reply.thread or (event.thread if to_origin else None)
             payload: dict[str, Any] = {"text": reply.text, "card": reply.card.to_dict() if reply.card else None}
+            kind = "card" if reply.card else "message"
+            if reply.home:
+                kind, chat, user = "home", None, event.user.user_id
+            elif reply.replace and isinstance(event, CardAction) and event.message:
+                kind, payload["target"] = "update", event.message
+            elif reply.ephemeral and to_origin and event.chat is not None:
+                kind, user = "ephemeral", event.user.user_id
+            if to_origin and isinstance(event, IncomingMessage) and event.reply_url:
+                payload["response_url"] = event.reply_url
             if reply.extra:
                 payload["extra"] = reply.extra
             rows.append({"platform": reply.platform or event.platform, "chat": chat, "user": user, "thread": thread,
-                         "kind": "card" if reply.card else "message", "payload": payload, "created_at": now})
+                         "kind": kind, "payload": payload, "created_at": now})
         return rows
 
 
@@ -172,19 +195,24 @@ async def _chat_project_prefs(session: AsyncSession, chat: Chat | None) -> tuple
 def payload_of(event: Event) -> dict[str, Any]:
     """The inbox copy of an event, enough to rebuild it (`event_of`) after a crash."""
     data = dataclasses.asdict(event)
-    data["kind"] = "action" if isinstance(event, CardAction) else "message"
+    data["kind"] = _KINDS[type(event)]
     if isinstance(event, IncomingMessage) and len(event.text) > MAX_TEXT * 4:
         data["text"] = event.text[: MAX_TEXT * 4]  # keep the inbox row bounded
     return data
 
 
+_KINDS: dict[type, str] = {IncomingMessage: "message", CardAction: "action", FormSubmission: "form",
+                           HomeOpened: "home"}
+_TYPES = {kind: cls for cls, kind in _KINDS.items()}
+
+
 def event_of(data: dict[str, Any]) -> Event:
     fields = {k: v for k, v in data.items() if k != "kind"}
     fields["user"] = UserRef(**fields["user"])
-    if data.get("kind") == "action":
-        return CardAction(**fields)
-    fields["mentions"] = tuple(fields.get("mentions") or ())
-    return IncomingMessage(**fields)
+    if "mentions" in fields:
+        fields["mentions"] = tuple(UserRef(**m) for m in fields["mentions"] or ())
+    event: Event = _TYPES[data.get("kind", "message")](**fields)
+    return event
 
 
 __all__ = ["Dispatcher", "Outcome"]

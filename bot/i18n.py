@@ -139,6 +139,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "a.task.created": {"zh": "创建了任务", "en": "created the task"},
     "a.task.updated": {"zh": "修改了", "en": "changed"},
     "a.task.deleted": {"zh": "删除了任务", "en": "deleted the task"},
+    # home view
+    "home.title": {"zh": "我的工作台", "en": "My work"},
+    "home.tasks": {"zh": "我的未完成任务（{n}）", "en": "My open tasks ({n})"},
+    "home.approvals": {"zh": "等我审批（{n}）", "en": "Waiting on my approval ({n})"},
     # admin
     "admin.bad_tz": {"zh": "不认识时区 {tz}，请用 IANA 名称，例如 Asia/Shanghai。",
                      "en": "Unknown timezone {tz}; use an IANA name such as Asia/Shanghai."},

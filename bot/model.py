@@ -29,12 +29,13 @@ class IncomingMessage:
     text: str
     chat: str | None = None
     thread: str | None = None
-    mentions: tuple[str, ...] = ()
+    mentions: tuple[UserRef, ...] = ()  # people mentioned, as the platform describes them
+    reply_url: str | None = None  # where a slash command's answer goes (Slack response_url)
 
 
 @dataclass(frozen=True, slots=True)
 class CardAction:
-    """A click on a card button; `action` is the button id."""
+    """A click on a card button; `action` is the button id, `message` the clicked message's platform id."""
 
     platform: str
     event_id: str
@@ -42,9 +43,34 @@ class CardAction:
     action: str
     chat: str | None = None
     thread: str | None = None
+    message: str | None = None
 
 
-Event = IncomingMessage | CardAction
+@dataclass(frozen=True, slots=True)
+class FormSubmission:
+    """A submitted form (a Slack modal, a Feishu card form); `form` names it, `values` are its fields."""
+
+    platform: str
+    event_id: str
+    user: UserRef
+    form: str
+    values: dict[str, Any] = field(default_factory=dict)
+    chat: str | None = None
+    thread: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HomeOpened:
+    """The user opened the bot's home view (Slack App Home)."""
+
+    platform: str
+    event_id: str
+    user: UserRef
+    chat: str | None = None
+    thread: str | None = None
+
+
+Event = IncomingMessage | CardAction | FormSubmission | HomeOpened
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,4 +114,7 @@ class Reply:
     user: str | None = None
     platform: str | None = None
     thread: str | None = None
+    replace: bool = False  # replace the message whose button was clicked (the card changes in place)
+    ephemeral: bool = False  # only the actor sees it (where the platform can)
+    home: bool = False  # the actor's home view
     extra: dict[str, Any] = field(default_factory=dict)

@@ -10,12 +10,15 @@ from handlers.context import Ctx
 
 IntentHandler = Callable[[Any, Ctx], Awaitable[list[Reply]]]
 ActionHandler = Callable[[str, Ctx], Awaitable[list[Reply]]]
+FormHandler = Callable[[dict[str, Any], Ctx], Awaitable[list[Reply]]]
 
 
 class Router:
     def __init__(self) -> None:
         self._intents: dict[type, IntentHandler] = {}
         self._actions: dict[str, ActionHandler] = {}
+        self._forms: dict[str, FormHandler] = {}
+        self._home: IntentHandler | None = None
 
     def on_intent(self, intent_type: type, handler: IntentHandler) -> None:
         if intent_type in self._intents:
@@ -26,6 +29,24 @@ class Router:
         if ":" in prefix or prefix in self._actions:
             raise ValueError(f"action prefix {prefix!r} is invalid or already routed")
         self._actions[prefix] = handler
+
+    def on_form(self, name: str, handler: FormHandler) -> None:
+        if name in self._forms:
+            raise ValueError(f"form {name!r} already routed")
+        self._forms[name] = handler
+
+    def on_home(self, handler: IntentHandler) -> None:
+        if self._home is not None:
+            raise ValueError("home view already routed")
+        self._home = handler
+
+    async def home(self, _: None, ctx: Ctx) -> list[Reply]:
+        if self._home is None:
+            return []
+        return await self._home(None, ctx)
+
+    def for_form(self, name: str) -> FormHandler | None:
+        return self._forms.get(name)
 
     def for_intent(self, intent: object) -> IntentHandler | None:
         return self._intents.get(type(intent))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.nlu import intents as nlu
 from bot.router import Router
-from handlers import changes, help, projects, queries, tasks, worklogs
+from handlers import changes, help, home, projects, queries, tasks, worklogs
 
 
 def build_router() -> Router:
@@ -20,4 +20,6 @@ def build_router() -> Router:
     router.on_intent(nlu.Unknown, help.not_understood)
     router.on_action("task", tasks.on_button)
     router.on_action("log", worklogs.on_button)
+    router.on_form("create_task", tasks.from_form)
+    router.on_home(home.home)
     return router

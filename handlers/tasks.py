@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -176,19 +177,35 @@ def _show(ctx: Ctx, field: str, value: Any) -> str:
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """Card buttons `task:start:KEY`, `task:done:KEY`, `task:undo:KEY`."""
-    _, verb, key = action.split(":", 2)
+    parts = action.split(":", 2)
+    if len(parts) != 3:
+        raise UserError("action.unknown")
+    _, verb, key = parts
     task, project = await lookup.task(ctx, key)
-    if verb == "start":
-        if task.status != "todo":
-            return [ctx.reply(ctx.t("task.already", key=key, status=ctx.t(f"status.{task.status}")))]
-        return await apply_update(ctx, task, project, {"status": "in_progress"})
-    if verb == "done":
-        if task.status == "done":
-            return [ctx.reply(ctx.t("task.already", key=key, status=ctx.t("status.done")))]
-        return await apply_update(ctx, task, project, {"status": "done"})
+    wanted = {"start": "in_progress", "done": "done"}.get(verb)
+    if wanted is not None:
+        if task.status == wanted or (verb == "start" and task.status != "todo"):
+            # A second click (or a stale card) changes nothing; only the clicker hears about it.
+            return [Reply(text=ctx.t("task.already", key=key, status=ctx.t(f"status.{task.status}")), ephemeral=True)]
+        replies = await apply_update(ctx, task, project, {"status": wanted})
+        return [dataclasses.replace(replies[0], replace=True), *replies[1:]]
     if verb == "undo":
         return await _undo_create(ctx, task, project)
     raise UserError("action.unknown")
+
+
+async def from_form(values: dict[str, Any], ctx: Ctx) -> list[Reply]:
+    """The "create task" form (Slack modal): the same rules as a typed request."""
+    estimate = values.get("estimate_hours")
+    try:
+        hours = float(estimate) if estimate not in (None, "") else None
+    except (TypeError, ValueError):
+        raise UserError("task.bad_estimate", value=str(estimate)[:20]) from None
+    intent = CreateTask(title=str(values.get("title") or "").strip() or None,
+                        assignees=[str(a) for a in values.get("assignees") or []],
+                        due=values.get("due") or None, priority=values.get("priority") or None,
+                        estimate_hours=hours, project=values.get("project") or None)
+    return await create_task(intent, ctx)
 
 
 async def _undo_create(ctx: Ctx, task: Task, project: Project) -> list[Reply]:
@@ -200,4 +217,4 @@ async def _undo_create(ctx: Ctx, task: Task, project: Project) -> list[Reply]:
     before = snapshot(task)
     await ctx.session.execute(delete(Task).where(Task.id == task.id))
     await ctx.audit("task.deleted", f"task:{key}", project_id=project.id, before=before)
-    return [ctx.reply(ctx.t("task.undone", key=key))]
+    return [ctx.reply(ctx.t("task.undone", key=key), replace=True)]
