@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -32,6 +33,7 @@ class App:
         self.dispatcher = Dispatcher(self.db, build_router(), settings=config.settings, clock=clock,
                                      metrics=self.metrics)
         self.senders: dict[str, Sender] = {}
+        self.adapters: list[Any] = []
         self.delivery = Delivery(self.db, self.senders, clock=clock, metrics=self.metrics)
         # SQLite has one writer, so more workers would only queue on its lock; PostgreSQL runs several.
         self.intake = Intake(self.db, self.dispatcher, clock=clock, workers=1 if self.db.sqlite else 8,
@@ -53,7 +55,8 @@ class App:
         """Run the web server, delivery and the scheduler until `stop`; then drain the outbox and close."""
         from jobs import scheduler as jobs_scheduler
 
-        runner = web.AppRunner(make_web_app(self.db, self.metrics), handle_signals=False)
+        routes = await self._start_platforms()
+        runner = web.AppRunner(make_web_app(self.db, self.metrics, routes), handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
@@ -73,8 +76,29 @@ class App:
             delivery_stop.set()
             await sender_task
             await self.delivery.drain(limit=10)  # queued messages go out (or stay queued) before exit
+            for adapter in self.adapters:
+                await adapter.stop()
             await self.db.dispose()
             logger.info("stopped")
+
+    async def _start_platforms(self) -> list[web.RouteDef]:
+        """Start the configured platform adapters; return their HTTP routes."""
+        routes: list[web.RouteDef] = []
+        cfg = self.config
+        if cfg.slack_bot_token:
+            from bot.platforms.slack.adapter import SlackAdapter, SlackConfig
+
+            slack = SlackAdapter(SlackConfig(bot_token=cfg.slack_bot_token, signing_secret=cfg.slack_signing_secret,
+                                             app_token=cfg.slack_app_token, api_url=cfg.slack_api_url,
+                                             bot_user_id=cfg.slack_bot_user_id),
+                                 db=self.db, accept=self.intake.accept, default_locale=cfg.settings.default_locale)
+            self.add_sender("slack", await slack.start())
+            self.intake.enrichers["slack"] = slack.enrich
+            if slack.bot_user_id:
+                self.dispatcher.bot_ids["slack"] = slack.bot_user_id
+            self.adapters.append(slack)
+            routes += slack.routes()
+        return routes
 
     async def close(self) -> None:
         await self.db.dispose()

@@ -32,6 +32,10 @@ class Config:
     log_level: str = "INFO"
     settings: Settings = field(default_factory=Settings)
     slack_bot_token: str | None = None
+    slack_signing_secret: str = ""
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_bot_user_id: str | None = None
     feishu_app_id: str | None = None
 
     @property
@@ -56,5 +60,9 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         log_level=e.get("LOG_LEVEL", "INFO").upper(),
         settings=settings,
         slack_bot_token=e.get("SLACK_BOT_TOKEN") or None,
+        slack_signing_secret=e.get("SLACK_SIGNING_SECRET", ""),
+        slack_app_token=e.get("SLACK_APP_TOKEN") or None,
+        slack_api_url=e.get("SLACK_API_URL") or "https://slack.com/api/",
+        slack_bot_user_id=e.get("SLACK_BOT_USER_ID") or None,
         feishu_app_id=e.get("FEISHU_APP_ID") or None,
     )

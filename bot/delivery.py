@@ -48,7 +48,8 @@ class SendError(Exception):
 
 
 class Sender(Protocol):
-    async def send(self, message: Outgoing) -> None: ...
+    async def send(self, message: Outgoing) -> str | None:
+        """Send; return the platform's id of the posted message when there is one."""
 
 
 def backoff(attempts: int) -> float:
@@ -87,7 +88,7 @@ class Delivery:
     async def _send(self, message: Outgoing) -> None:
         sender = self.senders[message.platform]
         try:
-            await sender.send(message)
+            ref = await sender.send(message)
         except SendError as exc:
             await self._failed(message, str(exc), permanent=exc.permanent, retry_after=exc.retry_after)
             return
@@ -96,7 +97,7 @@ class Delivery:
             await self._failed(message, repr(exc), permanent=False, retry_after=None)
             return
         async with self.db.unit_of_work() as session:
-            await outbox.mark_sent(session, message.id, now=self.clock())
+            await outbox.mark_sent(session, message.id, now=self.clock(), ref=ref)
         self.metrics.sent["sent"] += 1
 
     async def _failed(self, message: Outgoing, error: str, *, permanent: bool, retry_after: float | None) -> None:

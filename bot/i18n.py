@@ -143,6 +143,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "home.title": {"zh": "我的工作台", "en": "My work"},
     "home.tasks": {"zh": "我的未完成任务（{n}）", "en": "My open tasks ({n})"},
     "home.approvals": {"zh": "等我审批（{n}）", "en": "Waiting on my approval ({n})"},
+    # Slack modal
+    "modal.modal_title": {"zh": "新建任务", "en": "New task"},
+    "modal.submit": {"zh": "创建", "en": "Create"},
+    "modal.title": {"zh": "标题", "en": "Title"},
+    "modal.assignee": {"zh": "负责人", "en": "Assignee"},
+    "modal.due": {"zh": "截止日期", "en": "Due date"},
+    "modal.priority": {"zh": "优先级", "en": "Priority"},
+    "modal.estimate": {"zh": "预估工时（小时）", "en": "Estimate (hours)"},
     # admin
     "admin.bad_tz": {"zh": "不认识时区 {tz}，请用 IANA 名称，例如 Asia/Shanghai。",
                      "en": "Unknown timezone {tz}; use an IANA name such as Asia/Shanghai."},

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.dispatch import Dispatcher, event_of, payload_of
 from bot.model import Event
@@ -29,6 +29,8 @@ RECOVER_AFTER = dt.timedelta(seconds=30)
 class Intake:
     def __init__(self, db: Database, dispatcher: Dispatcher, *, clock: Callable[[], dt.datetime], workers: int = 2,
                  on_processed: Callable[[], None] | None = None) -> None:
+        # Per platform: look the user up (names, timezone...) outside the unit of work, before processing.
+        self.enrichers: dict[str, Callable[[Event], Awaitable[Event]]] = {}
         self.db = db
         self.dispatcher = dispatcher
         self.clock = clock
@@ -102,6 +104,12 @@ class Intake:
         while True:
             row_id, event = await self._work.get()
             try:
+                enrich = self.enrichers.get(event.platform)
+                if enrich is not None:
+                    try:
+                        event = await enrich(event)
+                    except Exception:  # a profile lookup must never lose the event
+                        logger.exception("enriching %s failed", event.event_id)
                 await self.dispatcher.process(row_id, event)
                 self.on_processed()
             except Exception:  # the dispatcher answers its own failures; this is a database outage

@@ -8,7 +8,7 @@ from bot.metrics import Metrics
 from storage.db import Database
 
 
-def make_web_app(db: Database, metrics: Metrics) -> web.Application:
+def make_web_app(db: Database, metrics: Metrics, routes: list[web.RouteDef] | None = None) -> web.Application:
     async def healthz(_: web.Request) -> web.Response:
         ok = await db.ping()
         return web.json_response({"status": "ok" if ok else "db_unreachable"}, status=200 if ok else 503)
@@ -20,4 +20,5 @@ def make_web_app(db: Database, metrics: Metrics) -> web.Application:
     app = web.Application()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", prometheus)
+    app.add_routes(routes or [])
     return app

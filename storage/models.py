@@ -287,4 +287,6 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column()
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    sent_ref: Mapped[str | None] = mapped_column(String(128))  # the platform's id of the message we posted
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+                      Index("ix_outbox_conversation", "platform", "chat", "thread"))

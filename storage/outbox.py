@@ -45,9 +45,17 @@ async def claim(session: AsyncSession, *, now: dt.datetime, lease: dt.timedelta,
     return rows
 
 
-async def mark_sent(session: AsyncSession, row_id: int, *, now: dt.datetime) -> None:
+async def mark_sent(session: AsyncSession, row_id: int, *, now: dt.datetime, ref: str | None = None) -> None:
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
-                          .values(status=SENT, sent_at=now, claimed_until=None, last_error=None))
+                          .values(status=SENT, sent_at=now, claimed_until=None, last_error=None, sent_ref=ref))
+
+
+async def posted_in_thread(session: AsyncSession, platform: str, chat: str, thread: str) -> bool:
+    """Has the bot started this thread, or replied in it? (Then answers in it are addressed to the bot.)"""
+    stmt = select(OutboxMessage.id).where(
+        OutboxMessage.platform == platform, OutboxMessage.chat == chat,
+        or_(OutboxMessage.thread == thread, OutboxMessage.sent_ref == thread)).limit(1)
+    return (await session.execute(stmt)).first() is not None
 
 
 async def mark_retry(session: AsyncSession, row_id: int, *, at: dt.datetime, error: str) -> None:

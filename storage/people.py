@@ -23,6 +23,12 @@ async def get_or_create(session: AsyncSession, *, platform: str, external_id: st
     """Return the person behind a platform user, creating them on first sight (the very first is PMO)."""
     person = await by_identity(session, platform, external_id)
     if person is not None:
+        # Seeded by id (admin CLI) or seen before the profile was known: fill in what the platform says.
+        if name and name != external_id and person.display_name == external_id:
+            person.display_name = name[:200]
+        for attr, value in (("email", email), ("timezone", timezone), ("locale", locale)):
+            if value and getattr(person, attr) is None:
+                setattr(person, attr, value)
         return person, False
     first = not (await session.execute(select(exists().where(Person.id.is_not(None))))).scalar_one()
     try:

@@ -27,15 +27,16 @@ class ConsoleSender:
         self.buttons: list[str] = []  # numbered buttons of the cards shown so far (text mode)
         self._seen: set[str] = set()
 
-    async def send(self, message: Outgoing) -> None:
+    async def send(self, message: Outgoing) -> str | None:
         if message.idempotency_key in self._seen:
-            return
+            return None
         try:
             self.out.write(self.render(message) + "\n")
             self.out.flush()
         except (OSError, ValueError) as exc:  # a closed terminal or pipe
             raise SendError(f"console write failed: {exc}") from exc
         self._seen.add(message.idempotency_key)
+        return message.idempotency_key
 
     def render(self, message: Outgoing) -> str:
         text, card = message.payload.get("text", ""), message.payload.get("card")

@@ -1,0 +1,219 @@
+"""Slack inside pmo-bot: bolt AsyncApp over HTTP (/slack/events) or Socket Mode, feeding the intake.
+
+Every request is acknowledged only after its event is committed to the inbox (bolt runs with
+process_before_response=True, so the 200 waits for our listener; bolt's default background mode lost rows
+under load here). The signature is checked by us before bolt sees the body, so a malformed but signed body
+gets a 400 instead of a crash, and bolt does not hash it twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot import i18n
+from bot.model import Event, IncomingMessage, UserRef
+from bot.platforms.slack import render, translate
+from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
+from storage import outbox
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://slack.com/api/"
+REPLAY_WINDOW = 300  # seconds: Slack's documented window for X-Slack-Request-Timestamp
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SlackConfig:
+    bot_token: str
+    signing_secret: str = ""
+    app_token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    bot_user_id: str | None = None
+
+
+class SlackAdapter:
+    def __init__(self, config: SlackConfig, *, db: Database, accept: Callable[[Event], Awaitable[bool]],
+                 default_locale: str = "zh") -> None:
+        self.config = config
+        self.db = db
+        self.accept = accept
+        self.default_locale = default_locale
+        self.session: aiohttp.ClientSession | None = None
+        self.bot_user_id = config.bot_user_id
+        self.bot_id: str | None = None
+        self._socket: Any = None
+        self.verifier = SignatureVerifier(config.signing_secret)
+
+    async def start(self) -> SlackSender:
+        """Open the HTTP session, learn the bot's ids (auth.test) and connect Socket Mode when configured."""
+        self.session = aiohttp.ClientSession()
+        self.client = web_client(self.config.bot_token, self.config.api_url, self.session)
+        self.profiles = SlackProfiles(self.client)
+        if self.bot_user_id is None:
+            try:
+                who = await self.client.auth_test()
+                self.bot_user_id, self.bot_id = who.get("user_id"), who.get("bot_id")
+            except Exception as exc:  # keep serving: app_mention still tells us we were addressed
+                logger.error("slack auth.test failed: %r", exc)
+        self.bolt = self._build_bolt()
+        if self.config.app_token:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.bolt, self.config.app_token)
+            await self._socket.connect_async()
+            logger.info("slack socket mode connected")
+        return SlackSender(self.client, self.session)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+        if self.session is not None:
+            await self.session.close()
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post("/slack/events", self.handle_http)]
+
+    async def enrich(self, event: Event) -> Event:
+        """Fill in names, timezone, locale and email from users.info (cached) before processing."""
+        user = await self._profile(event.user)
+        if isinstance(event, IncomingMessage) and event.mentions:
+            mentions = tuple([await self._profile(m) for m in event.mentions])
+            return dataclasses.replace(event, user=user, mentions=mentions)
+        return dataclasses.replace(event, user=user)
+
+    async def _profile(self, ref: UserRef) -> UserRef:
+        info = await self.profiles.get(ref.user_id)
+        if not info:
+            return ref
+        profile = info.get("profile") or {}
+        locale = str(info.get("locale") or "")[:2].lower() or None
+        return dataclasses.replace(
+            ref, name=str(profile.get("display_name") or info.get("real_name") or info.get("name") or ref.user_id),
+            timezone=info.get("tz") or None, locale=locale if locale in i18n.LOCALES else None,
+            email=profile.get("email") or None)
+
+    # ---- HTTP transport ------------------------------------------------------------------------------
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        try:
+            fresh = abs(time.time() - int(timestamp)) <= REPLAY_WINDOW
+        except ValueError:
+            fresh = False
+        if not fresh or not self.verifier.is_valid(body, timestamp, signature):
+            return web.json_response({"error": "invalid signature"}, status=401)
+        text = body.decode("utf-8", errors="replace")
+        if not _well_formed(text, request.content_type):
+            return web.json_response({"error": "malformed body"}, status=400)
+        bolt_request = AsyncBoltRequest(body=text, query=request.query_string,
+                                        headers={k.lower(): v for k, v in request.headers.items()})
+        response = await self.bolt.async_dispatch(bolt_request)
+        headers = {k: str(v[0]) if isinstance(v, list | tuple) else str(v) for k, v in response.headers.items()
+                   if k.lower() != "content-length"}
+        return web.Response(status=response.status, body=response.body.encode() if response.body else b"",
+                            headers=headers)
+
+    # ---- bolt listeners ------------------------------------------------------------------------------
+
+    def _build_bolt(self) -> AsyncApp:
+        async def authorize(**_: Any) -> AuthorizeResult:
+            # No auth.test per request: the ids were learnt once at start.
+            return AuthorizeResult(enterprise_id=None, team_id=None, bot_user_id=self.bot_user_id,
+                                   bot_id=self.bot_id, bot_token=self.config.bot_token)
+
+        bolt = AsyncApp(client=self.client, authorize=authorize, process_before_response=True,
+                        request_verification_enabled=False,  # checked in handle_http; Socket Mode has none
+                        ignoring_self_events_enabled=False)  # translate() drops our own messages itself
+        bolt.event("message")(self._on_message)
+        bolt.event("app_mention")(self._on_message)
+        bolt.event("app_home_opened")(self._on_home)
+        bolt.event(re.compile(".*"))(self._ignore)  # unhandled events would get 404 and be retried
+        bolt.action(re.compile(".*"))(self._on_action)
+        bolt.command(re.compile(".*"))(self._on_command)
+        bolt.shortcut(translate.SHORTCUT_CALLBACK)(self._on_shortcut)
+        bolt.view(translate.MODAL_CALLBACK)(self._on_view)
+        return bolt
+
+    async def _store(self, event: Event | None) -> None:
+        if event is not None:
+            await self.accept(event)  # raises if the inbox write failed: bolt answers 500, Slack retries
+
+    async def _on_message(self, body: dict[str, Any], ack: AsyncAck) -> None:
+        event = body.get("event") or {}
+        in_thread = False
+        if event.get("thread_ts") and event.get("channel") and not str(event["channel"]).startswith("D"):
+            in_thread = await self._bot_in_thread(event["channel"], event["thread_ts"])
+        await self._store(translate.message_event(body, bot_user=self.bot_user_id, bot_in_thread=in_thread))
+        await ack()
+
+    async def _bot_in_thread(self, channel: str, thread_ts: str) -> bool:
+        async with self.db.unit_of_work() as session:
+            return await outbox.posted_in_thread(session, translate.PLATFORM, channel, thread_ts)
+
+    async def _on_home(self, body: dict[str, Any], ack: AsyncAck) -> None:
+        await self._store(translate.home_opened(body))
+        await ack()
+
+    async def _ignore(self, ack: AsyncAck) -> None:
+        await ack()
+
+    async def _on_action(self, body: dict[str, Any], ack: AsyncAck) -> None:
+        await self._store(translate.block_action(body))
+        await ack()
+
+    async def _on_command(self, body: dict[str, Any], ack: AsyncAck) -> None:
+        await self._store(translate.slash_command(body))
+        await ack()  # an empty ack: the answer follows through response_url
+
+    async def _on_view(self, body: dict[str, Any], ack: AsyncAck) -> None:
+        await self._store(translate.view_submission(body))
+        await ack()
+
+    async def _on_shortcut(self, body: dict[str, Any], ack: AsyncAck) -> None:
+        """Open the "new task" modal at once: trigger_id lives for 3 s, too short for the outbox."""
+        await ack()
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id")
+        thread = message.get("thread_ts") or message.get("ts")
+        locale = self.default_locale
+        profile = await self.profiles.get(body.get("user", {}).get("id", ""))
+        if profile and str(profile.get("locale") or "")[:2] in i18n.LOCALES:
+            locale = str(profile["locale"])[:2]
+        labels = {k: i18n.t(locale, f"modal.{k}") for k in
+                  ("modal_title", "submit", "title", "assignee", "due", "priority", "estimate")}
+        view = render.task_modal(title=translate.plain_text(message.get("text") or ""), channel=channel,
+                                 thread=thread, labels=labels)
+        try:
+            await self.client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+        except Exception:
+            logger.exception("views.open failed")
+
+
+def _well_formed(text: str, content_type: str) -> bool:
+    """JSON bodies must be objects; form bodies must carry a JSON `payload` if they carry one at all."""
+    try:
+        if content_type == "application/json":
+            return isinstance(json.loads(text), dict)
+        form = parse_qs(text, keep_blank_values=True)
+        if "payload" in form:
+            return isinstance(json.loads(form["payload"][0]), dict)
+        return bool(form)
+    except ValueError:
+        return False

@@ -1,0 +1,143 @@
+"""Slack payloads -> neutral events. Pure functions; every quirk is commented where it is handled."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.model import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
+
+PLATFORM = "slack"
+MODAL_CALLBACK = "create_task_modal"
+SHORTCUT_CALLBACK = "create_task_from_message"
+
+# Slack escapes &, < and > in message text; mentions are <@U123> or <@U123|name>, channels <#C1|name>,
+# links <url|label>. Mentions keep the neutral <@ID> form, the rest becomes plain text.
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
+_LINK = re.compile(r"<(?!@)([^>|]+)(?:\|([^>]*))?>")
+
+# "/pm task ..." etc.: the slash command's first word names what to do, in words the parser knows.
+_SUBCOMMANDS = {
+    "task": "new task", "create": "new task", "new": "new task", "add": "new task",
+    "log": "log", "status": "status", "mine": "my tasks", "my": "my", "tasks": "my tasks",
+    "hours": "my hours this week", "overdue": "overdue", "help": "help", "show": "show",
+}
+
+
+def plain_text(text: str) -> str:
+    text = _USER.sub(lambda m: f"<@{m.group(1)}>", text)
+    text = _CHANNEL.sub(lambda m: f"#{m.group(1)}", text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def mentioned_ids(text: str) -> list[str]:
+    return list(dict.fromkeys(_USER.findall(text)))
+
+
+def message_key(channel: str, ts: str) -> str:
+    """The inbox key of a message: a mention arrives twice (app_mention and message, two event ids) and a
+    retry repeats the event id, but channel + ts is the same for all of them."""
+    return f"msg:{channel}:{ts}"
+
+
+def message_event(body: dict[str, Any], *, bot_user: str | None, bot_in_thread: bool = False,
+                  ) -> IncomingMessage | None:
+    """A message or app_mention event callback -> an IncomingMessage, or None when it is not for us."""
+    event = body.get("event") or {}
+    if event.get("type") not in ("message", "app_mention"):
+        return None
+    # Our own and other bots' messages: modern bot posts have bot_id without a subtype.
+    if event.get("bot_id") or event.get("subtype") in ("bot_message", "message_changed", "message_deleted",
+                                                       "channel_join", "channel_leave"):
+        return None
+    if event.get("subtype") not in (None, "thread_broadcast", "file_share"):
+        return None
+    user, channel, ts = event.get("user"), event.get("channel"), event.get("ts")
+    if not user or not channel or not ts or user == bot_user:
+        return None
+    raw = event.get("text") or ""
+    is_dm = event.get("channel_type") == "im" or str(channel).startswith("D")
+    mentioned = bot_user is not None and f"<@{bot_user}>" in raw
+    # In channels the bot acts when mentioned, or when someone answers in a thread it is part of.
+    if not is_dm and not (event.get("type") == "app_mention" or mentioned or
+                          (event.get("thread_ts") and bot_in_thread)):
+        return None
+    thread = None if is_dm else (event.get("thread_ts") or ts)
+    mentions = tuple(UserRef(PLATFORM, uid) for uid in mentioned_ids(raw) if uid != bot_user)
+    return IncomingMessage(platform=PLATFORM, event_id=message_key(channel, ts),
+                           user=UserRef(PLATFORM, user), text=plain_text(raw),
+                           chat=None if is_dm else channel, thread=thread, mentions=mentions)
+
+
+def block_action(payload: dict[str, Any]) -> CardAction | None:
+    """A button click -> CardAction. The button's value is our button id; the message ref is channel:ts."""
+    actions = payload.get("actions") or []
+    if not actions or not payload.get("user", {}).get("id"):
+        return None
+    action = actions[0]
+    container = payload.get("container") or {}
+    channel = container.get("channel_id") or (payload.get("channel") or {}).get("id")
+    message_ts = container.get("message_ts")
+    is_dm = str(channel or "").startswith("D")
+    # action_ts is unique per click; a double click is two events that the handler makes idempotent.
+    event_id = f"act:{action.get('action_ts') or payload.get('trigger_id')}:{payload['user']['id']}"
+    return CardAction(platform=PLATFORM, event_id=event_id, user=UserRef(PLATFORM, payload["user"]["id"]),
+                      action=str(action.get("value") or action.get("action_id") or "")[:200],
+                      chat=None if is_dm else channel,
+                      thread=None if is_dm else (container.get("thread_ts") or message_ts),
+                      message=f"{channel}:{message_ts}" if channel and message_ts else None)
+
+
+def slash_command(form: dict[str, str]) -> IncomingMessage | None:
+    """`/pm task ...` -> the same grammar as a message; the answer goes to the command's response_url."""
+    user, channel = form.get("user_id"), form.get("channel_id")
+    if not user:
+        return None
+    text = plain_text(form.get("text") or "").strip()
+    first, _, rest = text.partition(" ")
+    if first.lower() in _SUBCOMMANDS:
+        text = f"{_SUBCOMMANDS[first.lower()]} {rest}".strip()
+    text = text or "help"
+    is_dm = str(channel or "").startswith("D")
+    mentions = tuple(UserRef(PLATFORM, uid) for uid in mentioned_ids(form.get("text") or ""))
+    return IncomingMessage(platform=PLATFORM, event_id=f"cmd:{form.get('trigger_id') or form.get('response_url')}",
+                           user=UserRef(PLATFORM, user), text=text, chat=None if is_dm else channel,
+                           mentions=mentions, reply_url=form.get("response_url"))
+
+
+def view_submission(payload: dict[str, Any]) -> FormSubmission | None:
+    """Our "new task" modal -> FormSubmission("create_task"); private_metadata carries where it came from."""
+    view = payload.get("view") or {}
+    if view.get("callback_id") != MODAL_CALLBACK:
+        return None
+    values: dict[str, Any] = {}
+    for block in (view.get("state") or {}).get("values", {}).values():
+        for action_id, field in block.items():
+            values[action_id] = (field.get("value") or field.get("selected_user") or field.get("selected_date")
+                                 or (field.get("selected_option") or {}).get("value") or field.get("selected_users"))
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        meta = {}
+    assignees = values.get("assignee_select") or values.get("assignees_select") or []
+    form = {
+        "title": values.get("title_input"), "assignees": [assignees] if isinstance(assignees, str) else assignees,
+        "due": values.get("due_picker"), "priority": values.get("priority_select"),
+        "estimate_hours": values.get("estimate_input"), "project": values.get("project_input"),
+    }
+    channel = meta.get("channel_id")
+    is_dm = not channel or str(channel).startswith("D")
+    return FormSubmission(platform=PLATFORM, event_id=f"view:{view.get('id')}:{view.get('hash')}",
+                          user=UserRef(PLATFORM, payload["user"]["id"]), form="create_task", values=form,
+                          chat=None if is_dm else channel, thread=None if is_dm else meta.get("thread_ts"))
+
+
+def home_opened(body: dict[str, Any]) -> HomeOpened | None:
+    event = body.get("event") or {}
+    if event.get("tab", "home") != "home" or not event.get("user"):
+        return None
+    return HomeOpened(platform=PLATFORM, event_id=str(body.get("event_id") or f"home:{event.get('event_ts')}"),
+                      user=UserRef(PLATFORM, event["user"]))
