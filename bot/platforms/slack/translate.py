@@ -16,7 +16,8 @@ SHORTCUT_CALLBACK = "create_task_from_message"
 # links <url|label>. Mentions keep the neutral <@ID> form, the rest becomes plain text.
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
-_LINK = re.compile(r"<(?!@)([^>|]+)(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>|<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
+_LINK = re.compile(r"<(?![@!])([^>|]+)(?:\|([^>]*))?>")
 
 # "/pm task ..." etc.: the slash command's first word names what to do, in words the parser knows.
 _SUBCOMMANDS = {
@@ -29,6 +30,7 @@ _SUBCOMMANDS = {
 def plain_text(text: str) -> str:
     text = _USER.sub(lambda m: f"<@{m.group(1)}>", text)
     text = _CHANNEL.sub(lambda m: f"#{m.group(1)}", text)
+    text = _SPECIAL.sub(lambda m: f"@{m.group(1) or m.group(2) or 'team'}", text)
     text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 

@@ -1,0 +1,153 @@
+"""A fake Slack on 127.0.0.1: the Web API (records every call, can answer 429 or ok:false), response_url
+endpoints, and a Socket Mode WebSocket that sends envelopes and records acks. Speaks Slack's wire format."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "fixtures"
+SIGNING_SECRET = "8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59"
+BOT_USER = "U0BOT00001"
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def fixture_json(name: str) -> Any:
+    return json.loads(fixture_bytes(name))
+
+
+def sign(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    port: int = 0
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _ts: int = 1718001000
+    _runner: web.AppRunner | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def fail(self, method: str, *, status: int = 200, body: dict[str, Any], headers: dict[str, str] | None = None,
+             times: int = 1) -> None:
+        self.failures.setdefault(method, []).extend([(status, body, headers or {})] * times)
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls if c.method == method]
+
+    async def wait_for(self, predicate: Callable[[FakeSlack], bool], timeout: float = 10.0) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), timeout)
+
+    async def _record(self, method: str, args: dict[str, Any]) -> None:
+        self.calls.append(Call(method, args))
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{id}", self._response_url)
+        app.router.add_get("/link", self._socket)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            args.update(dict(await request.post()))
+        await self._record(method, args)
+        if request.headers.get("Authorization") != "Bearer xoxb-test" and method != "apps.connections.open":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        queued = self.failures.get(method)
+        if queued:
+            status, body, headers = queued.pop(0)
+            return web.json_response(body, status=status, headers=headers)
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        canned = fixture_json("slack_web_api_responses.json")
+        if method == "chat.postMessage":
+            self._ts += 1
+            return {"ok": True, "channel": args.get("channel"), "ts": f"{self._ts}.000100",
+                    "message": {"text": args.get("text"), "ts": f"{self._ts}.000100", "bot_id": "B0BOT00001"}}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
+        if method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
+        answer: dict[str, Any] = canned.get(method, {"ok": True})
+        return answer
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        await self._record("response_url", {"id": request.match_info["id"], **(await request.json())})
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json(fixture_json("slack_socket_mode_frames.json")["hello"])
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                self.acks.append(json.loads(msg.data))
+                async with self._changed:
+                    self._changed.notify_all()
+        return ws
+
+    async def push(self, envelope: dict[str, Any]) -> None:
+        """Send a Socket Mode envelope to every connected client."""
+        for _ in range(100):
+            if self._sockets:
+                break
+            await asyncio.sleep(0.05)
+        for ws in self._sockets:
+            await ws.send_json(envelope)

@@ -1,0 +1,299 @@
+"""Slack end to end: signed fixture payloads into the real aiohttp server, replies seen by a fake Web API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import json
+import socket
+import urllib.parse
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import text
+
+from bot.app import App
+from bot.config import Config
+from tests.conftest import Clock
+from tests.fakes.slack import FakeSlack, fixture_bytes, fixture_json, sign
+
+HUMAN, PM = "U0HUMAN001", "U0HUMAN002"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class SlackRig:
+    app: App
+    fake: FakeSlack
+    base: str
+    http: aiohttp.ClientSession
+
+    async def post(self, body: bytes, *, content_type: str = "application/json",
+                   headers: dict[str, str] | None = None, signed: bool = True) -> aiohttp.ClientResponse:
+        all_headers = {"Content-Type": content_type, **(sign(body) if signed else {}), **(headers or {})}
+        async with self.http.post(f"{self.base}/slack/events", data=body, headers=all_headers) as resp:
+            await resp.read()
+            return resp
+
+    async def message(self, text_: str, *, user: str = HUMAN, ts: str = "1718000300.000200",
+                      fixture: str = "slack_message_im.json", event_id: str = "Ev0MSGIM0001",
+                      headers: dict[str, str] | None = None) -> aiohttp.ClientResponse:
+        body = fixture_json(fixture)
+        body["event"].update(text=text_, user=user, ts=ts)
+        body["event_id"] = event_id
+        return await self.post(json.dumps(body).encode(), headers=headers)
+
+    async def sql(self, query: str) -> Any:
+        async with self.app.db.engine.connect() as conn:
+            return (await conn.execute(text(query))).scalar()
+
+    async def settle(self) -> None:
+        """Wait until every stored event is processed and the outbox is empty."""
+        for _ in range(400):
+            pending = await self.sql("select count(*) from inbox where status = 'received'")
+            unsent = await self.sql("select count(*) from outbox where status in ('pending', 'sending')")
+            if pending == 0 and unsent == 0 and self.app.intake.backlog == 0:
+                return
+            await asyncio.sleep(0.025)
+        raise AssertionError("the bot did not settle")
+
+
+async def _seed(app: App) -> None:
+    from bot.admin import split_ref
+    from handlers import projects as admin
+    from handlers.context import Ctx
+    from storage import people
+
+    async with app.db.unit_of_work() as session:
+        ctx = Ctx(session=session, now=app.clock(), platform="slack", event_id="seed", actor=None, actor_ref="cli",
+                  chat=None, locale="en", tz="Asia/Shanghai")
+        project = await admin.create_project(ctx, "CRM", "Customer portal", locale="en")
+        for ref, role in ((f"slack:{PM}", "pm"), (f"slack:{HUMAN}", "member")):
+            platform, ident = split_ref(ref)
+            person, _ = await people.get_or_create(session, platform=platform, external_id=ident, name=ident)
+            await admin.add_member(ctx, project, person, role)
+        await admin.bind_chat(ctx, project, "slack", "C0CHAN0001")
+
+
+@pytest.fixture
+async def slack(db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SlackRig]:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    async with rig(db_url) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def rig(db_url: str, **extra: Any) -> AsyncIterator[SlackRig]:
+    """The real service (aiohttp server, intake, delivery) against a fake Slack."""
+    fake = await FakeSlack().start()
+    fake.users[HUMAN] = {"id": HUMAN, "name": "alice", "real_name": "Alice Wang", "tz": "Asia/Shanghai",
+                         "locale": "en-US", "profile": {"display_name": "alice", "email": "alice@example.com"}}
+    port = _free_port()
+    cfg = replace(Config(), database_url=db_url, slack_bot_token="xoxb-test",
+                  slack_signing_secret="8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59", slack_api_url=fake.api_url, **extra)
+    app = App(cfg)
+    await app.migrate()
+    await _seed(app)
+    stop = asyncio.Event()
+    server = asyncio.create_task(app.serve(stop, host="127.0.0.1", port=port))
+    async with aiohttp.ClientSession() as http:
+        for _ in range(200):
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                    if r.status == 200:
+                        break
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.025)
+        rig = SlackRig(app, fake, f"http://127.0.0.1:{port}", http)
+        try:
+            yield rig
+        finally:
+            stop.set()
+            await asyncio.wait_for(server, 30)
+            await fake.stop()
+
+
+async def test_signed_dm_creates_a_task_and_the_reply_reaches_slack(slack: SlackRig) -> None:
+    resp = await slack.message("new task fix SSO login by Friday")
+    assert resp.status == 200
+    await slack.settle()
+    assert await slack.sql("select title from tasks") == "fix SSO login"
+    posted = slack.fake.of("chat.postMessage")
+    assert posted and "Created CRM-1" in posted[0]["text"]
+    assert posted[0]["channel"] == "D0HUMAN001"  # conversations.open for the DM
+    actions = [b for b in json.loads(json.dumps(posted[0]["blocks"])) if b["type"] == "actions"]
+    assert any(e["value"] == "task:done:CRM-1" for e in actions[0]["elements"])
+    # users.info linked the Slack user to the person record
+    assert await slack.sql("select email from people where display_name = 'alice'") == "alice@example.com"
+
+
+async def test_retries_and_double_mentions_make_one_task(slack: SlackRig) -> None:
+    for retry in (None, "1", "2"):
+        headers = {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        resp = await slack.message("new task one only", headers=headers)
+        assert resp.status == 200
+    mention = fixture_json("slack_app_mention.json")
+    mention["event"]["text"] = "<@U0BOT00001> new task from the channel"
+    channel_copy = copy.deepcopy(mention)
+    channel_copy["event"]["type"], channel_copy["event_id"] = "message", "Ev0OTHERID01"
+    channel_copy["event"]["channel_type"] = "channel"
+    for body in (mention, channel_copy):
+        assert (await slack.post(json.dumps(body).encode())).status == 200
+    await slack.settle()
+    assert await slack.sql("select count(*) from tasks") == 2
+    replies = [c for c in slack.fake.of("chat.postMessage") if c["channel"] == "C0CHAN0001"]
+    assert len(replies) == 1 and replies[0]["thread_ts"] == mention["event"]["ts"]  # in the thread
+
+
+async def test_bad_signature_stale_timestamp_and_malformed_body(slack: SlackRig) -> None:
+    body = fixture_bytes("slack_message_im.json")
+    bad = await slack.post(body, headers={"X-Slack-Signature": "v0=" + "0" * 64, "X-Slack-Request-Timestamp":
+                                          sign(body)["X-Slack-Request-Timestamp"]}, signed=False)
+    assert bad.status == 401
+    stale = await slack.post(body, headers=sign(body, timestamp=1718000000), signed=False)
+    assert stale.status == 401
+    malformed = await slack.post(b'{"type": "event_callback", "event": ')
+    assert malformed.status == 400
+    assert await slack.sql("select count(*) from inbox") == 0
+
+
+async def test_own_and_other_bot_messages_and_edits_are_ignored(slack: SlackRig) -> None:
+    for name in ("slack_bot_message_self.json", "slack_bot_message.json", "slack_message_changed.json"):
+        assert (await slack.post(fixture_bytes(name))).status == 200
+    # a channel message that does not address the bot is not work either
+    plain = fixture_json("slack_message_channel.json")
+    plain["event"]["text"] = "new task nobody asked the bot"
+    assert (await slack.post(json.dumps(plain).encode())).status == 200
+    await slack.settle()
+    assert await slack.sql("select count(*) from inbox") == 0
+    assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_button_click_updates_the_card_in_place_and_a_second_click_does_nothing(slack: SlackRig) -> None:
+    await slack.message("new task click me")
+    await slack.settle()
+    card_ts = slack.fake.of("chat.postMessage")[0]
+    payload = fixture_json("slack_block_actions.payload.json")
+    payload["user"]["id"] = HUMAN
+    payload["container"].update(channel_id="D0HUMAN001", message_ts="1718001001.000100")
+    payload["channel"]["id"] = "D0HUMAN001"
+    payload["actions"][0]["value"] = "task:done:CRM-1"
+    for n in range(2):
+        payload["actions"][0]["action_ts"] = f"1718000700.00000{n}"
+        body = ("payload=" + urllib.parse.quote(json.dumps(payload))).encode()
+        resp = await slack.post(body, content_type="application/x-www-form-urlencoded")
+        assert resp.status == 200
+        await slack.settle()
+    updates = slack.fake.of("chat.update")
+    assert len(updates) == 1 and updates[0]["ts"] == "1718001001.000100" and "done" in updates[0]["text"]
+    assert card_ts
+    assert len(slack.fake.of("chat.postMessage")) == 2  # the card, then the "already done" note
+    assert await slack.sql("select status from tasks") == "done"
+    assert await slack.sql("select count(*) from audit_log where action = 'task.updated'") == 1
+
+
+async def test_forged_button_value_changes_nothing(slack: SlackRig) -> None:
+    await slack.message("new task guarded")
+    await slack.settle()
+    payload = fixture_json("slack_block_actions.payload.json")  # value is someone else's JSON, not our id
+    payload["user"]["id"] = "U0STRANGER1"
+    body = ("payload=" + urllib.parse.quote(json.dumps(payload))).encode()
+    assert (await slack.post(body, content_type="application/x-www-form-urlencoded")).status == 200
+    payload["actions"][0]["value"], payload["actions"][0]["action_ts"] = "task:done:CRM-1", "1718000800.1"
+    body = ("payload=" + urllib.parse.quote(json.dumps(payload))).encode()
+    assert (await slack.post(body, content_type="application/x-www-form-urlencoded")).status == 200
+    await slack.settle()
+    assert await slack.sql("select status from tasks") == "todo"
+
+
+async def test_slash_command_answers_through_response_url(slack: SlackRig) -> None:
+    form = dict(urllib.parse.parse_qsl(fixture_bytes("slack_slash_command.txt").decode()))
+    form.update(command="/pm", text="task write the release notes", user_id=HUMAN,
+                response_url=slack.fake.url("/response/cmd1"))
+    body = urllib.parse.urlencode(form).encode()
+    resp = await slack.post(body, content_type="application/x-www-form-urlencoded")
+    assert resp.status == 200
+    await slack.settle()
+    answers = slack.fake.of("response_url")
+    assert answers and "Created CRM-1" in answers[0]["text"] and answers[0]["response_type"] == "in_channel"
+    assert await slack.sql("select title from tasks") == "write the release notes"
+
+
+async def test_user_text_is_escaped(slack: SlackRig) -> None:
+    # someone types the characters "<!channel>" (Slack escapes them) into a task title
+    await slack.message("new task &lt;!channel&gt; party &amp; <https://x.example|link>")
+    await slack.settle()
+    posted = slack.fake.of("chat.postMessage")[0]
+    title = await slack.sql("select title from tasks")
+    assert title.startswith("<") and title.endswith("channel> party & link")  # kept as typed (the parser drops "!")
+    assert "<" not in posted["text"] and "&lt;" in posted["text"] and "party &amp; link" in posted["text"]
+    assert "<!channel>" not in json.dumps(posted)
+
+
+async def test_rate_limit_is_honoured_and_permanent_errors_stop(slack: SlackRig) -> None:
+    slack.fake.fail("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"},
+                    headers={"Retry-After": "1"})
+    await slack.message("new task after a 429")
+    await slack.settle()
+    attempts = slack.fake.of("chat.postMessage")
+    assert len(attempts) == 2 and await slack.sql("select status from outbox") == "sent"
+    slack.fake.fail("chat.postMessage", body={"ok": False, "error": "channel_not_found"})
+    await slack.message("my tasks", ts="1718000999.000100", event_id="Ev2")
+    await slack.settle()
+    assert await slack.sql("select count(*) from outbox where status = 'dead'") == 1
+    assert len(slack.fake.of("chat.postMessage")) == 3  # no retry after a permanent error
+
+
+async def test_message_shortcut_opens_a_prefilled_modal_and_submission_creates(slack: SlackRig) -> None:
+    shortcut = ("payload=" + urllib.parse.quote(fixture_bytes("slack_message_shortcut.payload.json").decode())).encode()
+    assert (await slack.post(shortcut, content_type="application/x-www-form-urlencoded")).status == 200
+    opened = slack.fake.of("views.open")
+    view = json.loads(opened[0]["view"]) if isinstance(opened[0]["view"], str) else opened[0]["view"]
+    title = view["blocks"][0]["element"]["initial_value"]
+    assert title == "Can someone review the login fix today?"
+    submission = fixture_json("slack_view_submission.payload.json")
+    submission["view"]["state"]["values"]["assignee_block"]["assignee_select"]["selected_user"] = PM
+    body = ("payload=" + urllib.parse.quote(json.dumps(submission))).encode()
+    assert (await slack.post(body, content_type="application/x-www-form-urlencoded")).status == 200
+    await slack.settle()
+    assert await slack.sql("select title from tasks") == "Fix login bug"
+    assert await slack.sql("select count(*) from task_assignees") == 1
+
+
+async def test_app_home_shows_my_work(slack: SlackRig) -> None:
+    await slack.message("new task home item")
+    await slack.settle()
+    body = {"type": "event_callback", "event_id": "EvHOME1", "team_id": "T0TEAM0001",
+            "event": {"type": "app_home_opened", "user": HUMAN, "tab": "home", "event_ts": "1718002000.1"}}
+    assert (await slack.post(json.dumps(body).encode())).status == 200
+    await slack.settle()
+    published = slack.fake.of("views.publish")
+    assert published and "CRM-1 home item" in json.dumps(published[0], ensure_ascii=False)
+
+
+async def test_socket_mode_envelopes_are_acked_after_storing_and_answered(db_url: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    async with rig(db_url, slack_app_token="xapp-test") as running:
+        frames = fixture_json("slack_socket_mode_frames.json")
+        await running.fake.push(frames["events_api"])
+        await running.fake.push(frames["events_api_retry"])  # Slack's retry of the same event
+        await running.fake.wait_for(lambda f: len(f.acks) >= 2)
+        assert {a["envelope_id"] for a in running.fake.acks} == {frames["events_api"]["envelope_id"],
+                                                                 frames["events_api_retry"]["envelope_id"]}
+        await running.settle()
+        assert await running.sql("select count(*) from tasks") == 1
+        posted = running.fake.of("chat.postMessage")
+        assert [p["channel"] for p in posted] == ["C0CHAN0001", "D0HUMAN002"]  # the answer, then the assignee's DM
+        assert "Created CRM-1: Fix login bug" in posted[0]["text"] and "assigned CRM-1" in posted[1]["text"]
