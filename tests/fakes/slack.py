@@ -66,9 +66,9 @@ class FakeSlack:
     def of(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
 
-    async def wait_for(self, predicate: Callable[[FakeSlack], bool], timeout: float = 10.0) -> None:
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), timeout)
+    async def wait_for(self, predicate: Callable[[FakeSlack], bool], within: float = 10.0) -> None:
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(lambda: predicate(self))
 
     async def _record(self, method: str, args: dict[str, Any]) -> None:
         self.calls.append(Call(method, args))
