@@ -66,10 +66,12 @@ class App:
         self.intake.start()
         delivery_stop = asyncio.Event()
         sender_task = asyncio.create_task(self.delivery.run(delivery_stop))
+        watchdog = asyncio.create_task(self._watch_loop())
         try:
             await stop.wait()
         finally:
             logger.info("shutting down")
+            watchdog.cancel()
             await runner.cleanup()  # no new events
             await self.intake.stop()  # what was acked is processed now, or by the next start's sweep
             scheduler.shutdown(wait=False)
@@ -80,6 +82,18 @@ class App:
                 await adapter.stop()
             await self.db.dispose()
             logger.info("stopped")
+
+    async def _watch_loop(self, tick: float = 0.01) -> None:
+        """Measure event-loop stalls: a late wake-up means something blocked the loop."""
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(tick)
+            stall = loop.time() - before - tick
+            if stall > self.metrics.loop_stall_max:
+                self.metrics.loop_stall_max = stall
+                if stall > 0.1:
+                    logger.warning("event loop stalled for %.0f ms", stall * 1000)
 
     async def _start_platforms(self) -> list[web.RouteDef]:
         """Start the configured platform adapters; return their HTTP routes."""

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import sys
+import threading
 from collections.abc import Callable
 from typing import TextIO
 
@@ -15,8 +16,38 @@ from bot.dispatch import utc_clock
 from bot.platforms.console import PLATFORM, ConsoleSender, parse_line, typed_event
 
 
+class _Lines:
+    """Read a text stream on a daemon thread: a blocked readline() then never keeps the process alive
+    after SIGTERM (an executor thread would: asyncio.run waits for it)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+
+        def pump() -> None:
+            while True:
+                try:
+                    line = stream.readline()
+                except (OSError, ValueError):
+                    line = ""
+                loop.call_soon_threadsafe(self._queue.put_nowait, line)
+                if not line:
+                    return
+
+        threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+
+    async def readline(self) -> str:
+        return await self._queue.get()
+
+
+_readers: dict[int, _Lines] = {}
+
+
 async def _readline(stream: TextIO) -> str:
-    return await asyncio.get_running_loop().run_in_executor(None, stream.readline)
+    reader = _readers.get(id(stream))
+    if reader is None:
+        reader = _readers[id(stream)] = _Lines(stream)
+    return await reader.readline()
 
 
 async def chat_main(cfg: Config, *, user: str, chat: str | None, json_mode: bool,
@@ -86,7 +117,10 @@ async def serve_main(cfg: Config, *, console: bool, user: str, chat: str | None,
     if console:
         print(f"pmo-bot is serving http://{cfg.host}:{cfg.port} (/healthz, /metrics); logs: {log_file}")
         chat_task = asyncio.create_task(_interactive(app, sender, sys.stdin, sys.stdout, user=user, chat=chat))
-        await asyncio.wait([chat_task, server], return_when=asyncio.FIRST_COMPLETED)
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait([chat_task, server, stopping], return_when=asyncio.FIRST_COMPLETED)
         stop.set()
+        chat_task.cancel()
+        stopping.cancel()
     await server
     return 0

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import logging
 import random
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -41,10 +42,12 @@ class Outgoing:
 class SendError(Exception):
     """A failed send. `permanent` stops retrying; `retry_after` (seconds) overrides the backoff."""
 
-    def __init__(self, message: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, retry_after: float | None = None,
+                 deferred: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
+        self.deferred = deferred  # not a failure: the sender paces this conversation; try again later
 
 
 class Sender(Protocol):
@@ -70,6 +73,7 @@ class Delivery:
         self.max_attempts = max_attempts
         self.idle_poll = idle_poll
         self._wake = asyncio.Event()
+        self.token = uuid.uuid4().hex  # this sender's lease token
 
     def wake(self) -> None:
         self._wake.set()
@@ -78,10 +82,13 @@ class Delivery:
         """Claim and send one batch; return how many were attempted."""
         async with self.db.unit_of_work() as session:
             rows = await outbox.claim(session, now=self.clock(), lease=self.lease, limit=self.batch,
-                                      platforms=list(self.senders))
+                                      token=self.token, platforms=list(self.senders))
+            lease_end = self.clock() + self.lease
             batch = [Outgoing(r.id, r.platform, r.chat, r.user, r.thread, dict(r.payload), r.attempts + 1, r.kind)
                      for r in rows]
         for message in batch:
+            if self.clock() >= lease_end:  # the lease ran out mid-batch: the rest is someone else's now
+                break
             await self._send(message)
         return len(batch)
 
@@ -90,26 +97,33 @@ class Delivery:
         try:
             ref = await sender.send(message)
         except SendError as exc:
-            await self._failed(message, str(exc), permanent=exc.permanent, retry_after=exc.retry_after)
+            await self._failed(message, str(exc), permanent=exc.permanent, retry_after=exc.retry_after,
+                               deferred=exc.deferred)
             return
         except Exception as exc:  # a sender bug or a network error: retry with backoff
             logger.exception("send crashed", extra={"outbox_id": message.id})
             await self._failed(message, repr(exc), permanent=False, retry_after=None)
             return
         async with self.db.unit_of_work() as session:
-            await outbox.mark_sent(session, message.id, now=self.clock(), ref=ref)
+            await outbox.mark_sent(session, message.id, now=self.clock(), token=self.token, ref=ref)
         self.metrics.sent["sent"] += 1
 
-    async def _failed(self, message: Outgoing, error: str, *, permanent: bool, retry_after: float | None) -> None:
+    async def _failed(self, message: Outgoing, error: str, *, permanent: bool, retry_after: float | None,
+                      deferred: bool = False) -> None:
         async with self.db.unit_of_work() as session:
+            if deferred:
+                at = self.clock() + dt.timedelta(seconds=retry_after or 1.0)
+                await outbox.mark_retry(session, message.id, at=at, error=error, token=self.token, attempts_back=1)
+                return
             if permanent or message.attempts >= self.max_attempts:
                 logger.error("outbox %s dead after %s attempts: %s", message.id, message.attempts, error)
-                await outbox.mark_dead(session, message.id, error=error)
+                await outbox.mark_dead(session, message.id, error=error, token=self.token)
                 self.metrics.sent["dead"] += 1
                 return
             delay = retry_after if retry_after is not None else backoff(message.attempts)
             logger.warning("outbox %s retry in %.1fs: %s", message.id, delay, error)
-            await outbox.mark_retry(session, message.id, at=self.clock() + dt.timedelta(seconds=delay), error=error)
+            await outbox.mark_retry(session, message.id, at=self.clock() + dt.timedelta(seconds=delay), error=error,
+                                    token=self.token)
             self.metrics.sent["retry"] += 1
 
     async def drain(self, limit: float = 10.0) -> None:

@@ -21,7 +21,7 @@ from handlers.context import Ctx, Settings
 from handlers.errors import UserError
 from storage import inbox, outbox, people, projects
 from storage.db import Database
-from storage.models import Chat, Project
+from storage.models import Chat, Person, Project
 
 logger = logging.getLogger(__name__)
 
@@ -106,14 +106,14 @@ class Dispatcher:
                 fresh = await inbox.claim(session, inbox_id, status=status, now=now)
             if not fresh:
                 return Outcome("duplicate")
+            # Knowing who wrote is not a change they asked for: keep the person even when refusing.
+            await _actor(session, event)
             await outbox.enqueue(session, self._rows(event, [Reply(text=text)], now, None))
         return Outcome(status, 1)
 
     async def _context(self, session: AsyncSession, event: Event, now: dt.datetime) -> Ctx:
         user = event.user
-        actor, _ = await people.get_or_create(session, platform=event.platform, external_id=user.user_id,
-                                              name=user.name, locale=user.locale, timezone=user.timezone,
-                                              email=user.email)
+        actor = await _actor(session, event)
         chat = await projects.chat(session, event.platform, event.chat) if event.chat else None
         text = event.text if isinstance(event, IncomingMessage) else ""
         for mentioned in event.mentions if isinstance(event, IncomingMessage) else ():
@@ -183,6 +183,14 @@ class Dispatcher:
             rows.append({"platform": reply.platform or event.platform, "chat": chat, "user": user, "thread": thread,
                          "kind": kind, "payload": payload, "created_at": now})
         return rows
+
+
+async def _actor(session: AsyncSession, event: Event) -> Person:
+    user = event.user
+    actor, _ = await people.get_or_create(session, platform=event.platform, external_id=user.user_id,
+                                          name=user.name, locale=user.locale, timezone=user.timezone,
+                                          email=user.email, pmo_if_first=True)
+    return actor
 
 
 async def _chat_project_prefs(session: AsyncSession, chat: Chat | None) -> tuple[str | None, str | None]:

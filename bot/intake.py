@@ -122,7 +122,13 @@ class Intake:
         """Queue events that were stored but never processed; return how many."""
         async with self.db.unit_of_work() as session:
             rows = await inbox.received_before(session, self.clock() - RECOVER_AFTER)
-            found = [(r.id, event_of(r.payload)) for r in rows]
+            found = []
+            for row in rows:
+                try:
+                    found.append((row.id, event_of(row.payload)))
+                except (KeyError, TypeError, ValueError) as exc:  # one bad row must not stop recovery
+                    logger.error("inbox row %s cannot be rebuilt: %r", row.id, exc)
+                    await inbox.mark(session, row.id, status="failed", now=self.clock(), error=repr(exc))
         for row_id, event in found:
             self._enqueue(row_id, event)
         return len(found)

@@ -16,6 +16,7 @@ class Metrics:
     latency_counts: list[int] = field(default_factory=lambda: [0] * (len(BUCKETS) + 1))
     latency_sum: float = 0.0
     outbox_backlog: int = 0
+    loop_stall_max: float = 0.0  # the longest the event loop was late, in seconds
 
     def observe(self, seconds: float) -> None:
         self.latency_counts[bisect.bisect_left(BUCKETS, seconds)] += 1
@@ -32,6 +33,8 @@ class Metrics:
             lines.append(f'pmobot_outbox_total{{outcome="{outcome}"}} {self.sent[outcome]}')
         lines += ["# HELP pmobot_outbox_backlog Messages waiting to be sent.", "# TYPE pmobot_outbox_backlog gauge",
                   f"pmobot_outbox_backlog {self.outbox_backlog}"]
+        lines += ["# HELP pmobot_loop_stall_max_seconds Longest event-loop stall seen.",
+                  "# TYPE pmobot_loop_stall_max_seconds gauge", f"pmobot_loop_stall_max_seconds {self.loop_stall_max:.6f}"]
         lines += ["# HELP pmobot_handler_seconds Time from event to commit.", "# TYPE pmobot_handler_seconds histogram"]
         running = 0
         for bound, count in zip((*BUCKETS, float("inf")), self.latency_counts, strict=True):

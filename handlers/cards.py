@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from bot.model import Button, Card, Field
 from handlers.context import Ctx
@@ -21,6 +22,34 @@ async def names(ctx: Ctx, person_ids: list[int]) -> list[str]:
     """Display names in the given order, in one query."""
     known = await people.display_names(ctx.session, person_ids)
     return [known.get(pid, str(pid)) for pid in person_ids]
+
+
+def show_value(ctx: Ctx, field: str, value: Any) -> str:
+    """One audited field value as people read it (the one home for that, for replies and history)."""
+    if value is None or value == []:
+        return "-"
+    if field == "status":
+        return ctx.t(f"status.{value}")
+    if field == "assignees" and isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if field == "progress":
+        return f"{value}%"
+    if field == "estimate_hours":
+        return hours(value)
+    return str(value).replace("T", " ") if field == "due" else str(value)
+
+
+def show_change(ctx: Ctx, before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """`Status: to do → done; Progress: 0% → 100%`."""
+    before = before or {}
+    return "; ".join(f"{ctx.t('f.' + k)}: {show_value(ctx, k, before.get(k))} → {show_value(ctx, k, v)}"
+                     for k, v in (after or {}).items())
+
+
+async def user_refs(ctx: Ctx, person_ids: list[int]) -> list[str]:
+    """People as their platform user ids (how the audit trail and exports name them)."""
+    refs = await people.external_ids(ctx.session, person_ids, ctx.platform)
+    return [refs[p] for p in person_ids]
 
 
 async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = False,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.errors import UserError
-from handlers.lookup import format_due
+from handlers.lookup import iso_due
 from storage import projects, tasks
 from storage.models import AuditEntry, ChangeRequest, Identity, Person, Task, WorkLog
 
@@ -51,7 +51,7 @@ async def export_project(session: AsyncSession, key: str) -> dict[str, Any]:
     assigned = await tasks.assignees(session, keys)
     out_tasks = [{
         "key": keys[t.id], "title": t.title, "status": t.status, "priority": t.priority,
-        "due": format_due(t.due_date, t.due_time) or None, "assignees": [who[p] for p in assigned.get(t.id, [])],
+        "due": iso_due(t.due_date, t.due_time), "assignees": [who[p] for p in assigned.get(t.id, [])],
         "estimate_hours": _num(t.estimate_hours), "progress": t.progress, "reporter": who.get(t.reporter_id or 0),
         "created_at": t.created_at.isoformat(), "done_at": t.done_at.isoformat() if t.done_at else None,
     } for t in task_rows]

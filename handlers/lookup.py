@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 
+from handlers import permissions
 from handlers.context import Ctx
 from handlers.errors import UserError
 from storage import people, projects, tasks
@@ -16,8 +17,8 @@ async def project(ctx: Ctx, key: str | None) -> Project:
     if key:
         found = await projects.by_key(ctx.session, key)
         if found is None:
-            keys = await projects.all_keys(ctx.session)
-            raise UserError("project.not_found", key=key.upper(), hint=_closest(key.upper(), keys))
+            keys = await _visible_keys(ctx)
+            raise UserError("project.not_found", key=key.upper(), hint=_closest(key.upper(), keys) or "-")
         return found
     if ctx.chat is not None and ctx.chat.project_id is not None:
         bound = await ctx.session.get(Project, ctx.chat.project_id)
@@ -38,14 +39,22 @@ async def task(ctx: Ctx, key: str | None) -> tuple[Task, Project]:
         raise UserError("task.which")
     found = await tasks.by_key(ctx.session, key)
     if found is not None:
+        await permissions.require_view(ctx, found[1])  # nothing about a task reaches outsiders
         return found
     parts = tasks.split_key(key)
     hint = ""
     if parts is not None:
         proj = await projects.by_key(ctx.session, parts[0])
-        if proj is not None:
+        if proj is not None and await permissions.role_of(ctx, proj) is not None:
             hint = _closest(key.upper(), await tasks.keys_like(ctx.session, proj.id, proj.key))
-    raise UserError("task.not_found", key=key.upper(), hint=hint)
+    raise UserError("task.not_found", key=key.upper(), hint=hint or "-")
+
+
+async def _visible_keys(ctx: Ctx) -> list[str]:
+    if ctx.is_pmo:
+        return await projects.all_keys(ctx.session)
+    assert ctx.actor is not None
+    return [p.key for p, _ in await projects.memberships(ctx.session, ctx.actor.id)]
 
 
 def _closest(key: str, candidates: list[str]) -> str:
@@ -77,6 +86,13 @@ def format_due(day: dt.date | None, at: dt.time | None) -> str:
     if day is None:
         return ""
     return f"{day.isoformat()} {at.strftime('%H:%M')}" if at else day.isoformat()
+
+
+def iso_due(day: dt.date | None, at: dt.time | None) -> str | None:
+    """The machine form of a due date, as the parser writes it: YYYY-MM-DD or YYYY-MM-DDTHH:MM."""
+    if day is None:
+        return None
+    return f"{day.isoformat()}T{at.strftime('%H:%M')}" if at else day.isoformat()
 
 
 def task_key(project: Project, task: Task) -> str:

@@ -13,12 +13,9 @@ MANAGING = frozenset({"pmo", "pm"})
 
 async def role_of(ctx: Ctx, project: Project) -> str | None:
     """The actor's role; a global PMO (and the admin CLI) counts as `pmo` everywhere."""
-    if ctx.actor is None:
+    if ctx.actor is None or ctx.actor.is_pmo:
         return "pmo"
-    role = await projects.role(ctx.session, project.id, ctx.actor.id)
-    if role is None and ctx.actor.is_pmo:
-        return "pmo"
-    return role
+    return await projects.role(ctx.session, project.id, ctx.actor.id)
 
 
 async def require_view(ctx: Ctx, project: Project) -> str:

@@ -57,7 +57,12 @@ async def add_member(ctx: Ctx, project: Project, who: Person, role: str) -> str 
     await permissions.require_manage(ctx, project, what="what.members")
     if role not in ROLES:
         raise UserError("admin.bad_role", role=role, roles=", ".join(ROLES))
+    if role == "pmo":
+        permissions.require_pmo(ctx)
     old = await projects.set_role(ctx.session, project.id, who.id, role)
+    if role == "pmo" and not who.is_pmo:  # the PMO is the portfolio office: it acts on every project
+        who.is_pmo = True
+        await ctx.audit("person.made_pmo", f"person:{who.display_name}", after={"is_pmo": True})
     await ctx.audit("member.added" if old is None else "member.role_changed", f"member:{project.key}/{who.display_name}",
                     project_id=project.id, before={"role": old} if old else None, after={"role": role})
     return old

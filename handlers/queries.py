@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.model import Card, Field, Reply
 from bot.nlu.intents import Query
 from handlers import lookup, permissions
-from handlers.cards import hours, task_card
+from handlers.cards import hours, show_change, task_card
 from handlers.context import Ctx
 from handlers.errors import UserError
 from storage import projects, tasks, worklogs
@@ -133,7 +133,7 @@ async def _task(ctx: Ctx, key: str | None) -> list[Reply]:
     history = []
     for entry, who in reversed((await ctx.session.execute(stmt)).all()):
         when = entry.at.astimezone(ZoneInfo(project.timezone)).strftime("%m-%d %H:%M")
-        change = ", ".join(f"{k}: {(entry.before or {}).get(k, '-')} → {v}" for k, v in (entry.after or {}).items())
+        change = show_change(ctx, entry.before, entry.after)
         name = who.display_name if who else "PMO"
         history.append(f"{when} {name} {ctx.t('a.' + entry.action)} {change if entry.action != 'task.created' else ''}".rstrip())
     text = ctx.t("q.task_history", key=tkey) + "\n" + ("\n".join(history) or "-")

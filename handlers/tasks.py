@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from bot.model import Reply
 from bot.nlu.intents import CreateTask, UpdateTask
 from handlers import lookup, permissions
-from handlers.cards import names, task_card
+from handlers.cards import names, show_change, task_card, user_refs
 from handlers.context import Ctx
 from handlers.errors import UserError
 from storage import projects, tasks
@@ -44,7 +44,7 @@ def snapshot(task: Task, assignees: list[str] | None = None) -> dict[str, Any]:
     """The audited view of a task."""
     out: dict[str, Any] = {
         "title": task.title, "status": task.status, "priority": task.priority, "progress": task.progress,
-        "due": lookup.format_due(task.due_date, task.due_time) or None,
+        "due": lookup.iso_due(task.due_date, task.due_time),
         "estimate_hours": float(task.estimate_hours) if task.estimate_hours is not None else None,
     }
     if assignees is not None:
@@ -83,8 +83,8 @@ async def create_task(intent: CreateTask, ctx: Ctx) -> list[Reply]:
     await tasks.set_assignees(ctx.session, task.id, assignee_ids, new=True)
     key = lookup.task_key(project, task)
     await ctx.audit("task.created", f"task:{key}", project_id=project.id,
-                    after=snapshot(task, await names(ctx, assignee_ids)))
-    card = await task_card(ctx, task, project, undo=True, assigned=assignee_ids, logged=Decimal(0))
+                    after=snapshot(task, await user_refs(ctx, assignee_ids)))
+    card = await task_card(ctx, task, project, undo=True, assigned=sorted(assignee_ids), logged=Decimal(0))
     replies = [ctx.reply(ctx.t("task.created", key=key, title=title), card=card)]
     return replies + await _notify_assigned(ctx, assignee_ids, key, title)
 
@@ -115,24 +115,28 @@ async def apply_update(ctx: Ctx, task: Task, project: Project, changes: dict[str
         raise UserError("perm.not_yours", key=key)
     new_assignees: list[int] | None = None
     if "assignees" in changes:
-        if role not in permissions.MANAGING and current and ctx.actor_id not in current:
+        # Handing your own task on is fine; anyone else's (a co-assignee's too) is the PM's call.
+        if role not in permissions.MANAGING and any(p != ctx.actor_id for p in current):
             raise UserError("perm.manager_only", project=project.key, what=ctx.t("what.reassign"))
         new_assignees = await _members(ctx, project, changes["assignees"])
     if "due" in changes:
         await permissions.require_manage(ctx, project, what="what.due")
-    before = snapshot(task, await names(ctx, current))
+    before = snapshot(task, await user_refs(ctx, current))
     _apply_fields(ctx, task, changes)
     if new_assignees is not None:
         await tasks.set_assignees(ctx.session, task.id, new_assignees)
-    after = snapshot(task, await names(ctx, new_assignees if new_assignees is not None else current))
+    after = snapshot(task, await user_refs(ctx, new_assignees if new_assignees is not None else current))
     diff_before = {k: v for k, v in before.items() if after.get(k) != v}
     diff_after = {k: after[k] for k in diff_before}
     if not diff_after:
         return [ctx.reply(ctx.t("task.unchanged", key=key), card=await task_card(ctx, task, project))]
     task.updated_at = ctx.now
     await ctx.audit("task.updated", f"task:{key}", project_id=project.id, before=diff_before, after=diff_after)
-    summary = "; ".join(f"{ctx.t('f.' + k)}: {_show(ctx, k, diff_before[k])} → {_show(ctx, k, v)}"
-                        for k, v in diff_after.items())
+    shown_before, shown_after = dict(diff_before), dict(diff_after)
+    if "assignees" in diff_after:  # replies name people; the audit keeps their platform ids
+        shown_before["assignees"] = await names(ctx, current)
+        shown_after["assignees"] = await names(ctx, new_assignees or [])
+    summary = show_change(ctx, shown_before, shown_after)
     card = await task_card(ctx, task, project, assigned=new_assignees if new_assignees is not None else current)
     replies = [ctx.reply(ctx.t("task.updated", key=key, summary=summary), card=card)]
     if new_assignees is not None:
@@ -161,18 +165,6 @@ def _apply_fields(ctx: Ctx, task: Task, changes: dict[str, Any]) -> None:
         task.status = status
     if "due" in changes:
         task.due_date, task.due_time = lookup.parse_when(changes["due"])
-
-
-def _show(ctx: Ctx, field: str, value: Any) -> str:
-    if value is None or value == []:
-        return "-"
-    if field == "status":
-        return ctx.t(f"status.{value}")
-    if field == "assignees":
-        return ", ".join(value)
-    if field == "progress":
-        return f"{value}%"
-    return str(value)
 
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from handlers import lookup, permissions
 from handlers.cards import hours as fmt_hours
 from handlers.context import Ctx
 from handlers.errors import UserError
-from storage import tasks, worklogs
+from storage import people, tasks, worklogs
 from storage.models import Project, Task, WorkLog
 
 MAX_DAY = Decimal(24)
@@ -30,6 +31,7 @@ async def log_hours(intent: LogHours, ctx: Ctx) -> list[Reply]:
     per_day: dict[dt.date, Decimal] = defaultdict(Decimal)
     for _, _, amount, day, _ in planned:
         per_day[day] += amount
+    await people.lock(ctx.session, ctx.actor.id)  # concurrent logs of one person must not pass 24h together
     day_totals: dict[dt.date, Decimal] = {}
     for day, added in sorted(per_day.items()):
         already = await worklogs.hours_on(ctx.session, ctx.actor.id, day)
@@ -59,6 +61,8 @@ async def _check(ctx: Ctx, entry: LogEntry) -> tuple[Task, Project, Decimal, dt.
     await permissions.require_act(ctx, project)
     if entry.hours is None:
         raise UserError("log.how_many", key=lookup.task_key(project, task))
+    if not math.isfinite(entry.hours):
+        raise UserError("log.bad_hours", value=str(entry.hours))
     amount = Decimal(str(round(entry.hours, 2)))
     if amount <= 0 or amount > MAX_DAY:
         raise UserError("log.bad_hours", value=f"{entry.hours:g}")
@@ -71,9 +75,12 @@ async def _check(ctx: Ctx, entry: LogEntry) -> tuple[Task, Project, Decimal, dt.
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """Card buttons `log:1:KEY` / `log:2:KEY`: log that many hours today."""
-    _, amount, key = action.split(":", 2)
+    parts = action.split(":", 2)
     try:
-        value = float(amount)
-    except ValueError:
+        value = float(parts[1])
+    except (IndexError, ValueError):
         raise UserError("action.unknown") from None
+    if len(parts) != 3 or not math.isfinite(value):
+        raise UserError("action.unknown")
+    key = parts[2]
     return await log_hours(LogHours(entries=[LogEntry(task=key, hours=value, date=None, note=None)]), ctx)

@@ -20,7 +20,8 @@ SENT_KEEP = dt.timedelta(days=30)
 async def purge(db: Database, now: dt.datetime) -> tuple[int, int]:
     """Delete inbox rows past the retry horizon and sent outbox rows past a month; return the counts."""
     async with db.unit_of_work() as session:
-        inbox = await session.execute(delete(InboxEvent).where(InboxEvent.received_at < now - INBOX_KEEP))
+        inbox = await session.execute(delete(InboxEvent).where(  # never an event still waiting to be processed
+            InboxEvent.received_at < now - INBOX_KEEP, InboxEvent.status != "received"))
         sent = await session.execute(delete(OutboxMessage).where(
             OutboxMessage.status == "sent", OutboxMessage.sent_at < now - SENT_KEEP))
     counts = (getattr(inbox, "rowcount", 0) or 0, getattr(sent, "rowcount", 0) or 0)

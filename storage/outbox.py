@@ -24,7 +24,7 @@ async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None
         await conn.execute(_ENQUEUE, [dict(_DEFAULTS, **r, next_attempt_at=r["created_at"]) for r in rows])
 
 
-async def claim(session: AsyncSession, *, now: dt.datetime, lease: dt.timedelta, limit: int,
+async def claim(session: AsyncSession, *, now: dt.datetime, lease: dt.timedelta, limit: int, token: str,
                 platforms: Sequence[str] | None = None) -> list[OutboxMessage]:
     """Lease due messages to this sender; an expired lease (a sender that died) makes them due again."""
     due = or_(
@@ -40,13 +40,20 @@ async def claim(session: AsyncSession, *, now: dt.datetime, lease: dt.timedelta,
     if rows:
         await session.execute(
             update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in rows]))
-            .values(status=SENDING, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+            .values(status=SENDING, claimed_until=now + lease, claimed_by=token, attempts=OutboxMessage.attempts + 1)
         )
     return rows
 
 
-async def mark_sent(session: AsyncSession, row_id: int, *, now: dt.datetime, ref: str | None = None) -> None:
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
+def _held(row_id: int, token: str) -> Any:
+    """Only the current lease holder may settle a row: a sender whose lease expired (and was re-claimed
+    by another) must not flip it back."""
+    return (OutboxMessage.id == row_id) & (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_by == token)
+
+
+async def mark_sent(session: AsyncSession, row_id: int, *, now: dt.datetime, token: str,
+                    ref: str | None = None) -> None:
+    await session.execute(update(OutboxMessage).where(_held(row_id, token))
                           .values(status=SENT, sent_at=now, claimed_until=None, last_error=None, sent_ref=ref))
 
 
@@ -58,13 +65,15 @@ async def posted_in_thread(session: AsyncSession, platform: str, chat: str, thre
     return (await session.execute(stmt)).first() is not None
 
 
-async def mark_retry(session: AsyncSession, row_id: int, *, at: dt.datetime, error: str) -> None:
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
-                          .values(status=PENDING, next_attempt_at=at, claimed_until=None, last_error=error[:500]))
+async def mark_retry(session: AsyncSession, row_id: int, *, at: dt.datetime, error: str, token: str,
+                     attempts_back: int = 0) -> None:
+    await session.execute(update(OutboxMessage).where(_held(row_id, token))
+                          .values(status=PENDING, next_attempt_at=at, claimed_until=None, last_error=error[:500],
+                                  attempts=OutboxMessage.attempts - attempts_back))
 
 
-async def mark_dead(session: AsyncSession, row_id: int, *, error: str) -> None:
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
+async def mark_dead(session: AsyncSession, row_id: int, *, error: str, token: str) -> None:
+    await session.execute(update(OutboxMessage).where(_held(row_id, token))
                           .values(status=DEAD, claimed_until=None, last_error=error[:500]))
 
 

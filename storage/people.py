@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,8 +19,12 @@ async def by_identity(session: AsyncSession, platform: str, external_id: str) ->
 
 async def get_or_create(session: AsyncSession, *, platform: str, external_id: str, name: str = "",
                         locale: str | None = None, timezone: str | None = None,
-                        email: str | None = None) -> tuple[Person, bool]:
-    """Return the person behind a platform user, creating them on first sight (the very first is PMO)."""
+                        email: str | None = None, pmo_if_first: bool = False) -> tuple[Person, bool]:
+    """Return the person behind a platform user, creating them on first sight.
+
+    `pmo_if_first`: someone writing to the bot in a database with nobody in it yet becomes the PMO.
+    (People seeded by the admin CLI or mentioned in chat never get that by accident.)
+    """
     person = await by_identity(session, platform, external_id)
     if person is not None:
         # Seeded by id (admin CLI) or seen before the profile was known: fill in what the platform says.
@@ -30,12 +34,19 @@ async def get_or_create(session: AsyncSession, *, platform: str, external_id: st
             if value and getattr(person, attr) is None:
                 setattr(person, attr, value)
         return person, False
-    first = not (await session.execute(select(exists().where(Person.id.is_not(None))))).scalar_one()
+    first = False
+    if pmo_if_first:
+        if session.get_bind().dialect.name == "postgresql":  # two first users at once: only one is PMO
+            await session.execute(text("SELECT pg_advisory_xact_lock(7243001)"))
+        first = not (await session.execute(select(exists().where(Person.id.is_not(None))))).scalar_one()
+    # The same email on another platform is the same person: one person, two identities.
+    same = (await session.scalars(select(Person).where(func.lower(Person.email) == email.lower())
+                                  .order_by(Person.id).limit(1))).first() if email else None
     try:
         # A savepoint: when another event of the same new user wins the race, use their row.
         async with session.begin_nested():
-            person = Person(display_name=(name or external_id)[:200], locale=locale, timezone=timezone,
-                            email=email, is_pmo=first)
+            person = same or Person(display_name=(name or external_id)[:200], locale=locale, timezone=timezone,
+                                    email=email, is_pmo=first)
             session.add(person)
             await session.flush()
             session.add(Identity(person_id=person.id, platform=platform, external_id=external_id,
@@ -46,7 +57,7 @@ async def get_or_create(session: AsyncSession, *, platform: str, external_id: st
         if existing is None:
             raise
         return existing, False
-    return person, True
+    return person, same is None
 
 
 async def find(session: AsyncSession, platform: str, token: str) -> Person | None:
@@ -62,6 +73,11 @@ async def find(session: AsyncSession, platform: str, token: str) -> Person | Non
     )
     found = list((await session.scalars(stmt)).unique().all())
     return found[0] if len(found) == 1 else None
+
+
+async def lock(session: AsyncSession, person_id: int) -> None:
+    """Serialise writes about one person (a row lock on PostgreSQL; SQLite has a single writer anyway)."""
+    await session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
 
 
 _NAMES = select(Person.id, Person.display_name).where(Person.id.in_(bindparam("ids", expanding=True)))

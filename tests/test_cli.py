@@ -123,3 +123,22 @@ def test_interactive_console_shows_cards_and_clicks_numbered_buttons(tmp_path: P
     assert "[1] 开始" in screen and "[2] 完成" in screen  # numbered buttons
     assert "状态: 待办 → 已完成" in screen  # typing 2 clicked "完成"
     assert "│ 状态: 已完成" in screen
+
+
+async def test_sigterm_with_the_console_open_exits_cleanly(tmp_path: Path) -> None:
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
+               LOG_FILE=str(tmp_path / "c.log"))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--console", "on", "--port", str(port), cwd=ROOT, env=env,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        banner = await asyncio.wait_for(proc.stdout.readline(), 30)
+        assert b"pmo-bot is serving" in banner
+        proc.send_signal(signal.SIGTERM)  # stdin stays open: the console is blocked reading it
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()

@@ -49,3 +49,32 @@ async def test_any_text_never_crashes(crm: ChatHarness) -> None:
     for text in samples:
         await crm.say("bob", text)
     assert crm.app.metrics.events["failed"] == 0
+
+
+async def test_any_button_id_never_crashes(crm: ChatHarness) -> None:
+    await crm.say("bob", "new task a")
+    for action in ("", ":", "log", "log:1", "log:nan:CRM-1", "log:inf:CRM-1", "log:-3:CRM-1", "log:1e9:CRM-1",
+                   "task", "task:done", "task:explode:CRM-1", "task:done:CRM-999", "task:done:OA-1",
+                   "x" * 500, "task:done:" + "9" * 40, '{"task_id":"T-42","op":"accept"}'):
+        replies = await crm.click("bob", action)
+        assert replies, action
+    assert crm.app.metrics.events["failed"] == 0
+    assert await crm.scalar("select count(*) from work_logs") == 0
+
+
+async def test_concurrent_logs_of_one_person_never_pass_24_hours(crm: ChatHarness) -> None:
+    import asyncio
+
+    from bot.platforms.console import make_event
+
+    await crm.say("bob", "new task a")
+    events = [make_event({"user": "bob", "text": "log 20h on CRM-1"}, default_user="bob", default_chat=None)
+              for _ in range(3)]
+    await asyncio.gather(*(crm.app.handle(e) for e in events))
+    assert float(await crm.scalar("select sum(hours) from work_logs")) == 20.0
+
+
+async def test_a_co_assignee_cannot_drop_the_others(crm: ChatHarness) -> None:
+    await crm.say("lily", "new task shared @alice @bob")
+    assert "Only the PM" in await crm.text("bob", "assign CRM-1 to @bob")
+    assert sorted((await crm.export("CRM"))["tasks"][0]["assignees"]) == ["alice", "bob"]

@@ -11,7 +11,7 @@ import re
 from .dates import DEADLINE
 from .intents import CreateTask
 from .keys import BRACKET_PROJECT_RE, find_priority
-from .message import Message, cut, fillers, pieces, strip_words
+from .message import Message, cut, fillers, pieces, split_pieces, strip_words
 
 _TRIGGER = re.compile(
     r"(?:请|麻烦|帮忙|帮我|帮|给我|劳驾|我想|我要|需要)?\s*(?:再|新)?\s*"
@@ -34,13 +34,21 @@ _IMPLICIT_VERB = re.compile(
 _DEADLINE_MARK = re.compile(r"前|之前|以前|截止|\bby\b|\bbefore\b|\bdue\b|\bno\s+later\s+than\b|\buntil\b",
                             re.IGNORECASE)
 _ESTIMATE_WORDS = r"预计|预估|估计|估算|工时|工作量|大概|大约"
-_TITLE_FILLERS = fillers(
-    r"给|由|让|请|叫|把|负责|截止时间|截止日期|截止|截至|前|之前|以前|之内|以内|完成|做完|搞定|弄完|"
-    + _ESTIMATE_WORDS + r"|优先级|项目|的|在|是|和|跟|及|并|一下|来做|来|去|跟进|处理|抄送|cc|指派|分配|安排|一个|个|每",
-    r"by|before|until|due|deadline|for|to|assign(?:ed)?\s+to|assign(?:ed)?|assignee|owner|est\.?|estimated|"
-    r"estimate|eta|ETA|approx\.?|about|around|priority|prio|pri|and|with|cc|on|at|in|the|is|please|pls|"
-    r"it|me|should|must|need(?:s)?|take[s]?|that",
-)
+_TITLE_ZH = (r"给|由|让|请|叫|把|负责|截止时间|截止日期|截止|截至|前|之前|以前|之内|以内|完成|做完|搞定|弄完|"
+             + _ESTIMATE_WORDS + r"|优先级|项目|的|在|是|和|跟|及|并|一下|来做|来|去|跟进|处理|抄送|cc|指派|分配|安排|一个|个|每")
+_TITLE_EN = (r"by|before|until|due|deadline|for|to|assign(?:ed)?\s+to|assign(?:ed)?|assignee|owner|est\.?|estimated|"
+             r"estimate|eta|ETA|approx\.?|about|around|priority|prio|pri|and|with|cc|on|at|in|the|is|please|pls|"
+             r"it|me|should|must|need(?:s)?|take[s]?|that")
+# A piece made only of these is dropped ("前", "给", "by", "预计"), and so are they at both ends
+# of the title when no trigger word opens the message ("@小王 周五前把报表做完").
+_TITLE_FILLERS = fillers(_TITLE_ZH, _TITLE_EN)
+# With a trigger the title is kept as written: only the words that lean on a cut-out span go,
+# on the side that touches it: "给" / "预计" / "by" before a mention, estimate or date, "前" /
+# "负责" after one. Verbs and conjunctions stay ("完成财务报表", "给客户发周报", "用提及").
+_BEFORE_SPAN = fillers(
+    r"给|由|让|请|叫|把|截止时间|截止日期|截止|截至|" + _ESTIMATE_WORDS + r"|优先级|项目|的|在|是|抄送|cc|指派|分配|安排|每",
+    _TITLE_EN, start=False)
+_AFTER_SPAN = fillers(r"前(?!端|台|置)|之前|以前|之内|以内|负责|的|在|是|一下|来做|跟进|处理", _TITLE_EN, end=False)
 
 
 def _trigger(msg: Message) -> re.Match[str] | None:
@@ -52,6 +60,37 @@ def _trigger(msg: Message) -> re.Match[str] | None:
     head = BRACKET_PROJECT_RE.sub("", head)
     head = re.sub(r"<@[^>]+>|@\S+", "", head).strip(" ,:")
     return m if len(head) <= 4 else None
+
+
+def _title_parts(text: str, spans: list[tuple[int, int]], trigger: tuple[int, int] | None) -> list[str]:
+    """The title pieces between the cut-out spans, each stripped only where it touches a span."""
+    bounds: list[tuple[int, int, bool]] = sorted((s, e, (s, e) != trigger) for s, e in spans)
+    bounds.append((len(text), len(text), False))
+    parts: list[str] = []
+    pos = 0
+    left_span = False  # the piece starts right after a date, mention, priority or estimate
+    for s, e, is_data in bounds:
+        if e <= pos and s < len(text):
+            continue
+        s = max(s, pos)
+        items = split_pieces(text[pos:s])
+        for i, raw in enumerate(items):
+            if not raw or not raw.strip() or not strip_words(raw, _TITLE_FILLERS):
+                continue
+            piece = raw
+            if i == len(items) - 1 and is_data:
+                piece = strip_words(piece, _BEFORE_SPAN)
+            if i == 0 and left_span:
+                piece = strip_words(piece, _AFTER_SPAN)
+            piece = strip_words(piece, _BEFORE_SPAN if i == len(items) - 1 and is_data else _NOTHING)
+            if piece:
+                parts.append(piece)
+        pos = max(pos, e)
+        left_span = is_data
+    return parts
+
+
+_NOTHING = fillers(r"(?!)", r"(?!)")
 
 
 def parse_create(msg: Message, *, implicit: bool = False) -> CreateTask | None:
@@ -83,7 +122,10 @@ def parse_create(msg: Message, *, implicit: bool = False) -> CreateTask | None:
     hours = [h for h in msg.hours() if not (prio and prio.start <= h.start < prio.end)]
     if hours:
         spans.append((hours[0].start, hours[0].end))
-    parts = [strip_words(p, _TITLE_FILLERS) for p in pieces(cut(text, spans))]
+    if implicit:
+        parts = [strip_words(p, _TITLE_FILLERS) for p in pieces(cut(text, spans))]
+    else:
+        parts = _title_parts(text, spans, trig_span)
     title = " ".join(p for p in parts if p) or None
     return CreateTask(
         title=title,

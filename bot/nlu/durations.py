@@ -27,7 +27,10 @@ _M_UNIT = r"(?:\s*(?:minutes?|mins?|m)(?![a-z])|分钟)"
 _M_UNIT_AFTER_H = r"(?:\s*(?:minutes?|mins?|m)(?![a-z])|分钟|分(?!之))"
 _DAY_UNIT = r"(?:个)?(?:工作日|天|人天)|\s*(?:days?|d)(?![a-z])"
 # No amount starts inside a longer number or word; this also keeps long digit runs linear.
-_LEFT = rf"(?<![A-Za-z0-9.\-/:第{ZH_NUM_CHARS}])"
+# A minus sign is allowed only when it stands alone before the number ("log -2h", "CRM-1 -3小时"),
+# never when it joins two words or numbers ("CRM-3 2h", "1-2h").
+_LEFT = rf"(?<![A-Za-z0-9./:第{ZH_NUM_CHARS}])(?<![^\s(,:;=]-)"
+_SIGN_BEFORE = frozenset(" \t\n(,:;=")
 
 # One alternation, longest forms first, so "1小时30分钟" never splits into two amounts.
 _PATTERN = re.compile(
@@ -92,7 +95,14 @@ def find_hours(text: str, day_hours: float = 8.0,
         if taken and any(m.start() < e and s < m.end() for s, e in taken):
             continue
         h = _hours(m, day_hours)
-        if h is None or h < 0 or h > 1000:  # 0 is kept: "log 0h" deserves a refusal, not a question
+        if h is None:
             continue
-        out.append(HoursSpan(m.start(), m.end(), round(h, 2)))
+        # Zero, negative and implausible amounts are reported as said: the bot refuses them with
+        # a reason, which beats silently dropping the number and asking "how many hours?".
+        start = m.start()
+        if start and text[start - 1] == "-" and m[0][:1].isdigit() and (start == 1 or text[start - 2] in _SIGN_BEFORE):
+            if taken and any(start - 1 < e and s < start for s, e in taken):
+                continue
+            h, start = -h, start - 1
+        out.append(HoursSpan(start, m.end(), round(h, 2)))
     return out

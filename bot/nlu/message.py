@@ -74,6 +74,12 @@ def pieces(text: str) -> list[str]:
     return [p.strip() for p in _PIECE_SPLIT.split(text) if p and p.strip()]
 
 
+def split_pieces(text: str) -> list[str]:
+    """Like :func:`pieces` but unstripped and with empty pieces kept, so the first and last
+    items are the ones touching the ends of ``text``."""
+    return _PIECE_SPLIT.split(text)
+
+
 def strip_words(piece: str, words: re.Pattern[str]) -> str:
     """Strip filler words (and punctuation) from both ends of ``piece`` until none is left."""
     prev = None
@@ -83,9 +89,14 @@ def strip_words(piece: str, words: re.Pattern[str]) -> str:
     return piece
 
 
-def fillers(zh: str, en: str) -> re.Pattern[str]:
-    """Pattern for filler words at either end of a piece (Latin words need a word boundary)."""
-    return re.compile(
-        rf"^\s*(?:{zh})+|(?:{zh})+\s*$|^\s*(?:{en})(?![A-Za-z0-9])|(?<![A-Za-z0-9])(?:{en})\s*$",
-        re.IGNORECASE,
-    )
+def fillers(zh: str, en: str, *, start: bool = True, end: bool = True) -> re.Pattern[str]:
+    """Pattern for filler words at either end of a piece (Latin words need a word boundary).
+
+    ``start`` / ``end`` choose which ends are stripped; a side that is not stripped never matches.
+    """
+    alts = []
+    if start:
+        alts += [rf"^\s*(?:{zh})+", rf"^\s*(?:{en})(?![A-Za-z0-9])"]
+    if end:
+        alts += [rf"(?:{zh})+\s*$", rf"(?<![A-Za-z0-9])(?:{en})\s*$"]
+    return re.compile("|".join(alts) or r"(?!)", re.IGNORECASE)

@@ -41,7 +41,9 @@ class ConsoleSender:
     def render(self, message: Outgoing) -> str:
         text, card = message.payload.get("text", ""), message.payload.get("card")
         if self.json_mode:
-            return json.dumps({"chat": message.chat, "user": message.user, "text": text, "card": card},
+            # `user` is set for direct messages only (a private note in a chat shows as a chat message here).
+            user = message.user if message.chat is None else None
+            return json.dumps({"chat": message.chat, "user": user, "text": text, "card": card},
                               ensure_ascii=False)
         where = f"[DM {message.user}]" if message.chat is None else f"[{message.chat}]"
         lines = [f"🤖 {where} {text}"]

@@ -75,9 +75,12 @@ class SlackSender:
         return self._dm[user]
 
     async def _pace(self, channel: str) -> None:
+        """About one message per second per channel; a busy channel waits without holding up the others."""
         now = time.monotonic()
-        slot = max(now, self._next_slot.get(channel, 0.0))
-        self._next_slot[channel] = slot + CHANNEL_INTERVAL
+        slot = self._next_slot.get(channel, 0.0)
+        if slot - now > 0.25:  # short waits are absorbed; longer ones go back to the outbox
+            raise SendError(f"pacing {channel}", retry_after=slot - now, deferred=True)
+        self._next_slot[channel] = max(now, slot) + CHANNEL_INTERVAL
         if slot > now:
             await asyncio.sleep(slot - now)
 

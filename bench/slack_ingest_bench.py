@@ -1,0 +1,217 @@
+"""Signed Slack message events/second through the HTTP endpoint, side by side with a bare slack-bolt app.
+
+    .venv/bin/python bench/slack_ingest_bench.py [--seconds 10] [--concurrency 16] [--db sqlite|postgresql]
+
+Runs, in one go: (1) a bare bolt AsyncApp that only verifies the signature and acks; (2) pmo-bot (`pmo-bot run`)
+whose ack waits for the inbox commit, then processes each event and sends the reply to a fake Slack Web API.
+Each server runs in its own process pinned to core 0; this load generator (and the fake Slack) uses core 1.
+Prints ack rate, p99 ack latency, the ratio to the bare app, the end-to-end rate (until every reply reached
+the fake), the longest event-loop stall in pmo-bot (from /metrics) and whether anything was lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import socket
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SECRET = "8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def signed_event(i: int, run: str) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps({
+        "token": "x", "team_id": "T0TEAM0001", "api_app_id": "A0APP00001", "type": "event_callback",
+        "event_id": f"Ev{run}{i}", "event_time": int(time.time()),
+        "event": {"type": "message", "channel_type": "im", "channel": "D0DM000001", "user": f"U{i % 50:07d}",
+                  "text": "my tasks" if i % 2 else "帮助", "ts": f"{1718000000 + i}.{run[:6]}"},
+    }).encode()
+    ts = str(int(time.time()))
+    sig = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return body, {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig}
+
+
+async def serve_bare(port: int) -> None:
+    """The baseline: slack-bolt with signature verification; the listener only acks."""
+    from slack_bolt.async_app import AsyncApp
+    from slack_bolt.authorization import AuthorizeResult
+    from slack_bolt.request.async_request import AsyncBoltRequest
+
+    async def authorize(**_: Any) -> AuthorizeResult:
+        return AuthorizeResult(enterprise_id=None, team_id="T0TEAM0001", bot_user_id="U0BOT00001", bot_token="xoxb-x")
+
+    bolt = AsyncApp(signing_secret=SECRET, authorize=authorize, process_before_response=True)
+
+    @bolt.event("message")
+    async def on_message(ack: Any) -> None:
+        await ack()
+
+    async def handle(request: web.Request) -> web.Response:
+        body = (await request.read()).decode()
+        resp = await bolt.async_dispatch(AsyncBoltRequest(body=body, headers=dict(request.headers)))
+        return web.Response(status=resp.status, text=resp.body or "")
+
+    app = web.Application()
+    app.router.add_post("/slack/events", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await asyncio.Event().wait()
+
+
+class FakeSlackApi:
+    def __init__(self) -> None:
+        self.posted = 0
+        self.port = free_port()
+
+    async def start(self) -> None:
+        async def api(request: web.Request) -> web.Response:
+            method = request.match_info["method"]
+            if method == "chat.postMessage":
+                self.posted += 1
+            if method == "conversations.open":
+                return web.json_response({"ok": True, "channel": {"id": "D0DM000001"}})
+            if method == "auth.test":
+                return web.json_response({"ok": True, "user_id": "U0BOT00001", "bot_id": "B0BOT00001"})
+            if method == "users.info":
+                return web.json_response({"ok": False, "error": "user_not_found"})
+            return web.json_response({"ok": True, "ts": f"{time.time():.6f}"})
+
+        app = web.Application()
+        app.router.add_post("/api/{method}", api)
+        app.router.add_get("/api/{method}", api)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", self.port).start()
+
+
+async def wait_up(http: aiohttp.ClientSession, url: str) -> None:
+    for _ in range(300):
+        try:
+            async with http.post(url, data=b"{}") as r:
+                await r.read()
+                return
+        except aiohttp.ClientConnectionError:
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"{url} did not start")
+
+
+async def load(http: aiohttp.ClientSession, url: str, seconds: float, concurrency: int) -> tuple[int, list[float]]:
+    run = uuid.uuid4().hex[:8]
+    latencies: list[float] = []
+    counter = iter(range(10**9))
+    deadline = time.perf_counter() + seconds
+    failures = 0
+
+    async def worker() -> None:
+        nonlocal failures
+        while time.perf_counter() < deadline:
+            body, headers = signed_event(next(counter), run)
+            t0 = time.perf_counter()
+            async with http.post(url, data=body, headers=headers) as resp:
+                await resp.read()
+                if resp.status != 200:
+                    failures += 1
+            latencies.append(time.perf_counter() - t0)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    if failures:
+        print(f"  {failures} requests were not acked with 200")
+    return len(latencies), latencies
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000
+
+
+def spawn(args: list[str], env: dict[str, str]) -> asyncio.subprocess.Process:
+    def pin() -> None:
+        if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+            os.sched_setaffinity(0, {0})
+
+    return asyncio.create_subprocess_exec(*args, env=env, cwd=ROOT, preexec_fn=pin,  # type: ignore[return-value]
+                                          stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    ap.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.serve_bare:
+        await serve_bare(args.serve_bare)
+        return
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {1})
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=args.concurrency)) as http:
+        bare_port = free_port()
+        bare = await spawn([sys.executable, __file__, "--serve-bare", str(bare_port)], env)
+        url = f"http://127.0.0.1:{bare_port}/slack/events"
+        await wait_up(http, url)
+        n_bare, lat_bare = await load(http, url, args.seconds, args.concurrency)
+        bare.terminate()
+        await bare.wait()
+        rate_bare = n_bare / args.seconds
+
+        fake = FakeSlackApi()
+        await fake.start()
+        with tempfile.TemporaryDirectory() as tmp:
+            port = free_port()
+            db = f"sqlite:///{tmp}/bench.db"
+            if args.db == "postgresql":
+                db = os.environ.get("PMO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+            bot_env = dict(env, DATABASE_URL=db, SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET=SECRET,
+                           SLACK_API_URL=f"http://127.0.0.1:{fake.port}/api/", LOG_LEVEL="WARNING",
+                           LOG_FILE=f"{tmp}/bot.log", PYTHONPATH=str(ROOT))
+            bot = await spawn([sys.executable, "-m", "bot.cli", "run", "--console", "off", "--port", str(port)],
+                              bot_env)
+            url = f"http://127.0.0.1:{port}/slack/events"
+            await wait_up(http, url)
+            started = time.perf_counter()
+            n_bot, lat_bot = await load(http, url, args.seconds, args.concurrency)
+            for _ in range(int(600 / 0.1)):
+                if fake.posted >= n_bot:
+                    break
+                await asyncio.sleep(0.1)
+            end_to_end = time.perf_counter() - started
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
+                metrics = await r.text()
+            bot.terminate()
+            await bot.wait()
+    stall = next((float(line.split()[1]) for line in metrics.splitlines()
+                  if line.startswith("pmobot_loop_stall_max_seconds")), float("nan"))
+    rate_bot = n_bot / args.seconds
+    print(f"bare slack-bolt (ack only)      {rate_bare:8.0f} req/s   p99 ack {p99(lat_bare):6.1f} ms")
+    print(f"pmo-bot durable ack ({args.db:<10}) {rate_bot:8.0f} req/s   p99 ack {p99(lat_bot):6.1f} ms   "
+          f"ratio {rate_bot / rate_bare:5.0%}")
+    print(f"pmo-bot through to reply        {fake.posted / end_to_end:8.0f} msg/s   "
+          f"replies {fake.posted}/{n_bot} ({'nothing lost' if fake.posted >= n_bot else 'MISSING'})")
+    print(f"longest event-loop stall        {stall * 1000:8.1f} ms")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
