@@ -43,7 +43,7 @@ def signed_event(i: int, run: str) -> tuple[bytes, dict[str, str]]:
     body = json.dumps({
         "token": "x", "team_id": "T0TEAM0001", "api_app_id": "A0APP00001", "type": "event_callback",
         "event_id": f"Ev{run}{i}", "event_time": int(time.time()),
-        "event": {"type": "message", "channel_type": "im", "channel": "D0DM000001", "user": f"U{i % 50:07d}",
+        "event": {"type": "message", "channel_type": "im", "channel": f"D{i:08d}", "user": f"U{i:08d}",
                   "text": "my tasks" if i % 2 else "帮助", "ts": f"{1718000000 + i}.{run[:6]}"},
     }).encode()
     ts = str(int(time.time()))
@@ -89,8 +89,9 @@ class FakeSlackApi:
             method = request.match_info["method"]
             if method == "chat.postMessage":
                 self.posted += 1
-            if method == "conversations.open":
-                return web.json_response({"ok": True, "channel": {"id": "D0DM000001"}})
+            if method == "conversations.open":  # one DM channel per user, like Slack
+                users = request.query.get("users") or (await request.post()).get("users") or "UX"
+                return web.json_response({"ok": True, "channel": {"id": "D" + str(users)[1:]}})
             if method == "auth.test":
                 return web.json_response({"ok": True, "user_id": "U0BOT00001", "bot_id": "B0BOT00001"})
             if method == "users.info":

@@ -50,6 +50,24 @@ _ROLE_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+# A role word after a marker ("as king", "role: owner", "角色国王", "作为国王") is reported as said
+# when it is not one of ours, so the bot can refuse it with the list of valid roles.
+_ROLE_MARKED = re.compile(
+    r"\bas\s+(?:an?\s+|the\s+|our\s+)?(?P<en>[A-Za-z][\w\-]*(?:\s+(?!(?:to|in|into|for|on|of|at|please|pls|"
+    r"project|and)\b)[A-Za-z][\w\-]*){0,2})"
+    r"|\brole\s*(?:is|=|:|of)?\s*(?P<en2>[A-Za-z][\w\-]*)"
+    r"|(?:作为|担任|角色\s*(?:是|为|设为|设置为|:)?|身份\s*(?:是|为|:)?)\s*(?P<zh>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z\-]{0,11})",
+    re.IGNORECASE,
+)
+_ROLE_ZH_TAIL = re.compile(r"(?:的身份|身份|角色|加入|加到|加进|进入|进|到|在|吧|哈|啊|呀|谢谢).*$")
+_NOT_ROLES = frozenset({"well", "soon", "usual", "before", "always", "needed", "discussed", "agreed"})
+# What may surround a bare role word ("添加成员 @x CRM 国王") besides the user and project.
+_ADD_FILLERS = re.compile(
+    r"添加成员|加成员|新成员|添加|加入|加到|加进|拉进|拉入|拉到|邀请|进入|项目组|项目|团队|群|成员|请|帮我|帮忙|麻烦|把|一下|吧|谢谢|"
+    r"(?<![A-Za-z])(?:please|pls|add|invite|to|into|in|the|project|team|as|member|thanks)(?![A-Za-z])|[\s,;:.!。，、]+",
+    re.IGNORECASE,
+)
+_BARE_ROLE = re.compile(r"[\u4e00-\u9fff]{1,8}|[A-Za-z][A-Za-z\-]{1,20}")
 _ADD_EN = re.compile(r"^(?:please\s+)?(?:add|invite)\s*(?=@|<@)", re.IGNORECASE)
 _ADD_ZH = re.compile(r"添加成员|添加|加成员|加入|加到|加进|拉进|拉入|拉到|邀请|进入|加为|设为|设置为")
 _ADD_CONTEXT = re.compile(r"成员|项目|角色|作为|身份|member|role|\bas\b|\bto\b", re.IGNORECASE)
@@ -106,22 +124,52 @@ def _add_member(msg: Message) -> Admin | None:
     user = msg.mentions[0]
     rest = msg.text[: user.start] + " " * (user.end - user.start) + msg.text[user.end:]
     rest = re.sub(r"添加成员|加成员|新成员", lambda x: " " * len(x[0]), rest)
+    # role: one of ours, the raw word when one was said but is unknown, None when none was said
+    # (the bot then defaults to member).
+    role: str | None = None
     role_m = _ROLE_RE.search(rest)
-    role = _ROLE_WORDS[role_m[0].lower()] if role_m else "member"
     if role_m:
-        rest = rest[: role_m.start()] + " " * (role_m.end() - role_m.start()) + rest[role_m.end():]
+        role = _ROLE_WORDS[role_m[0].lower()]
+        rest = _blank(rest, role_m.start(), role_m.end())
+    else:
+        marked = _ROLE_MARKED.search(rest)
+        raw = _marked_role(marked) if marked else None
+        if marked and raw:
+            role = raw
+            rest = _blank(rest, marked.start(), marked.end())
     project = None
     pm = _PROJECT_AFTER.search(rest)
     if pm and is_project_key(pm["p"]) and pm["p"].lower() not in ("as", "the", "me", "my", "our", "project"):
         project = pm["p"].upper()
+        rest = _blank(rest, pm.start(), pm.end())
     else:
         for m in _UPPER_KEY.finditer(rest):
             if is_project_key(m["p"]) and m["p"] not in _SETTING_WORDS:
                 project = m["p"]
+                rest = _blank(rest, m.start(), m.end())
                 break
-    if not en and project is None and not role_m and "成员" not in msg.text:
+    if not en and project is None and role is None and "成员" not in msg.text:
         return None  # "欢迎@李四加入" is a greeting, not a command
+    if role is None and (en or project is not None):
+        # "添加成员 @x CRM 国王": one word left over at the end is the role the user asked for.
+        left = _ADD_FILLERS.sub(" ", rest).split()
+        if len(left) == 1 and _BARE_ROLE.fullmatch(left[0]) and msg.text.rstrip(" .!。").endswith(left[0]):
+            role = left[0]
     return Admin(action="add_member", project=project, user=user.user, role=role)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _marked_role(m: re.Match[str]) -> str | None:
+    if m["zh"]:
+        raw = _ROLE_ZH_TAIL.sub("", m["zh"]).strip()
+    else:
+        raw = (m["en"] or m["en2"] or "").strip()
+    if not raw or raw.lower() in _NOT_ROLES:
+        return None
+    return raw
 
 
 def parse_admin(msg: Message) -> Admin | None:

@@ -15,7 +15,7 @@ from .message import Message, cut, fillers, pieces, strip_words
 
 _REQUEST = re.compile(
     r"变更申请|申请变更|变更请求|提(?:个|一个|交)?变更|需求变更|范围变更|计划变更|进度变更|工期变更|预算变更|资源变更|"
-    r"人员变更|延期申请|申请延期|申请|变更|\bchange\s+request\b|\bcr\b\s*:|\brequest(?:ing)?\b|"
+    r"人员变更|延期申请|申请延期|申请|变更(?!记录|历史|日志)|\bchange\s+request\b|\bcr\b\s*:|\brequest(?:ing)?\b|"
     r"\bscope\s+change\b|\bbudget\s+change\b|\bwe\s+need\s+to\s+(?:postpone|delay|push)|能否|能不能|可否",
     re.IGNORECASE,
 )
@@ -69,7 +69,8 @@ _PROJECT = re.compile(
     re.IGNORECASE,
 )
 _NOT_PROJECT = frozenset({"CR", "OK", "PM", "PMO", "API", "UI", "UX", "QA", "UAT", "SSO", "DB", "PR", "IT", "HR"})
-_SUMMARY_FILLERS = fillers(r"需要|要|把|将|的|想|我们|我想|能否|能不能|可否|可以|请问|请",
+# "请" never ends a filler run after "申": "变更申请" is a label, not "变更申" + please.
+_SUMMARY_FILLERS = fillers(r"需要|要|把|将|的|想|我们|我想|能否|能不能|可否|可以|请问|(?<!申)请",
                            r"please|we|need|to|i|would|like|the|can|could|us|let's|pls|might")
 _REASON_FILLERS = fillers(r"是|为|主要是", r"is|that")
 _EXTRA_BEFORE = re.compile(r"(?:需要|还需|还要|要|再|多|额外|追加|增加|加|另外|another|extra|need(?:s)?|an?|\s)+\Z",
@@ -104,6 +105,15 @@ def _change_type(main: str, has_due: bool) -> str:
     if _RESOURCE.search(main):
         return "resource"
     return "schedule" if has_due else "scope"
+
+
+def _summary_piece(piece: str) -> str:
+    """A summary piece without the request label ("变更申请", "CR:") and filler words around it."""
+    prev = None
+    while prev != piece:
+        prev = piece
+        piece = strip_words(_PREFIX.sub("", piece, count=1), _SUMMARY_FILLERS)
+    return piece
 
 
 def parse_change(msg: Message) -> RequestChange | None:
@@ -158,7 +168,7 @@ def parse_change(msg: Message) -> RequestChange | None:
     if msg.tasks and msg.tasks[0].start < 3 + (request.end() if request and request.start() == 0 else 0):
         spans.append((msg.tasks[0].start, msg.tasks[0].end))
     parts = pieces(cut(text, spans, 0, main_end))
-    parts = [strip_words(_PREFIX.sub("", strip_words(p, _SUMMARY_FILLERS), count=1), _SUMMARY_FILLERS) for p in parts]
+    parts = [_summary_piece(p) for p in parts]
     summary = " ".join(p for p in parts if p) or None
     if reason is not None:
         reason = reason.strip(" ,;.。") or None

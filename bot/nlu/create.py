@@ -45,10 +45,16 @@ _TITLE_FILLERS = fillers(_TITLE_ZH, _TITLE_EN)
 # With a trigger the title is kept as written: only the words that lean on a cut-out span go,
 # on the side that touches it: "给" / "预计" / "by" before a mention, estimate or date, "前" /
 # "负责" after one. Verbs and conjunctions stay ("完成财务报表", "给客户发周报", "用提及").
-_BEFORE_SPAN = fillers(
-    r"给|由|让|请|叫|把|截止时间|截止日期|截止|截至|" + _ESTIMATE_WORDS + r"|优先级|项目|的|在|是|抄送|cc|指派|分配|安排|每",
-    _TITLE_EN, start=False)
-_AFTER_SPAN = fillers(r"前(?!端|台|置)|之前|以前|之内|以内|负责|的|在|是|一下|来做|跟进|处理", _TITLE_EN, end=False)
+_BEFORE_ZH = r"给|由|让|请|叫|把|截止时间|截止日期|截止|截至|" + _ESTIMATE_WORDS + r"|优先级|项目|的|在|是|抄送|cc|指派|分配|安排|每"
+_AFTER_ZH = r"前(?!端|台|置)|之前|以前|之内|以内|负责|的|在|是|一下|来做|跟进|处理"
+# Indexed by (touches a span on the left, touches a span on the right).
+_SIDE_FILLERS = {
+    (False, False): None,
+    (False, True): fillers(_BEFORE_ZH, _TITLE_EN, start=False),
+    (True, False): fillers(_AFTER_ZH, _TITLE_EN, end=False),
+    (True, True): re.compile(fillers(_AFTER_ZH, _TITLE_EN, end=False).pattern + "|"
+                             + fillers(_BEFORE_ZH, _TITLE_EN, start=False).pattern, re.IGNORECASE),
+}
 
 
 def _trigger(msg: Message) -> re.Match[str] | None:
@@ -64,33 +70,26 @@ def _trigger(msg: Message) -> re.Match[str] | None:
 
 def _title_parts(text: str, spans: list[tuple[int, int]], trigger: tuple[int, int] | None) -> list[str]:
     """The title pieces between the cut-out spans, each stripped only where it touches a span."""
-    bounds: list[tuple[int, int, bool]] = sorted((s, e, (s, e) != trigger) for s, e in spans)
+    bounds = sorted((s, e, (s, e) != trigger) for s, e in spans)
     bounds.append((len(text), len(text), False))
     parts: list[str] = []
     pos = 0
-    left_span = False  # the piece starts right after a date, mention, priority or estimate
+    after_span = False  # the text at ``pos`` follows a date, mention, priority or estimate
     for s, e, is_data in bounds:
         if e <= pos and s < len(text):
-            continue
-        s = max(s, pos)
-        items = split_pieces(text[pos:s])
+            continue  # inside a span already cut
+        items = split_pieces(text[pos:max(s, pos)])
+        last = len(items) - 1
         for i, raw in enumerate(items):
-            if not raw or not raw.strip() or not strip_words(raw, _TITLE_FILLERS):
-                continue
-            piece = raw
-            if i == len(items) - 1 and is_data:
-                piece = strip_words(piece, _BEFORE_SPAN)
-            if i == 0 and left_span:
-                piece = strip_words(piece, _AFTER_SPAN)
-            piece = strip_words(piece, _BEFORE_SPAN if i == len(items) - 1 and is_data else _NOTHING)
+            if not raw.strip() or not strip_words(raw, _TITLE_FILLERS):
+                continue  # nothing but filler words: "前", "给", "by", "预计"
+            side = _SIDE_FILLERS[(i == 0 and after_span, i == last and is_data)]
+            piece = strip_words(raw, side) if side else raw.strip(" \t:：-~()[]\"'.,+")
             if piece:
                 parts.append(piece)
         pos = max(pos, e)
-        left_span = is_data
+        after_span = is_data
     return parts
-
-
-_NOTHING = fillers(r"(?!)", r"(?!)")
 
 
 def parse_create(msg: Message, *, implicit: bool = False) -> CreateTask | None:

@@ -11,7 +11,9 @@ from .message import Message
 _TASK_Q = re.compile(
     r"详情|详细|情况|怎么样|如何|进度|状态|进展|信息|咋样|咋样了|到哪了|到哪一步|查一下|查下|查看|看看|看下|看一下|"
     r"\bshow\b|\bdetails?\b|\bstatus\b|\binfo\b|\bwhat'?s\b|\bhow'?s\b|\bhow\s+is\b|\bwhere\s+(?:is|are)\b|"
-    r"\bopen\b|\bview\b|\bget\b|\blook\s*up\b|\babout\b|\btell\b|\bcheck\b|\?|吗|呢",
+    r"\bopen\b|\bview\b|\bget\b|\blook\s*up\b|\babout\b|\btell\b|\bcheck\b|\?|吗|呢|"
+    r"\bhistory\b|\bchange\s*log\b|\bchangelog\b|\bactivity\b|\baudit\b|\btimeline\b|"
+    r"历史|变更记录|变更历史|修改记录|操作记录|更新记录|动态|日志",
     re.IGNORECASE,
 )
 _OVERDUE = re.compile(

@@ -33,8 +33,12 @@ _IN_PROGRESS = re.compile(
     r"在弄|在搞|在改|继续做|恢复",
     re.IGNORECASE,
 )
-_PROGRESS_PCT = re.compile(r"(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|pct\b)|百分之\s*(?P<zh>[\d一二三四五六七八九十百]+)",
-                           re.IGNORECASE)
+# Out-of-range values ("-10%", "150%") are reported as said; the bot refuses them with a reason.
+# A minus counts only when it stands alone ("进度 -10%"), not between words or numbers ("10-20%").
+_PROGRESS_PCT = re.compile(
+    r"(?:(?<![A-Za-z0-9_.%\-])(?P<neg>-)\s*)?(?<![\d.])(?P<n>\d{1,6}(?:\.\d+)?)\s*(?:%|percent\b|pct\b)|"
+    r"百分之\s*(?P<zh>[\d一二三四五六七八九十百]+)",
+    re.IGNORECASE)
 _PROGRESS_WORDS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"三分之一|1/3|one[\s-]third", re.IGNORECASE), 33),
     (re.compile(r"三分之二|2/3|two[\s-]thirds?", re.IGNORECASE), 67),
@@ -66,8 +70,8 @@ def _progress(text: str) -> tuple[int | None, tuple[int, int] | None]:
     if m:
         raw = m["n"] or m["zh"]
         value = round(float(raw)) if m["n"] else to_int(raw)
-        if value is not None and 0 <= value <= 100:
-            return value, (m.start(), m.end())
+        if value is not None:
+            return (-value if m["neg"] else value), (m.start(), m.end())
     m = _TENTHS.search(text)
     if m:
         n = to_int(m["n"])

@@ -42,6 +42,18 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ('set my language to Chinese', {'action': 'set_locale', 'project': None, 'name': 'me', 'user': None, 'role': None, 'value': 'zh'}),
     ('我的语言 中文', {'action': 'set_locale', 'project': None, 'name': 'me', 'user': None, 'role': None, 'value': 'zh'}),
     ('language zh', {'action': 'set_locale', 'project': None, 'name': None, 'user': None, 'role': None, 'value': 'zh'}),
+    # QA issue 3: an unknown role word is reported as said; no role said -> None (the bot defaults to member).
+    ('add @x to CRM as king', {'action': 'add_member', 'project': 'CRM', 'name': None, 'user': 'x', 'role': 'king', 'value': None}),
+    ('添加成员 @x CRM 国王', {'action': 'add_member', 'project': 'CRM', 'name': None, 'user': 'x', 'role': '国王', 'value': None}),
+    ('@李四 加入 OA 作为国王', {'action': 'add_member', 'project': 'OA', 'name': None, 'user': '李四', 'role': '国王', 'value': None}),
+    ('add @x to CRM, role: admin', {'action': 'add_member', 'project': 'CRM', 'name': None, 'user': 'x', 'role': 'admin', 'value': None}),
+    ('add @x to CRM', {'action': 'add_member', 'project': 'CRM', 'name': None, 'user': 'x', 'role': None, 'value': None}),
+    ('添加成员 @张三 CRM', {'action': 'add_member', 'project': 'CRM', 'name': None, 'user': '张三', 'role': None, 'value': None}),
+    ('add @bob to the CRM project', {'action': 'add_member', 'project': 'CRM', 'name': None, 'user': 'bob', 'role': None, 'value': None}),
+    ('添加成员 @x CRM 项目经理', {'action': 'add_member', 'project': 'CRM', 'name': None, 'user': 'x', 'role': 'pm', 'value': None}),
+    ('add @x to CRM as the project manager', {'action': 'add_member', 'project': 'CRM', 'name': None, 'user': 'x', 'role': 'pm', 'value': None}),
+    ('add @x to CRM as owner', {'action': 'add_member', 'project': 'CRM', 'name': None, 'user': 'x', 'role': 'sponsor', 'value': None}),
+    ('添加成员 @x CRM 测试', {'action': 'add_member', 'project': 'CRM', 'name': None, 'user': 'x', 'role': 'member', 'value': None}),
 ]
 
 

@@ -17,8 +17,8 @@ from bot.nlu import parse
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 CASES: list[tuple[str, dict[str, Any]]] = [
-    ('变更申请：CRM-3 延期到12月20日，原因供应商人手不够', {'task': 'CRM-3', 'project': None, 'change_type': 'schedule', 'summary': '申 延期到12月20日', 'new_due': '2026-12-20', 'extra_hours': None, 'reason': '供应商人手不够'}),
-    ('申请把CRM-8的上线推迟到1月5日，供应商人手不够', {'task': 'CRM-8', 'project': None, 'change_type': 'schedule', 'summary': '申 上线推迟到1月5日', 'new_due': '2027-01-05', 'extra_hours': None, 'reason': '供应商人手不够'}),
+    ('变更申请：CRM-3 延期到12月20日，原因供应商人手不够', {'task': 'CRM-3', 'project': None, 'change_type': 'schedule', 'summary': '延期到12月20日', 'new_due': '2026-12-20', 'extra_hours': None, 'reason': '供应商人手不够'}),
+    ('申请把CRM-8的上线推迟到1月5日，供应商人手不够', {'task': 'CRM-8', 'project': None, 'change_type': 'schedule', 'summary': '上线推迟到1月5日', 'new_due': '2027-01-05', 'extra_hours': None, 'reason': '供应商人手不够'}),
     ('需求变更 CRM-4 增加导出功能 需要多加16小时', {'task': 'CRM-4', 'project': None, 'change_type': 'scope', 'summary': '增加导出功能', 'new_due': None, 'extra_hours': 16.0, 'reason': None}),
     ('CRM-3 延期到下周五，因为测试环境没准备好', {'task': 'CRM-3', 'project': None, 'change_type': 'schedule', 'summary': '延期到下周五', 'new_due': '2026-12-04', 'extra_hours': None, 'reason': '测试环境没准备好'}),
     ('CR: CRM-5 postpone to Dec 20 because vendor delayed', {'task': 'CRM-5', 'project': None, 'change_type': 'schedule', 'summary': 'postpone to Dec 20', 'new_due': '2026-12-20', 'extra_hours': None, 'reason': 'vendor delayed'}),
@@ -32,8 +32,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ('需求变更：CRM-11 增加Excel导入功能，额外需要24小时', {'task': 'CRM-11', 'project': None, 'change_type': 'scope', 'summary': '增加Excel导入功能', 'new_due': None, 'extra_hours': 24.0, 'reason': None}),
     ('scope change CRM-12: add PDF export, 16 more hours', {'task': 'CRM-12', 'project': None, 'change_type': 'scope', 'summary': 'add PDF export', 'new_due': None, 'extra_hours': 16.0, 'reason': None}),
     ('CRM项目需要延期两周', {'task': None, 'project': 'CRM', 'change_type': 'schedule', 'summary': 'CRM项目需要延期两周', 'new_due': None, 'extra_hours': None, 'reason': None}),
-    ('变更申请 CRM-4 范围调整 去掉报表模块', {'task': 'CRM-4', 'project': None, 'change_type': 'scope', 'summary': '申 范围调整 去掉报表模块', 'new_due': None, 'extra_hours': None, 'reason': None}),
-    ('延期申请：OA-5 推迟到12月15日，原因：甲方需求未确认', {'task': 'OA-5', 'project': None, 'change_type': 'schedule', 'summary': '延期申 推迟到12月15日', 'new_due': '2026-12-15', 'extra_hours': None, 'reason': '甲方需求未确认'}),
+    ('变更申请 CRM-4 范围调整 去掉报表模块', {'task': 'CRM-4', 'project': None, 'change_type': 'scope', 'summary': '范围调整 去掉报表模块', 'new_due': None, 'extra_hours': None, 'reason': None}),
+    ('延期申请：OA-5 推迟到12月15日，原因：甲方需求未确认', {'task': 'OA-5', 'project': None, 'change_type': 'schedule', 'summary': '推迟到12月15日', 'new_due': '2026-12-15', 'extra_hours': None, 'reason': '甲方需求未确认'}),
     ('OA-5 需要推迟一周', {'task': 'OA-5', 'project': None, 'change_type': 'schedule', 'summary': '推迟一周', 'new_due': None, 'extra_hours': None, 'reason': None}),
     ('申请增加预算 OA 项目 3万 用于采购服务器', {'task': None, 'project': 'OA', 'change_type': 'budget', 'summary': '增加预算 OA 项目 3万 用于采购服务器', 'new_due': None, 'extra_hours': None, 'reason': None}),
     ('OA-6 范围变更：增加移动端适配，需要额外40小时，客户新提的需求', {'task': 'OA-6', 'project': None, 'change_type': 'scope', 'summary': '增加移动端适配', 'new_due': None, 'extra_hours': 40.0, 'reason': '客户新提的需求'}),
@@ -54,6 +54,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ('scope change: CRM-5 add export to Excel, +16h', {'task': 'CRM-5', 'project': None, 'change_type': 'scope', 'summary': 'add export to Excel', 'new_due': None, 'extra_hours': 16.0, 'reason': None}),
     ('需求变更：CRM-5 去掉导出功能', {'task': 'CRM-5', 'project': None, 'change_type': 'scope', 'summary': '去掉导出功能', 'new_due': None, 'extra_hours': None, 'reason': None}),
     ('CRM-5 需要额外8小时，新增了审批流', {'task': 'CRM-5', 'project': None, 'change_type': 'scope', 'summary': None, 'new_due': None, 'extra_hours': 8.0, 'reason': '新增了审批流'}),
+    # QA issue 3: the request label is removed whole, never leaving a stray "申".
+    ('变更申请 CRM-3 延期到12月20日，原因：接口方延迟', {'task': 'CRM-3', 'project': None, 'change_type': 'schedule', 'summary': '延期到12月20日', 'new_due': '2026-12-20', 'extra_hours': None, 'reason': '接口方延迟'}),
 ]
 
 

@@ -74,6 +74,17 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ('Create task Prepare Q4 report for @alice by end of month, high', {'title': 'Prepare Q4 report', 'assignees': ['alice'], 'due': '2026-11-30', 'priority': 'P1', 'estimate_hours': None, 'project': None}),
     ('new task: renew SSL certificate, urgent', {'title': 'renew SSL certificate', 'assignees': [], 'due': None, 'priority': 'P0', 'estimate_hours': None, 'project': None}),
     ('新建任务 检查备份 明早9点前', {'title': '检查备份', 'assignees': [], 'due': '2026-11-26T09:00', 'priority': None, 'estimate_hours': None, 'project': None}),
+    # QA issue 3: only the trigger and the recognised spans are cut, never words of the title.
+    ('新建任务 完成财务报表 @张三 周五前', {'title': '完成财务报表', 'assignees': ['张三'], 'due': '2026-11-27', 'priority': None, 'estimate_hours': None, 'project': None}),
+    ('新建任务 给客户发周报', {'title': '给客户发周报', 'assignees': [], 'due': None, 'priority': None, 'estimate_hours': None, 'project': None}),
+    ('新建任务 用提及 <@alice> 周五', {'title': '用提及', 'assignees': ['alice'], 'due': '2026-11-27', 'priority': None, 'estimate_hours': None, 'project': None}),
+    ('新建任务 预估过大 预计99999小时', {'title': '预估过大', 'assignees': [], 'due': None, 'priority': None, 'estimate_hours': 99999.0, 'project': None}),
+    ('新建任务 登录页 P5', {'title': '登录页 P5', 'assignees': [], 'due': None, 'priority': None, 'estimate_hours': None, 'project': None}),
+    ('新建任务 周五 前端联调', {'title': '前端联调', 'assignees': [], 'due': '2026-11-27', 'priority': None, 'estimate_hours': None, 'project': None}),
+    ('新建任务 @张三负责登录页', {'title': '登录页', 'assignees': ['张三'], 'due': None, 'priority': None, 'estimate_hours': None, 'project': None}),
+    ('新建任务 完成财务报表 周五前完成', {'title': '完成财务报表', 'assignees': [], 'due': '2026-11-27', 'priority': None, 'estimate_hours': None, 'project': None}),
+    ('新建任务 登录页 @张三和@李四 周五前', {'title': '登录页', 'assignees': ['张三', '李四'], 'due': '2026-11-27', 'priority': None, 'estimate_hours': None, 'project': None}),
+    ('task: write docs for @bob and @carol by Friday', {'title': 'write docs', 'assignees': ['bob', 'carol'], 'due': '2026-11-27', 'priority': None, 'estimate_hours': None, 'project': None}),
 ]
 
 

@@ -112,7 +112,7 @@ HOURS = [
     ("1h30m", 1.5), ("1小时30分钟", 1.5), ("90分钟", 1.5), ("45m", 0.75), ("30 mins", 0.5), ("半小时", 0.5),
     ("半天", 4.0), ("一天", 8.0), ("half a day", 4.0), ("2天", 16.0), ("2 hours", 2.0), ("an hour", 1.0),
     ("1.5 hours", 1.5), ("an hour and a half", 1.5), ("3 hrs", 3.0), ("两小时", 2.0), ("十小时", 10.0),
-    ("1h 30min", 1.5), ("3小时半", 3.5),
+    ("1h 30min", 1.5), ("3小时半", 3.5), ("-2h", -2.0), ("log -3小时", -3.0), ("0h", 0.0), ("99999小时", 99999.0),
 ]
 
 
@@ -127,7 +127,7 @@ def test_day_length_is_configurable() -> None:
     assert d["entries"][0]["hours"] == 7.0
 
 
-@pytest.mark.parametrize("text", ["CRM-3h", "P1", "12/15", "第3天", "百分之四十"])
+@pytest.mark.parametrize("text", ["CRM-3h", "P1", "12/15", "第3天", "百分之四十", "1-2h"])
 def test_not_hours(text: str) -> None:
     assert find_hours(text) == []
 

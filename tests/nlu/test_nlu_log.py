@@ -75,6 +75,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ('log 30min CRM-9 standup', {'entries': [{'task': 'CRM-9', 'hours': 0.5, 'date': None, 'note': 'standup'}]}),
     ('CRM-9 两小时 会议', {'entries': [{'task': 'CRM-9', 'hours': 2.0, 'date': None, 'note': '会议'}]}),
     ('CRM-5 and CRM-6 2h each', {'entries': [{'task': 'CRM-5', 'hours': 2.0, 'date': None, 'note': None}, {'task': 'CRM-6', 'hours': 2.0, 'date': None, 'note': None}]}),
+    # QA issue 3: negative amounts are reported (the bot refuses them), task keys are not minus signs.
+    ('log -2h on CRM-1', {'entries': [{'task': 'CRM-1', 'hours': -2.0, 'date': None, 'note': None}]}),
+    ('CRM-1 -3小时', {'entries': [{'task': 'CRM-1', 'hours': -3.0, 'date': None, 'note': None}]}),
+    ('CRM-3 2小时', {'entries': [{'task': 'CRM-3', 'hours': 2.0, 'date': None, 'note': None}]}),
+    ('log 5000h on CRM-1', {'entries': [{'task': 'CRM-1', 'hours': 5000.0, 'date': None, 'note': None}]}),
 ]
 
 

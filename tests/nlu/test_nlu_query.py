@@ -110,6 +110,14 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ('what about CRM-7', {'query': 'task', 'task': 'CRM-7', 'project': None}),
     ('CRM-7 详情', {'query': 'task', 'task': 'CRM-7', 'project': None}),
     ('tell me about CRM-7', {'query': 'task', 'task': 'CRM-7', 'project': None}),
+    # QA issue 3: a task's history is a task query, not a change request.
+    ('CRM-1 history', {'query': 'task', 'task': 'CRM-1', 'project': None}),
+    ('CRM-1 历史', {'query': 'task', 'task': 'CRM-1', 'project': None}),
+    ('CRM-1 变更记录', {'query': 'task', 'task': 'CRM-1', 'project': None}),
+    ('show CRM-1 history', {'query': 'task', 'task': 'CRM-1', 'project': None}),
+    # Last week's hours: still an hours query (the contract has no period field).
+    ('上周工时', {'query': 'hours', 'task': None, 'project': None}),
+    ('my hours last week', {'query': 'hours', 'task': None, 'project': None}),
 ]
 
 

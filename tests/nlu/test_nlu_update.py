@@ -109,6 +109,12 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ('CRM-3 due tomorrow 5pm', {'task': 'CRM-3', 'status': None, 'progress': None, 'assignees': None, 'due': '2026-11-26T17:00'}),
     ('CRM-3 deadline next Wednesday', {'task': 'CRM-3', 'status': None, 'progress': None, 'assignees': None, 'due': '2026-12-02'}),
     ('CRM-3 截止 周五', {'task': 'CRM-3', 'status': None, 'progress': None, 'assignees': None, 'due': '2026-11-27'}),
+    # QA issue 3: out-of-range progress is reported as said (the bot refuses: progress must be 0-100).
+    ('CRM-1 进度 -10%', {'task': 'CRM-1', 'status': None, 'progress': -10, 'assignees': None, 'due': None}),
+    ('CRM-1 进度 150%', {'task': 'CRM-1', 'status': None, 'progress': 150, 'assignees': None, 'due': None}),
+    ('CRM-1 progress 150%', {'task': 'CRM-1', 'status': None, 'progress': 150, 'assignees': None, 'due': None}),
+    ('CRM-3 -10%', {'task': 'CRM-3', 'status': None, 'progress': -10, 'assignees': None, 'due': None}),
+    ('CRM-3 进度 0%', {'task': 'CRM-3', 'status': None, 'progress': 0, 'assignees': None, 'due': None}),
 ]
 
 
