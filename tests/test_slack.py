@@ -297,3 +297,38 @@ async def test_socket_mode_envelopes_are_acked_after_storing_and_answered(db_url
         posted = running.fake.of("chat.postMessage")
         assert [p["channel"] for p in posted] == ["C0CHAN0001", "D0HUMAN002"]  # the answer, then the assignee's DM
         assert "Created CRM-1: Fix login bug" in posted[0]["text"] and "assigned CRM-1" in posted[1]["text"]
+
+
+async def test_images_go_through_files_upload_v2(slack: SlackRig) -> None:
+    import base64
+
+    from storage import outbox
+
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    async with slack.app.db.unit_of_work() as session:
+        await outbox.enqueue(session, [{"platform": "slack", "chat": "C0CHAN0001", "kind": "image",
+                                        "created_at": slack.app.clock(),
+                                        "payload": {"text": "Burndown", "card": None,
+                                                    "image": {"data": base64.b64encode(png).decode(),
+                                                              "filename": "burndown.png"}}}])
+    slack.app.delivery.wake()
+    await slack.settle()
+    assert slack.fake.of("upload")[0]["size"] == len(png)
+    done = slack.fake.of("files.completeUploadExternal")
+    assert done and done[0]["channel_id"] == "C0CHAN0001"
+
+
+async def test_answers_in_a_thread_the_bot_is_in_need_no_mention(slack: SlackRig) -> None:
+    mention = fixture_json("slack_app_mention.json")
+    mention["event"]["text"] = "<@U0BOT00001> new task thread parent"
+    assert (await slack.post(json.dumps(mention).encode())).status == 200
+    await slack.settle()
+    reply = fixture_json("slack_message_thread_reply.json")
+    reply["event"].update(text="CRM-1 done", user=HUMAN, thread_ts=mention["event"]["ts"], ts="1718009999.000100")
+    assert (await slack.post(json.dumps(reply).encode())).status == 200
+    elsewhere = copy.deepcopy(reply)
+    elsewhere["event"].update(thread_ts="1700000000.000001", ts="1718009999.000200", text="CRM-1 reopen")
+    elsewhere["event_id"] = "EvOTHERTHREAD"
+    assert (await slack.post(json.dumps(elsewhere).encode())).status == 200
+    await slack.settle()
+    assert await slack.sql("select status from tasks") == "done"  # the unrelated thread was not for the bot

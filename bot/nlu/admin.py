@@ -163,10 +163,7 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def _marked_role(m: re.Match[str]) -> str | None:
-    if m["zh"]:
-        raw = _ROLE_ZH_TAIL.sub("", m["zh"]).strip()
-    else:
-        raw = (m["en"] or m["en2"] or "").strip()
+    raw = _ROLE_ZH_TAIL.sub("", m["zh"]).strip() if m["zh"] else (m["en"] or m["en2"] or "").strip()
     if not raw or raw.lower() in _NOT_ROLES:
         return None
     return raw

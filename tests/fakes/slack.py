@@ -79,6 +79,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{id}", self._response_url)
+        app.router.add_post("/upload/{id}", self._upload)
         app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -122,10 +123,19 @@ class FakeSlack:
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
+        if method == "files.getUploadURLExternal":  # an absolute loopback URL, as the client expects
+            return {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/F0FILE0001", "file_id": "F0FILE0001"}
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": "F0FILE0001", "title": "chart"}]}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         answer: dict[str, Any] = canned.get(method, {"ok": True})
         return answer
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        data = await request.read()
+        await self._record("upload", {"id": request.match_info["id"], "size": len(data), "head": data[:8]})
+        return web.Response(text="OK - 1")
 
     async def _response_url(self, request: web.Request) -> web.Response:
         await self._record("response_url", {"id": request.match_info["id"], **(await request.json())})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 from typing import Any
@@ -44,6 +45,8 @@ class SlackSender:
             if payload.get("response_url"):
                 await self._respond(payload["response_url"], text, card)
                 return None
+            if message.kind == "image":
+                return await self._upload(message)
             if message.kind == "home":
                 await self.client.views_publish(user_id=message.user or "", view=render.home_view(text, card))
                 return None
@@ -67,6 +70,17 @@ class SlackSender:
             raise _classify(exc) from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise SendError(f"slack network error: {exc!r}") from exc
+
+    async def _upload(self, message: Outgoing) -> str | None:
+        """A chart or other image: files.uploadV2 (get an upload URL, PUT the bytes, complete)."""
+        image = message.payload["image"]
+        channel = message.chat or await self._dm_channel(message.user or "")
+        response = await self.client.files_upload_v2(
+            channel=channel, content=base64.b64decode(image["data"]), filename=image.get("filename", "chart.png"),
+            title=image.get("title") or message.payload.get("text") or "", thread_ts=message.thread,
+            initial_comment=render.escape(message.payload.get("text") or ""))
+        file = response.get("file") or {}
+        return str(file.get("id") or "") or None
 
     async def _dm_channel(self, user: str) -> str:
         if user not in self._dm:
