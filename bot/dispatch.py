@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n, nlu
 from bot.metrics import Metrics
-from bot.model import CardAction, Event, FormSubmission, HomeOpened, IncomingMessage, Reply, UserRef
+from bot.model import Card, CardAction, Event, FormSubmission, HomeOpened, IncomingMessage, Reply, UserRef
 from bot.router import Router
 from handlers.context import Ctx, Settings
 from handlers.errors import UserError
@@ -83,7 +83,8 @@ class Dispatcher:
                     outcome = Outcome("handled", len(replies))
         except UserError as refusal:
             text = i18n.t(locale, refusal.key, **refusal.params)
-            outcome = await self._refuse(event, now, text, "rejected", inbox_id)
+            card = Card(title="", buttons=refusal.buttons) if refusal.buttons else None
+            outcome = await self._refuse(event, now, text, "rejected", inbox_id, card)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             logger.exception("event failed", extra={"event_id": event.event_id, "ref": ref})
@@ -96,7 +97,7 @@ class Dispatcher:
         return outcome
 
     async def _refuse(self, event: Event, now: dt.datetime, text: str, status: str,
-                      inbox_id: int | None) -> Outcome:
+                      inbox_id: int | None, card: Card | None = None) -> Outcome:
         """Record the event as seen (so a retry is not re-run) and answer; nothing else is kept."""
         async with self.db.unit_of_work() as session:
             if inbox_id is None:
@@ -108,7 +109,7 @@ class Dispatcher:
                 return Outcome("duplicate")
             # Knowing who wrote is not a change they asked for: keep the person even when refusing.
             await _actor(session, event)
-            await outbox.enqueue(session, self._rows(event, [Reply(text=text)], now, None))
+            await outbox.enqueue(session, self._rows(event, [Reply(text=text, card=card)], now, None))
         return Outcome(status, 1)
 
     async def _context(self, session: AsyncSession, event: Event, now: dt.datetime) -> Ctx:

@@ -7,7 +7,7 @@ import math
 from collections import defaultdict
 from decimal import Decimal
 
-from bot.model import Reply
+from bot.model import Button, Reply
 from bot.nlu.intents import LogEntry, LogHours
 from handlers import lookup, permissions
 from handlers.cards import hours as fmt_hours
@@ -55,12 +55,15 @@ async def log_hours(intent: LogHours, ctx: Ctx) -> list[Reply]:
 async def _check(ctx: Ctx, entry: LogEntry) -> tuple[Task, Project, Decimal, dt.date, str]:
     if entry.task is None:
         mine = await tasks.open_assigned(ctx.session, ctx.actor.id) if ctx.actor else []
-        hint = ", ".join(lookup.task_key(p, t) for t, p in mine[:5])
-        raise UserError("log.which_task", hint=hint or "-")
+        keys = [lookup.task_key(p, t) for t, p in mine[:4]]
+        hours = entry.hours if entry.hours is not None and math.isfinite(entry.hours) and 0 < entry.hours <= 24 else 1
+        buttons = tuple(Button(f"log:{hours:g}:{k}", f"{k} {hours:g}h") for k in keys)
+        raise UserError("log.which_task", hint=", ".join(keys) or "-", buttons=buttons)
     task, project = await lookup.task(ctx, entry.task)
     await permissions.require_act(ctx, project)
     if entry.hours is None:
-        raise UserError("log.how_many", key=lookup.task_key(project, task))
+        key = lookup.task_key(project, task)
+        raise UserError("log.how_many", key=key, buttons=tuple(Button(f"log:{h}:{key}", f"{h}h") for h in (1, 2, 4)))
     if not math.isfinite(entry.hours):
         raise UserError("log.bad_hours", value=str(entry.hours))
     amount = Decimal(str(round(entry.hours, 2)))

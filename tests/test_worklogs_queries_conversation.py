@@ -77,3 +77,14 @@ async def test_help_and_chatter(crm: ChatHarness) -> None:
     assert "CRM-3" in await crm.text("bob", "帮助")
     assert "help" in await crm.text("bob", "ok thanks")
     assert await crm.scalar("select count(*) from tasks") == 0
+
+
+async def test_missing_task_or_hours_is_a_question_with_answer_buttons(crm: ChatHarness) -> None:
+    await crm.say("bob", "new task API tests")
+    question = (await crm.say("bob", "log 2h"))[0]
+    assert "Which task" in question["text"]
+    assert [b["id"] for b in question["card"]["buttons"]] == ["log:2:CRM-1"]
+    assert "Logged" in (await crm.click("bob", "log:2:CRM-1"))[0]["text"]
+    ask = (await crm.say("bob", "log on CRM-1"))[0]
+    assert [b["id"] for b in ask["card"]["buttons"]] == ["log:1:CRM-1", "log:2:CRM-1", "log:4:CRM-1"]
+    assert [w["hours"] for w in (await crm.export("CRM"))["work_logs"]] == [2.0]

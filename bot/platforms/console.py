@@ -48,7 +48,8 @@ class ConsoleSender:
         where = f"[DM {message.user}]" if message.chat is None else f"[{message.chat}]"
         lines = [f"🤖 {where} {text}"]
         if card:
-            lines.append(f"  ┌ {card['title']}")
+            if card["title"]:
+                lines.append(f"  ┌ {card['title']}")
             lines += [f"  │ {f['label']}: {f['value']}" for f in card.get("fields", [])]
             labels = []
             for button in card.get("buttons", []):

@@ -18,8 +18,9 @@ def blocks(text: str, card: dict[str, Any] | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if text:
         out.append({"type": "section", "text": {"type": "mrkdwn", "text": escape(text)[:MAX_TEXT]}})
-    if card:
+    if card and card.get("title"):
         out.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(card['title'])[:MAX_TEXT]}*"}})
+    if card:
         fields = card.get("fields") or []
         for start in range(0, len(fields), MAX_FIELDS):
             out.append({"type": "section", "fields": [
