@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot import config as config_mod
 from bot import logs
 
@@ -107,6 +109,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return parse_main(argv[1:])
     args = build_parser().parse_args(argv)
     cfg = _config(args)
+    try:
+        return _dispatch(args, cfg)
+    except (SQLAlchemyError, OSError) as exc:  # a database that cannot be opened: one line, not a traceback
+        print(f"pmo-bot: cannot use the database {cfg.database_url!r}: {exc.__class__.__name__}: "
+              f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     if args.command == "run":
         return _run(args, cfg)
     logs.setup("WARNING" if args.command != "migrate" else "INFO", cfg.log_file)

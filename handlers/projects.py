@@ -10,7 +10,7 @@ from bot.nlu.intents import Admin
 from handlers import lookup, permissions
 from handlers.context import Ctx
 from handlers.errors import UserError
-from storage import projects
+from storage import people, projects
 from storage.models import ROLES, Person, Project
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
@@ -63,7 +63,8 @@ async def add_member(ctx: Ctx, project: Project, who: Person, role: str) -> str 
     if role == "pmo" and not who.is_pmo:  # the PMO is the portfolio office: it acts on every project
         who.is_pmo = True
         await ctx.audit("person.made_pmo", f"person:{who.display_name}", after={"is_pmo": True})
-    await ctx.audit("member.added" if old is None else "member.role_changed", f"member:{project.key}/{who.display_name}",
+    ref = (await people.external_ids(ctx.session, [who.id], ctx.platform))[who.id]
+    await ctx.audit("member.added" if old is None else "member.role_changed", f"member:{project.key}/{ref}",
                     project_id=project.id, before={"role": old} if old else None, after={"role": role})
     return old
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -20,11 +21,20 @@ def alembic_config(url: str) -> Config:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the database at `engine` up to `revision` on its own connection."""
+    await _run(engine, command.upgrade, revision)
 
-    def _go(connection: object) -> None:
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    await _run(engine, command.downgrade, revision)
+
+
+async def _run(engine: AsyncEngine, step: Any, revision: str) -> None:
+    def _go(connection: Any) -> None:
+        if connection.dialect.name == "postgresql":  # replicas starting together: one migrates, the rest wait
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7243002)")
         cfg = alembic_config(str(engine.url))
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+        step(cfg, revision)
 
     async with engine.begin() as conn:
         await conn.run_sync(_go)

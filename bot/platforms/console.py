@@ -69,9 +69,9 @@ def parse_line(line: str, *, default_user: str, default_chat: str | None) -> Eve
 
 
 def make_event(data: dict[str, Any], *, default_user: str, default_chat: str | None) -> Event:
-    user = str(data.get("user") or default_user).strip()
+    user = str(data.get("user", default_user)).strip()
     if not user:
-        raise ValueError("missing user")
+        raise ValueError("empty user")
     chat = data.get("chat", default_chat)
     chat = str(chat) if chat not in (None, "") else None
     event_id = str(data.get("event_id") or uuid.uuid4().hex)
