@@ -40,6 +40,7 @@ class Ctx:
     tz: str
     settings: Settings = field(default_factory=Settings)
     notices: list[str] = field(default_factory=list)
+    roles: dict[int, str | None] = field(default_factory=dict)  # project id -> the actor's role, this event
 
     @property
     def actor_id(self) -> int | None:

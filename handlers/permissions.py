@@ -15,7 +15,9 @@ async def role_of(ctx: Ctx, project: Project) -> str | None:
     """The actor's role; a global PMO (and the admin CLI) counts as `pmo` everywhere."""
     if ctx.actor is None or ctx.actor.is_pmo:
         return "pmo"
-    return await projects.role(ctx.session, project.id, ctx.actor.id)
+    if project.id not in ctx.roles:
+        ctx.roles[project.id] = await projects.role(ctx.session, project.id, ctx.actor.id)
+    return ctx.roles[project.id]
 
 
 async def require_view(ctx: Ctx, project: Project) -> str:

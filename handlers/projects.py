@@ -60,6 +60,7 @@ async def add_member(ctx: Ctx, project: Project, who: Person, role: str) -> str 
     if role == "pmo":
         permissions.require_pmo(ctx)
     old = await projects.set_role(ctx.session, project.id, who.id, role)
+    ctx.roles.pop(project.id, None)
     if role == "pmo" and not who.is_pmo:  # the PMO is the portfolio office: it acts on every project
         who.is_pmo = True
         await ctx.audit("person.made_pmo", f"person:{who.display_name}", after={"is_pmo": True})

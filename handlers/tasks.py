@@ -121,11 +121,12 @@ async def apply_update(ctx: Ctx, task: Task, project: Project, changes: dict[str
         new_assignees = await _members(ctx, project, changes["assignees"])
     if "due" in changes:
         await permissions.require_manage(ctx, project, what="what.due")
-    before = snapshot(task, await user_refs(ctx, current))
+    current_refs = await user_refs(ctx, current)
+    before = snapshot(task, current_refs)
     _apply_fields(ctx, task, changes)
     if new_assignees is not None:
         await tasks.set_assignees(ctx.session, task.id, new_assignees)
-    after = snapshot(task, await user_refs(ctx, new_assignees if new_assignees is not None else current))
+    after = snapshot(task, await user_refs(ctx, new_assignees) if new_assignees is not None else current_refs)
     diff_before = {k: v for k, v in before.items() if after.get(k) != v}
     diff_after = {k: after[k] for k in diff_before}
     if not diff_after:

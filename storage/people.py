@@ -94,15 +94,18 @@ async def external_ids(session: AsyncSession, person_ids: list[int], platform: s
     """The id each person has on `platform` (falling back to any identity, then the display name)."""
     if not person_ids:
         return {}
-    rows = (await session.execute(
-        select(Identity.person_id, Identity.platform, Identity.external_id).where(Identity.person_id.in_(person_ids))
-    )).all()
+    conn = await core(session)
+    rows = (await conn.execute(_IDENTITIES, {"ids": list(set(person_ids))})).all()
     out: dict[int, str] = {}
     for pid, plat, ext in rows:
         if plat == platform or pid not in out:
             out[pid] = ext
-    for pid in person_ids:
-        if pid not in out:
-            person = await session.get(Person, pid)
-            out[pid] = person.display_name if person else str(pid)
+    missing = [pid for pid in person_ids if pid not in out]
+    if missing:
+        names = await display_names(session, missing)
+        out.update({pid: names.get(pid, str(pid)) for pid in missing})
     return out
+
+
+_IDENTITIES = (select(Identity.person_id, Identity.platform, Identity.external_id)
+               .where(Identity.person_id.in_(bindparam("ids", expanding=True))).order_by(Identity.id))
