@@ -23,6 +23,8 @@ from storage.db import Database
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 500
+QUIET = 0.02  # processing waits for this long a gap in incoming events...
+MAX_DEFER = 1.0  # ...but never longer than this per event
 RECOVER_AFTER = dt.timedelta(seconds=30)
 
 
@@ -44,11 +46,13 @@ class Intake:
         # acknowledged at full speed (platforms retry after 3 s) and processed right after it.
         self._writer_idle = asyncio.Event()
         self._writer_idle.set()
+        self._last_accept = 0.0
 
     async def accept(self, event: Event) -> bool:
         """Store the event durably; True when it is new, False for a duplicate. Raises if the store failed."""
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._writer_idle.clear()
+        self._last_accept = asyncio.get_running_loop().time()
         self._pending.put_nowait((event, future))
         return await future
 
@@ -116,7 +120,7 @@ class Intake:
     async def _worker(self) -> None:
         while True:
             row_id, event = await self._work.get()
-            await self._writer_idle.wait()
+            await self._quiet()
             try:
                 enrich = self.enrichers.get(event.platform)
                 if enrich is not None:
@@ -131,6 +135,17 @@ class Intake:
             finally:
                 self._queued.discard(row_id)
                 self._work.task_done()
+
+    async def _quiet(self) -> None:
+        """Wait for a lull in incoming events (QUIET), but never hold one event back longer than MAX_DEFER."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + MAX_DEFER
+        while loop.time() < deadline:
+            await self._writer_idle.wait()
+            lull = loop.time() - self._last_accept
+            if lull >= QUIET:
+                return
+            await asyncio.sleep(min(QUIET - lull, max(0.0, deadline - loop.time())))
 
     async def recover(self) -> int:
         """Queue events that were stored but never processed; return how many."""

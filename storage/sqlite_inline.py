@@ -94,7 +94,8 @@ class InlineConnection:
         return await self.cursor().execute(sql, parameters)
 
     async def commit(self) -> None:
-        self._conn.commit()
+        # A commit may run a WAL checkpoint (tens of ms): that one goes to a thread, once per transaction.
+        await asyncio.to_thread(self._conn.commit)
 
     async def rollback(self) -> None:
         self._conn.rollback()
