@@ -187,7 +187,7 @@ async def main() -> None:
                 db = os.environ.get("PMO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
             bot_env = dict(env, DATABASE_URL=db, SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET=SECRET,
                            SLACK_API_URL=f"http://127.0.0.1:{fake.port}/api/", LOG_LEVEL="WARNING",
-                           LOG_FILE=f"{tmp}/bot.log", PYTHONPATH=str(ROOT))
+                           LOG_FILE=os.environ.get("BENCH_BOT_LOG", f"{tmp}/bot.log"), PYTHONPATH=str(ROOT))
             bot = await spawn([sys.executable, "-m", "bot.cli", "run", "--console", "off", "--port", str(port)],
                               bot_env)
             url = f"http://127.0.0.1:{port}/slack/events"

@@ -144,6 +144,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "home.title": {"zh": "我的工作台", "en": "My work"},
     "home.tasks": {"zh": "我的未完成任务（{n}）", "en": "My open tasks ({n})"},
     "home.approvals": {"zh": "等我审批（{n}）", "en": "Waiting on my approval ({n})"},
+    "lang.zh": {"zh": "中文", "en": "Chinese"},
+    "lang.en": {"zh": "英文", "en": "English"},
     # Slack modal
     "modal.modal_title": {"zh": "新建任务", "en": "New task"},
     "modal.submit": {"zh": "创建", "en": "Create"},

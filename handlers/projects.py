@@ -121,7 +121,8 @@ async def admin(intent: Admin, ctx: Ctx) -> list[Reply]:
     if action in ("set_timezone", "set_locale"):
         field = "timezone" if action == "set_timezone" else "locale"
         await set_project_option(ctx, project, field, intent.value or "")
-        return [ctx.reply(ctx.t("admin.set", key=project.key, field=ctx.t("f." + field), value=getattr(project, field)))]
+        shown = _shown(ctx, field, getattr(project, field))
+        return [ctx.reply(ctx.t("admin.set", key=project.key, field=ctx.t("f." + field), value=shown))]
     raise UserError("admin.unknown")
 
 
@@ -139,4 +140,9 @@ async def _set_mine(ctx: Ctx, field: str, value: str) -> list[Reply]:
     await ctx.audit("person.updated", f"person:{ctx.actor_ref}", before={field: old}, after={field: value})
     if field == "locale":
         ctx.locale = value
-    return [ctx.reply(ctx.t("admin.set_mine", field=ctx.t("f." + field), value=value))]
+    return [ctx.reply(ctx.t("admin.set_mine", field=ctx.t("f." + field), value=_shown(ctx, field, value)))]
+
+
+def _shown(ctx: Ctx, field: str, value: str) -> str:
+    """A language by its name (中文 / English), a timezone as its IANA name."""
+    return ctx.t(f"lang.{value}") if field == "locale" else value

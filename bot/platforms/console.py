@@ -56,7 +56,7 @@ class ConsoleSender:
                 self.buttons.append(button["id"])
                 labels.append(f"[{len(self.buttons)}] {button['label']}")
             if labels:
-                lines.append("  └ " + "  ".join(labels) + "   (type the number to click)")
+                lines.append("  └ " + "  ".join(labels) + "   (输入数字点击 · type the number to click)")
         return "\n".join(lines)
 
 
