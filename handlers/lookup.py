@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 
+from bot.model import Button
 from handlers import permissions
 from handlers.context import Ctx
 from handlers.errors import UserError
@@ -34,7 +36,10 @@ async def project(ctx: Ctx, key: str | None) -> Project:
     raise UserError("project.none")
 
 
-async def task(ctx: Ctx, key: str | None) -> tuple[Task, Project]:
+async def task(ctx: Ctx, key: str | None, *,
+               retry: Callable[[str], Button] | None = None) -> tuple[Task, Project]:
+    """The task named by `key`, which the actor may see. When it does not exist, `retry` turns each of the
+    closest keys into a button that does the same thing to that task ("did you mean CRM-9?")."""
     if not key:
         raise UserError("task.which")
     found = await tasks.by_key(ctx.session, key)
@@ -47,7 +52,8 @@ async def task(ctx: Ctx, key: str | None) -> tuple[Task, Project]:
         proj = await projects.by_key(ctx.session, parts[0])
         if proj is not None and await permissions.role_of(ctx, proj) is not None:
             hint = _closest(key.upper(), await tasks.keys_like(ctx.session, proj.id, proj.key))
-    raise UserError("task.not_found", key=key.upper(), hint=hint or "-")
+    buttons = tuple(retry(k) for k in hint.split(", ") if k) if retry and hint else ()
+    raise UserError("task.not_found", key=key.upper(), hint=hint or "-", buttons=buttons)
 
 
 async def _visible_keys(ctx: Ctx) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from bot.model import Reply
+from bot.model import Button, Reply
 from bot.nlu.intents import CreateTask, UpdateTask
 from handlers import lookup, permissions
 from handlers.cards import names, show_change, task_card, user_refs
@@ -91,7 +91,12 @@ async def create_task(intent: CreateTask, ctx: Ctx) -> list[Reply]:
 
 async def update_task(intent: UpdateTask, ctx: Ctx) -> list[Reply]:
     """Change a task's status, progress, assignees or due date."""
-    task, project = await lookup.task(ctx, intent.task)
+    verb = {"done": "done", "in_progress": "start"}.get(intent.status or "")
+    if verb and intent.progress is None and not intent.assignees and not intent.due:
+        task, project = await lookup.task(
+            ctx, intent.task, retry=lambda k: Button(f"task:{verb}:{k}", f"{k} {ctx.t('b.' + verb)}"))
+    else:
+        task, project = await lookup.task(ctx, intent.task)
     changes: dict[str, Any] = {}
     if intent.status:
         changes["status"] = intent.status

@@ -59,7 +59,8 @@ async def _check(ctx: Ctx, entry: LogEntry) -> tuple[Task, Project, Decimal, dt.
         hours = entry.hours if entry.hours is not None and math.isfinite(entry.hours) and 0 < entry.hours <= 24 else 1
         buttons = tuple(Button(f"log:{hours:g}:{k}", f"{k} {hours:g}h") for k in keys)
         raise UserError("log.which_task", hint=", ".join(keys) or "-", buttons=buttons)
-    task, project = await lookup.task(ctx, entry.task)
+    said = f"{entry.hours:g}" if entry.hours is not None and math.isfinite(entry.hours) and 0 < entry.hours <= 24 else "1"
+    task, project = await lookup.task(ctx, entry.task, retry=lambda k: Button(f"log:{said}:{k}", f"{k} {said}h"))
     await permissions.require_act(ctx, project)
     if entry.hours is None:
         key = lookup.task_key(project, task)

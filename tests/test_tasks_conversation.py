@@ -104,3 +104,14 @@ async def test_undo_deletes_a_fresh_task(crm: ChatHarness, clock: object) -> Non
     assert "deleted" in (await crm.click("bob", "task:undo:CRM-1"))[0]["text"]
     data = await crm.export("CRM")
     assert data["tasks"] == [] and data["audit"][-1]["action"] == "task.deleted"
+
+
+async def test_an_unknown_task_offers_the_closest_ones_as_buttons(crm: ChatHarness) -> None:
+    for title in ("a", "b", "c", "d", "e", "f", "g", "h", "i"):
+        await crm.say("bob", f"new task {title}")
+    reply = (await crm.say("bob", "CRM-99 done"))[0]
+    ids = [b["id"] for b in reply["card"]["buttons"]]
+    assert ids and all(i.startswith("task:done:CRM-") for i in ids)
+    logged = (await crm.say("bob", "log 2h on CRM-19"))[0]
+    assert "log:2:CRM-1" in [b["id"] for b in logged["card"]["buttons"]]
+    assert "Logged" in (await crm.click("bob", "log:2:CRM-1"))[0]["text"]
