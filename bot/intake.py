@@ -87,12 +87,8 @@ class Intake:
             now = self.clock()
             try:
                 async with self.db.unit_of_work() as session:
-                    ids = []
-                    for n, (e, _) in enumerate(batch, 1):
-                        ids.append(await inbox.record(session, platform=e.platform, event_id=e.event_id,
-                                                      payload=payload_of(e), now=now, status="received"))
-                        if n % 20 == 0:  # SQLite statements run inline: let requests in while a big batch writes
-                            await asyncio.sleep(0)
+                    ids = await inbox.record_many(session, [(e.platform, e.event_id, payload_of(e)) for e, _ in batch],
+                                                  now)
             except Exception as exc:  # the database is down: every caller answers 500 and the platform retries
                 logger.exception("inbox write failed for %d events", len(batch))
                 for _, future in batch:

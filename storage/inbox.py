@@ -37,6 +37,34 @@ async def record(session: AsyncSession, *, platform: str, event_id: str, payload
     return (await conn.execute(_RECORD[conn.dialect.name], params)).scalar_one_or_none()
 
 
+def _insert_many(insert: Any) -> Insert:
+    return insert(InboxEvent).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+
+
+_INSERT_MANY = {"postgresql": _insert_many(pg_insert), "sqlite": _insert_many(sqlite_insert)}
+_BATCH_IDS = select(InboxEvent.id, InboxEvent.platform, InboxEvent.event_id).where(
+    InboxEvent.event_id.in_(bindparam("ids", expanding=True)), InboxEvent.received_at == bindparam("now"),
+    InboxEvent.status == "received")
+
+
+async def record_many(session: AsyncSession, events: list[tuple[str, str, dict[str, Any]]],
+                      now: dt.datetime) -> list[int | None]:
+    """Store (platform, event_id, payload) rows in two statements; for each, its new row id, or None when it
+    was seen before (earlier, or earlier in this same batch)."""
+    conn = await core(session)
+    first: dict[tuple[str, str], int] = {}
+    for n, (platform, event_id, _) in enumerate(events):
+        first.setdefault((platform, event_id[:128]), n)
+    rows = [{"platform": p, "event_id": e[:128], "payload": body, "status": "received", "received_at": now}
+            for n, (p, e, body) in enumerate(events) if first[(p, e[:128])] == n]
+    await conn.execute(_INSERT_MANY[conn.dialect.name], rows)
+    # Rows this batch inserted carry its exact timestamp and are still `received`; duplicates of older events
+    # were skipped by ON CONFLICT and keep their own.
+    stored = {(p, e): i for i, p, e in (await conn.execute(
+        _BATCH_IDS, {"ids": [r["event_id"] for r in rows], "now": now})).all()}
+    return [stored.get((p, e[:128])) if first[(p, e[:128])] == n else None for n, (p, e, _) in enumerate(events)]
+
+
 async def claim(session: AsyncSession, row_id: int, *, status: str, now: dt.datetime) -> bool:
     """Move a received event to `status`; False when someone else already did (processed once)."""
     result = await session.execute(
