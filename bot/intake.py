@@ -42,19 +42,27 @@ class Intake:
         self._work: asyncio.Queue[tuple[int, Event]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._queued: set[int] = set()
-        # Acks come first: workers start an event only while no inbox write is waiting, so a burst is
-        # acknowledged at full speed (platforms retry after 3 s) and processed right after it.
-        self._writer_idle = asyncio.Event()
-        self._writer_idle.set()
-        self._last_accept = 0.0
+        # Acks come first: workers start an event only when no ack has been in flight for QUIET, so a burst
+        # is acknowledged at full speed (platforms retry after 3 s) and processed right after it.
+        self._acks_in_flight = 0
+        self._no_acks = asyncio.Event()
+        self._no_acks.set()
+        self._last_ack = 0.0
 
     async def accept(self, event: Event) -> bool:
         """Store the event durably; True when it is new, False for a duplicate. Raises if the store failed."""
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._writer_idle.clear()
-        self._last_accept = asyncio.get_running_loop().time()
-        self._pending.put_nowait((event, future))
-        return await future
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bool] = loop.create_future()
+        self._acks_in_flight += 1
+        self._no_acks.clear()
+        try:
+            self._pending.put_nowait((event, future))
+            return await future
+        finally:
+            self._acks_in_flight -= 1
+            self._last_ack = loop.time()
+            if self._acks_in_flight == 0:
+                self._no_acks.set()
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._writer(), name="intake-writer")]
@@ -95,8 +103,6 @@ class Intake:
                     if not future.done():
                         future.set_exception(exc)
                     self._pending.task_done()
-                if self._pending.empty():
-                    self._writer_idle.set()
                 continue
             for (event, future), row_id in zip(batch, ids, strict=True):
                 if row_id is not None:
@@ -105,8 +111,6 @@ class Intake:
                     future.set_result(row_id is not None)
             for _ in batch:
                 self._pending.task_done()
-            if self._pending.empty():
-                self._writer_idle.set()
 
     def _enqueue(self, row_id: int, event: Event) -> None:
         if row_id not in self._queued:
@@ -137,8 +141,12 @@ class Intake:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + MAX_DEFER
         while loop.time() < deadline:
-            await self._writer_idle.wait()
-            lull = loop.time() - self._last_accept
+            try:
+                async with asyncio.timeout(max(0.0, deadline - loop.time())):
+                    await self._no_acks.wait()
+            except TimeoutError:
+                return
+            lull = loop.time() - self._last_ack
             if lull >= QUIET:
                 return
             await asyncio.sleep(min(QUIET - lull, max(0.0, deadline - loop.time())))
