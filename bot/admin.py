@@ -8,11 +8,13 @@ import json
 import sys
 import uuid
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot import i18n
 from bot.config import Config
 from bot.platforms.console import PLATFORM
 from handlers import projects as project_admin
-from handlers.context import Ctx
+from handlers.context import Ctx, Settings
 from handlers.errors import UserError
 from handlers.export import export_project, to_csv
 from storage import people, projects
@@ -28,14 +30,18 @@ def split_ref(ref: str) -> tuple[str, str]:
     return PLATFORM, ref
 
 
+def cli_context(session: AsyncSession, *, now: dt.datetime, settings: Settings, platform: str = PLATFORM) -> Ctx:
+    """The context admin commands run in: no actor (acts as the PMO, audited as `cli`), English messages."""
+    return Ctx(session=session, now=now, platform=platform, event_id=f"cli:{uuid.uuid4().hex}", actor=None,
+               actor_ref="cli", chat=None, locale="en", tz=settings.default_tz, settings=settings)
+
+
 async def admin_main(cfg: Config, args: argparse.Namespace) -> int:
     db = Database(cfg.database_url)
     try:
         await upgrade(db.engine)
         async with db.unit_of_work() as session:
-            ctx = Ctx(session=session, now=dt.datetime.now(dt.UTC), platform=PLATFORM,
-                      event_id=f"cli:{uuid.uuid4().hex}", actor=None, actor_ref="cli", chat=None,
-                      locale="en", tz=cfg.settings.default_tz, settings=cfg.settings)
+            ctx = cli_context(session, now=dt.datetime.now(dt.UTC), settings=cfg.settings)
             message = await _admin(ctx, args)
         print(message)
         return 0

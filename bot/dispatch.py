@@ -68,18 +68,13 @@ class Dispatcher:
         locale = self.settings.default_locale
         try:
             async with self.db.unit_of_work() as session:
-                if inbox_id is None:
-                    fresh = await inbox.record(session, platform=event.platform, event_id=event.event_id,
-                                               payload=payload_of(event), now=now, status="done") is not None
-                else:
-                    fresh = await inbox.claim(session, inbox_id, status="done", now=now)
-                if not fresh:
+                if not await _take(session, event, inbox_id, status="done", now=now):
                     outcome = Outcome("duplicate")
                 else:
                     ctx = await self._context(session, event, now)
                     locale = ctx.locale
                     replies = await self._route(event, ctx)
-                    await outbox.enqueue(session, self._rows(event, replies, now, ctx.locale))
+                    await outbox.enqueue(session, self._rows(event, replies, now))
                     outcome = Outcome("handled", len(replies))
         except UserError as refusal:
             text = i18n.t(locale, refusal.key, **refusal.params)
@@ -100,28 +95,21 @@ class Dispatcher:
                       inbox_id: int | None, card: Card | None = None) -> Outcome:
         """Record the event as seen (so a retry is not re-run) and answer; nothing else is kept."""
         async with self.db.unit_of_work() as session:
-            if inbox_id is None:
-                fresh = await inbox.record(session, platform=event.platform, event_id=event.event_id,
-                                           payload=payload_of(event), now=now, status=status) is not None
-            else:
-                fresh = await inbox.claim(session, inbox_id, status=status, now=now)
-            if not fresh:
+            if not await _take(session, event, inbox_id, status=status, now=now):
                 return Outcome("duplicate")
             # Knowing who wrote is not a change they asked for: keep the person even when refusing.
-            await _actor(session, event)
-            await outbox.enqueue(session, self._rows(event, [Reply(text=text, card=card)], now, None))
+            await _person(session, event.platform, event.user, pmo_if_first=True)
+            await outbox.enqueue(session, self._rows(event, [Reply(text=text, card=card)], now))
         return Outcome(status, 1)
 
     async def _context(self, session: AsyncSession, event: Event, now: dt.datetime) -> Ctx:
         user = event.user
-        actor = await _actor(session, event)
+        actor = await _person(session, event.platform, user, pmo_if_first=True)
         chat = await projects.chat(session, event.platform, event.chat) if event.chat else None
         text = event.text if isinstance(event, IncomingMessage) else ""
         for mentioned in event.mentions if isinstance(event, IncomingMessage) else ():
             # People the platform told us about become known, so "<@U2>" reads as a name in replies.
-            await people.get_or_create(session, platform=event.platform, external_id=mentioned.user_id,
-                                       name=mentioned.name, locale=mentioned.locale,
-                                       timezone=mentioned.timezone, email=mentioned.email)
+            await _person(session, event.platform, mentioned)
         project_tz, project_locale = await _chat_project_prefs(session, chat)
         said = i18n.detect(text)
         if said and said != actor.seen_locale:
@@ -157,7 +145,7 @@ class Dispatcher:
         return await handler(intent, ctx)
 
     @staticmethod
-    def _rows(event: Event, replies: list[Reply], now: dt.datetime, locale: str | None) -> list[dict[str, Any]]:
+    def _rows(event: Event, replies: list[Reply], now: dt.datetime) -> list[dict[str, Any]]:
         """Outbox rows: a reply goes back where the event came from unless it names a chat or a user."""
         rows = []
         for reply in replies:
@@ -186,12 +174,22 @@ class Dispatcher:
         return rows
 
 
-async def _actor(session: AsyncSession, event: Event) -> Person:
-    user = event.user
-    actor, _ = await people.get_or_create(session, platform=event.platform, external_id=user.user_id,
-                                          name=user.name, locale=user.locale, timezone=user.timezone,
-                                          email=user.email, pmo_if_first=True)
-    return actor
+async def _take(session: AsyncSession, event: Event, inbox_id: int | None, *, status: str,
+                now: dt.datetime) -> bool:
+    """Make this unit of work the one that handles the event: record it (console) or claim the stored row
+    (platforms). False when it was handled already."""
+    if inbox_id is None:
+        return await inbox.record(session, platform=event.platform, event_id=event.event_id,
+                                  payload=payload_of(event), now=now, status=status) is not None
+    return await inbox.claim(session, inbox_id, status=status, now=now)
+
+
+async def _person(session: AsyncSession, platform: str, ref: UserRef, *, pmo_if_first: bool = False) -> Person:
+    """The person behind a platform user, known from now on (the writer of an event may become PMO)."""
+    person, _ = await people.get_or_create(session, platform=platform, external_id=ref.user_id, name=ref.name,
+                                           locale=ref.locale, timezone=ref.timezone, email=ref.email,
+                                           pmo_if_first=pmo_if_first)
+    return person
 
 
 async def _chat_project_prefs(session: AsyncSession, chat: Chat | None) -> tuple[str | None, str | None]:

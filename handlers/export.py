@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.errors import UserError
 from handlers.lookup import iso_due
-from storage import projects, tasks
-from storage.models import AuditEntry, ChangeRequest, Identity, Person, Task, WorkLog
+from storage import people, projects, tasks
+from storage.models import AuditEntry, ChangeRequest, Person, Task, WorkLog
 
 COLUMNS = {
     "tasks": ["key", "title", "status", "priority", "due", "assignees", "estimate_hours", "progress", "reporter",
@@ -28,13 +28,7 @@ TABLES = tuple(COLUMNS)
 
 async def _user_ids(session: AsyncSession) -> dict[int, str]:
     """Each person's platform user id (the first identity they were seen with)."""
-    rows = (await session.execute(select(Identity.person_id, Identity.external_id).order_by(Identity.id))).all()
-    out: dict[int, str] = {}
-    for pid, ext in rows:
-        out.setdefault(pid, ext)
-    for pid, name in (await session.execute(select(Person.id, Person.display_name))).all():
-        out.setdefault(pid, name)
-    return out
+    return await people.external_ids(session, list((await session.scalars(select(Person.id))).all()), platform="")
 
 
 def _num(value: Any) -> float | None:

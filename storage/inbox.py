@@ -52,17 +52,18 @@ async def record_many(session: AsyncSession, events: list[tuple[str, str, dict[s
     """Store (platform, event_id, payload) rows in two statements; for each, its new row id, or None when it
     was seen before (earlier, or earlier in this same batch)."""
     conn = await core(session)
+    keys = [(platform, event_id[:128]) for platform, event_id, _ in events]
     first: dict[tuple[str, str], int] = {}
-    for n, (platform, event_id, _) in enumerate(events):
-        first.setdefault((platform, event_id[:128]), n)
-    rows = [{"platform": p, "event_id": e[:128], "payload": body, "status": "received", "received_at": now}
-            for n, (p, e, body) in enumerate(events) if first[(p, e[:128])] == n]
+    for n, key in enumerate(keys):
+        first.setdefault(key, n)
+    rows = [{"platform": key[0], "event_id": key[1], "payload": events[n][2], "status": "received",
+             "received_at": now} for key, n in first.items()]
     await conn.execute(_INSERT_MANY[conn.dialect.name], rows)
     # Rows this batch inserted carry its exact timestamp and are still `received`; duplicates of older events
     # were skipped by ON CONFLICT and keep their own.
     stored = {(p, e): i for i, p, e in (await conn.execute(
-        _BATCH_IDS, {"ids": [r["event_id"] for r in rows], "now": now})).all()}
-    return [stored.get((p, e[:128])) if first[(p, e[:128])] == n else None for n, (p, e, _) in enumerate(events)]
+        _BATCH_IDS, {"ids": [key[1] for key in first], "now": now})).all()}
+    return [stored.get(key) if first[key] == n else None for n, key in enumerate(keys)]
 
 
 async def claim(session: AsyncSession, row_id: int, *, status: str, now: dt.datetime) -> bool:

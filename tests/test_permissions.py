@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from bot.admin import split_ref
+from bot.admin import cli_context, split_ref
 from handlers import projects as admin
-from handlers.context import Ctx
 from storage import people
 from tests.conftest import ChatHarness
 
 
 async def _seed(bot: ChatHarness, *members: tuple[str, str]) -> None:
     async with bot.app.db.unit_of_work() as session:
-        ctx = Ctx(session=session, now=bot.app.clock(), platform="console", event_id="seed", actor=None,
-                  actor_ref="cli", chat=None, locale="en", tz="Asia/Shanghai")
+        ctx = cli_context(session, now=bot.app.clock(), settings=bot.app.config.settings)
         project = await admin.create_project(ctx, "CRM", "CRM", locale="en")
         for ref, role in members:
             platform, ident = split_ref(ref)

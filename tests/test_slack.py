@@ -68,14 +68,12 @@ class SlackRig:
 
 
 async def _seed(app: App) -> None:
-    from bot.admin import split_ref
+    from bot.admin import cli_context, split_ref
     from handlers import projects as admin
-    from handlers.context import Ctx
     from storage import people
 
     async with app.db.unit_of_work() as session:
-        ctx = Ctx(session=session, now=app.clock(), platform="slack", event_id="seed", actor=None, actor_ref="cli",
-                  chat=None, locale="en", tz="Asia/Shanghai")
+        ctx = cli_context(session, now=app.clock(), settings=app.config.settings, platform="slack")
         project = await admin.create_project(ctx, "CRM", "Customer portal", locale="en")
         for ref, role in ((f"slack:{PM}", "pm"), (f"slack:{HUMAN}", "member")):
             platform, ident = split_ref(ref)
