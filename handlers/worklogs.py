@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from bot.model import Button, Reply
@@ -52,15 +53,20 @@ async def log_hours(intent: LogHours, ctx: Ctx) -> list[Reply]:
     return [ctx.reply(ctx.t("log.done", lines="\n".join(lines), totals=totals))]
 
 
+def _log_button(entry: LogEntry) -> Callable[[str], Button]:
+    """A "log these hours on that task" button; hours that could not be logged become 1h."""
+    h = entry.hours
+    said = f"{h:g}" if h is not None and math.isfinite(h) and 0 < h <= float(MAX_DAY) else "1"
+    return lambda key: Button(f"log:{said}:{key}", f"{key} {said}h")
+
+
 async def _check(ctx: Ctx, entry: LogEntry) -> tuple[Task, Project, Decimal, dt.date, str]:
     if entry.task is None:
         mine = await tasks.open_assigned(ctx.session, ctx.actor.id) if ctx.actor else []
         keys = [lookup.task_key(p, t) for t, p in mine[:4]]
-        hours = entry.hours if entry.hours is not None and math.isfinite(entry.hours) and 0 < entry.hours <= 24 else 1
-        buttons = tuple(Button(f"log:{hours:g}:{k}", f"{k} {hours:g}h") for k in keys)
-        raise UserError("log.which_task", hint=", ".join(keys) or "-", buttons=buttons)
-    said = f"{entry.hours:g}" if entry.hours is not None and math.isfinite(entry.hours) and 0 < entry.hours <= 24 else "1"
-    task, project = await lookup.task(ctx, entry.task, retry=lambda k: Button(f"log:{said}:{k}", f"{k} {said}h"))
+        button = _log_button(entry)
+        raise UserError("log.which_task", hint=", ".join(keys) or "-", buttons=tuple(button(k) for k in keys))
+    task, project = await lookup.task(ctx, entry.task, retry=_log_button(entry))
     await permissions.require_act(ctx, project)
     if entry.hours is None:
         key = lookup.task_key(project, task)
