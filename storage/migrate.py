@@ -40,6 +40,13 @@ async def _run(engine: AsyncEngine, step: Any, revision: str) -> None:
         await conn.run_sync(_go)
 
 
+def head() -> str | None:
+    """The newest revision the code knows."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
 async def current(engine: AsyncEngine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

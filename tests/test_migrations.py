@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from storage.db import Database
-from storage.migrate import current
+from storage.migrate import current, head
 from storage.models import Base
 
 
@@ -20,7 +20,7 @@ async def test_migrations_match_models(db_url: str) -> None:
         async with db.engine.connect() as conn:
             differences = await conn.run_sync(diff)
         assert differences == [], f"models and migrations disagree: {differences}"
-        assert await current(db.engine) == "0001"
+        assert await current(db.engine) == head()
     finally:
         await db.dispose()
 
@@ -40,6 +40,6 @@ async def test_the_migration_downgrades_and_upgrades_cleanly(db_url: str) -> Non
         async with db.engine.connect() as conn:
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         assert {t.name for t in Base.metadata.sorted_tables} <= tables
-        assert await current(db.engine) == "0001"
+        assert await current(db.engine) == head()
     finally:
         await db.dispose()
