@@ -14,9 +14,11 @@ from bot import i18n
 from bot.config import Config
 from bot.platforms.console import PLATFORM
 from handlers import projects as project_admin
+from handlers import workdays
 from handlers.context import Ctx, Settings
 from handlers.errors import UserError
 from handlers.export import export_project, to_csv
+from storage import calendar as calendar_store
 from storage import people, projects
 from storage.db import Database
 from storage.migrate import upgrade
@@ -54,6 +56,8 @@ async def admin_main(cfg: Config, args: argparse.Namespace) -> int:
 
 async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
     what, verb = args.what, args.verb
+    if what == "calendar":
+        return await _calendar(ctx, verb, args)
     if what == "project" and verb == "create":
         project = await project_admin.create_project(ctx, args.key, args.name, tz=args.tz,
                                                      locale=args.locale or ctx.settings.default_locale)
@@ -82,6 +86,37 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
         await project_admin.bind_chat(ctx, project, platform, ident)
         return f"{platform}:{ident} bound to {project.key}"
     raise UserError("admin.unknown")
+
+
+async def _calendar(ctx: Ctx, verb: str, args: argparse.Namespace) -> str:
+    """`admin calendar add|remove|list`: overrides that win over the built-in holiday data (workdays.py)."""
+    if verb == "list":
+        rows = await calendar_store.list_days(ctx.session, year=args.year)
+        lines = [f"{r.day} {r.day:%a} {r.kind}" + (f" {r.name}" if r.name else "") for r in rows]
+        if args.year is not None and not workdays.WorkCalendar.from_rows(
+                (r.day, r.kind, r.name) for r in rows).covers(args.year):
+            lines.append(f"(no holiday data for {args.year}: weekends and fixed-date holidays are assumed)")
+        return "\n".join(lines) or "(no calendar overrides)"
+    day: dt.date = args.day
+    if verb == "add":
+        old = await calendar_store.upsert(ctx.session, day, args.kind, args.name)
+        await ctx.audit("calendar.day_set", f"calendar:{day}", after={"kind": args.kind, "name": args.name},
+                        before=None if old is None else {"kind": old[0], "name": old[1]})
+        return f"{day} {day:%a} is now a {args.kind}" + (f" ({args.name})" if args.name else "") + _builtin(day)
+    if verb == "remove":
+        removed = await calendar_store.remove(ctx.session, day)
+        if removed is None:
+            raise UserError("admin.calendar_missing", day=day.isoformat())
+        await ctx.audit("calendar.day_removed", f"calendar:{day}", before={"kind": removed[0], "name": removed[1]})
+        return f"removed the override of {day}" + _builtin(day)
+    raise UserError("admin.unknown")
+
+
+def _builtin(day: dt.date) -> str:
+    builtin = workdays.default_calendar()
+    if not builtin.covers(day.year):
+        return f"; no built-in holiday data for {day.year}"
+    return f"; built-in: {'workday' if builtin.is_workday(day) else 'day off'}"
 
 
 async def export_main(cfg: Config, args: argparse.Namespace) -> int:

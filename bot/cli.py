@@ -30,6 +30,13 @@ def _clock(now: str | None, tz: str) -> Callable[[], dt.datetime] | None:
     return lambda: fixed
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def _config(args: argparse.Namespace) -> config_mod.Config:
     config_mod.load_dotenv()
     cfg = config_mod.from_env()
@@ -92,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     cb = with_db(chat_admin.add_parser("bind"))
     cb.add_argument("key")
     cb.add_argument("chat", help="console chat id, or platform:id such as slack:C0123")
+    calendar = asub.add_parser("calendar", help="holidays and make-up workdays (overrides the built-in data)")
+    cal = calendar.add_subparsers(dest="verb", required=True)
+    ca = with_db(cal.add_parser("add", help="make a day a holiday or a (make-up) workday"))
+    ca.add_argument("day", type=_day, help="YYYY-MM-DD")
+    ca.add_argument("kind", choices=["holiday", "workday"])
+    ca.add_argument("--name", default="", help="e.g. 春节; shown in reminders")
+    cr = with_db(cal.add_parser("remove", help="drop an override (the built-in rule applies again)"))
+    cr.add_argument("day", type=_day, help="YYYY-MM-DD")
+    cl = with_db(cal.add_parser("list", help="list the overrides"))
+    cl.add_argument("--year", type=int)
 
     export = with_db(sub.add_parser("export", help="export a project's data"))
     export.add_argument("--project", required=True)

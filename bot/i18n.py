@@ -172,6 +172,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "admin.set": {"zh": "{key} 的{field}已设为 {value}。", "en": "{key} {field} set to {value}."},
     "admin.set_mine": {"zh": "你的{field}已设为 {value}。", "en": "Your {field} is now {value}."},
     "admin.unknown": {"zh": "不支持这个管理操作。", "en": "That admin action is not supported."},
+    "admin.calendar_missing": {"zh": "{day} 没有自定义的日历设置。", "en": "There is no calendar override for {day}."},
     # changes and standups
     "change.recorded": {"zh": "已记录变更申请 #{id}（{key}，{type}），等待审批。",
                         "en": "Change request #{id} recorded ({key}, {type}); it awaits approval."},

@@ -291,3 +291,14 @@ class OutboxMessage(Base):
     sent_ref: Mapped[str | None] = mapped_column(String(128))  # the platform's id of the message we posted
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
                       Index("ix_outbox_conversation", "platform", "chat", "thread"))
+
+
+class CalendarDay(Base):
+    """An admin's override of the working-day calendar: a holiday or a make-up workday (handlers/workdays.py)."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = (CheckConstraint("kind in ('holiday','workday')", name="kind"),)
