@@ -112,6 +112,22 @@ class App:
                 self.dispatcher.bot_ids["slack"] = slack.bot_user_id
             self.adapters.append(slack)
             routes += slack.routes()
+        if cfg.feishu_app_id:
+            from bot.platforms.feishu.adapter import FeishuAdapter, FeishuConfig
+
+            if cfg.feishu_mode not in ("webhook", "websocket"):
+                raise ValueError(f"FEISHU_MODE must be webhook or websocket, not {cfg.feishu_mode!r}")
+            feishu = FeishuAdapter(FeishuConfig(app_id=cfg.feishu_app_id, app_secret=cfg.feishu_app_secret,
+                                                verification_token=cfg.feishu_verification_token,
+                                                encrypt_key=cfg.feishu_encrypt_key, mode=cfg.feishu_mode,
+                                                domain=cfg.feishu_domain, bot_open_id=cfg.feishu_bot_open_id),
+                                   accept=self.intake.accept)
+            self.add_sender("feishu", await feishu.start())
+            self.intake.enrichers["feishu"] = feishu.enrich
+            if feishu.bot_open_id:
+                self.dispatcher.bot_ids["feishu"] = feishu.bot_open_id
+            self.adapters.append(feishu)
+            routes += feishu.routes()
         return routes
 
     async def close(self) -> None:

@@ -37,6 +37,12 @@ class Config:
     slack_api_url: str = "https://slack.com/api/"
     slack_bot_user_id: str | None = None
     feishu_app_id: str | None = None
+    feishu_app_secret: str = ""
+    feishu_verification_token: str = ""
+    feishu_encrypt_key: str = ""
+    feishu_mode: str = "webhook"  # or websocket (the long connection)
+    feishu_domain: str = "feishu"  # feishu, lark, or an origin such as http://127.0.0.1:8089
+    feishu_bot_open_id: str | None = None
 
     @property
     def platforms_configured(self) -> bool:
@@ -65,4 +71,10 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         slack_api_url=e.get("SLACK_API_URL") or "https://slack.com/api/",
         slack_bot_user_id=e.get("SLACK_BOT_USER_ID") or None,
         feishu_app_id=e.get("FEISHU_APP_ID") or None,
+        feishu_app_secret=e.get("FEISHU_APP_SECRET", ""),
+        feishu_verification_token=e.get("FEISHU_VERIFICATION_TOKEN", ""),
+        feishu_encrypt_key=e.get("FEISHU_ENCRYPT_KEY", ""),
+        feishu_mode=(e.get("FEISHU_MODE") or "webhook").lower(),
+        feishu_domain=e.get("FEISHU_DOMAIN") or "feishu",
+        feishu_bot_open_id=e.get("FEISHU_BOT_OPEN_ID") or None,
     )

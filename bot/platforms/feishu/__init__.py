@@ -1,0 +1,1 @@
+"""Feishu/Lark: webhook or long connection in, open-API sender out."""

@@ -1,0 +1,115 @@
+"""Neutral replies -> Feishu card JSON 2.0 and rich-text (`post`) content. Pure functions.
+
+User text only ever goes into `plain_text` (cards) or `text` elements (posts), which Feishu shows literally:
+a task titled `<at id=all></at>` cannot mention everyone through the bot.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.platforms.feishu.translate import REASON_FIELD, VALUE_KEY
+
+MAX_TEXT = 4000
+MAX_FIELDS = 30
+MAX_BUTTONS = 10
+REASON_VERBS = frozenset({"reject"})  # buttons whose click must carry a reason: rendered as a small form
+REASON_PLACEHOLDER = "原因（必填） / Reason (required)"
+_DANGER_VERBS = frozenset({"undo", "reject", "delete", "withdraw"})
+_PRIMARY_VERBS = frozenset({"done", "approve"})
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"tag": "plain_text", "content": text}
+
+
+def _div(text: str) -> dict[str, Any]:
+    return {"tag": "div", "text": _plain(text[:MAX_TEXT])}
+
+
+def _verb(button_id: str) -> str:
+    parts = button_id.split(":")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _button(b: dict[str, Any], index: int, *, submit: bool = False) -> dict[str, Any]:
+    verb = _verb(str(b["id"]))
+    style = b.get("style") or ("danger" if verb in _DANGER_VERBS else "primary" if verb in _PRIMARY_VERBS else "")
+    element: dict[str, Any] = {
+        "tag": "button", "element_id": f"b{index}", "name": f"b{index}",
+        "text": _plain(str(b["label"])[:40]),
+        "type": {"primary": "primary_filled", "danger": "danger"}.get(style, "default"),
+        # Our small typed payload; the server re-reads state and re-checks permission on every click.
+        "behaviors": [{"type": "callback", "value": {VALUE_KEY: b["id"]}}],
+    }
+    if submit:
+        element["form_action_type"] = "submit"
+    return element
+
+
+def _reason_form(b: dict[str, Any], index: int) -> dict[str, Any]:
+    """A reject needs a reason: a required input and the button that submits it (form_value.reason)."""
+    return {"tag": "form", "element_id": f"f{index}", "name": f"f{index}", "elements": [
+        {"tag": "input", "element_id": f"i{index}", "name": REASON_FIELD, "required": True, "max_length": 500,
+         "placeholder": _plain(REASON_PLACEHOLDER)},
+        _button(b, index, submit=True),
+    ]}
+
+
+def card(text: str, data: dict[str, Any] | None) -> dict[str, Any]:
+    """A neutral card (Card.to_dict()) with an optional leading text -> card JSON 2.0."""
+    elements: list[dict[str, Any]] = []
+    if text:
+        elements.append(_div(text))
+    if data:
+        fields = data.get("fields") or []
+        if fields:
+            lines = [f"{f['label']}: {f['value']}" for f in fields[:MAX_FIELDS]]
+            elements.append(_div("\n".join(lines)))
+        plain: list[tuple[int, dict[str, Any]]] = []
+        forms: list[tuple[int, dict[str, Any]]] = []
+        for i, b in enumerate((data.get("buttons") or [])[:MAX_BUTTONS]):
+            (forms if _verb(str(b["id"])) in REASON_VERBS else plain).append((i, b))
+        if plain:
+            elements.append({"tag": "column_set", "flex_mode": "flow", "horizontal_spacing": "8px", "columns": [
+                {"tag": "column", "width": "auto", "elements": [_button(b, i)]} for i, b in plain]})
+        elements += [_reason_form(b, i) for i, b in forms]
+    out: dict[str, Any] = {"schema": "2.0", "config": {"update_multi": True, "width_mode": "fill"},
+                           "body": {"direction": "vertical", "elements": elements or [_div(" ")]}}
+    if data and data.get("title"):
+        out["header"] = {"title": _plain(str(data["title"])[:200]), "template": "blue"}
+    return out
+
+
+def image_card(text: str, image_key: str) -> dict[str, Any]:
+    """A chart: the uploaded image with its caption, as one message (one `uuid`)."""
+    elements: list[dict[str, Any]] = [_div(text)] if text else []
+    elements.append({"tag": "img", "img_key": image_key, "alt": _plain(text[:100] or "chart")})
+    return {"schema": "2.0", "config": {"update_multi": True, "width_mode": "fill"},
+            "body": {"direction": "vertical", "elements": elements}}
+
+
+def post(text: str) -> dict[str, Any]:
+    """Plain text as a `post`: `text` elements are shown literally (a `text` message would parse <at> tags)."""
+    lines = (text[:MAX_TEXT] or " ").split("\n")
+    return {"zh_cn": {"title": "", "content": [[{"tag": "text", "text": line}] for line in lines]}}
+
+
+def content(text: str, data: dict[str, Any] | None) -> tuple[str, str]:
+    """(msg_type, content JSON string) of a message: a card when there is one, else rich text."""
+    if data:
+        return "interactive", json.dumps(card(text, data), ensure_ascii=False)
+    return "post", json.dumps(post(text), ensure_ascii=False)
+
+
+def toast(text: str, kind: str = "success") -> dict[str, Any]:
+    return {"type": kind, "content": (text or "OK")[:200]}
+
+
+def card_answer(text: str, data: dict[str, Any] | None, *, replace: bool, kind: str = "success") -> dict[str, Any]:
+    """The body answering card.action.trigger: a toast, and the replacement card when the card changes."""
+    answer: dict[str, Any] = {"toast": toast(text or (data or {}).get("title") or "", kind)}
+    if replace:
+        answer["card"] = {"type": "raw", "data": card(text, data)}
+    return answer

@@ -1,0 +1,183 @@
+"""Send outbox rows through the Feishu open API: post, reply in thread, patch a card, ephemeral card, image.
+
+Every send carries `uuid` = the outbox idempotency key, so a row sent again after a crash shows once.
+Limits: 50 messages/s per app and 5 QPS per chat or user; a busy chat is deferred without holding up
+the others. A card click waiting for its answer (`CardAnswers`) takes the click's replacement card or
+private note here, instead of a PATCH or an ephemeral message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import json
+import logging
+import time
+from typing import Any
+
+import aiohttp
+
+from bot.delivery import Outgoing, SendError
+from bot.platforms.feishu import render
+from bot.platforms.feishu.api import ApiError, FeishuApi
+
+logger = logging.getLogger(__name__)
+
+APP_INTERVAL = 1 / 50  # message create: 50/s per app
+CHAT_INTERVAL = 1 / 5  # 5 QPS per chat (shared by all bots in it) and per user
+MAX_WAIT = 0.25  # waits up to this are absorbed; longer ones go back to the outbox
+
+
+@dataclasses.dataclass(eq=False)
+class Waiter:
+    message: str
+    user: str
+    future: asyncio.Future[dict[str, Any]]
+
+
+class CardAnswers:
+    """Card clicks whose HTTP response (or long-connection ack) waits for the click's outcome.
+
+    The adapter registers a waiter before storing the click; the sender hands the first fitting outbox row
+    to it: a replacement card (kind `update` of that message) or a private note to the clicker (kind
+    `ephemeral`, or any answer quoted under the card), which Feishu shows as a toast. Waiter and sender run
+    on one loop, so a waiter that gave up (it is removed first) is never handed anything: that row is sent
+    the ordinary way (PATCH, message).
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, list[Waiter]] = {}
+
+    def expect(self, message: str, user: str) -> Waiter:
+        waiter = Waiter(message, user, asyncio.get_running_loop().create_future())
+        self._waiting.setdefault(message, []).append(waiter)
+        return waiter
+
+    def forget(self, waiter: Waiter) -> None:
+        waiting = self._waiting.get(waiter.message, [])
+        if waiter in waiting:
+            waiting.remove(waiter)
+        if not waiting:
+            self._waiting.pop(waiter.message, None)
+
+    def offer(self, message: Outgoing) -> bool:
+        """Give the row to a waiting click; True when it was consumed (nothing else to send)."""
+        payload = message.payload
+        text, data = payload.get("text") or "", payload.get("card")
+        if message.kind == "update":
+            waiting = self._waiting.pop(str(payload.get("target")), [])
+            for waiter in waiting:  # everyone who clicked that card sees the same new card
+                waiter.future.set_result(render.card_answer(text, data, replace=True))
+            return bool(waiting)
+        waiting = self._waiting.get(message.thread or "", [])
+        mine = [w for w in waiting if message.user in (None, w.user)]
+        if not mine:
+            return False
+        waiter = mine[0]
+        self.forget(waiter)
+        waiter.future.set_result(render.card_answer(text, data, replace=False, kind="info"))
+        # A private note is only a toast; an answer for everyone is posted as well.
+        return message.kind == "ephemeral" and not data
+
+
+class FeishuSender:
+    def __init__(self, api: FeishuApi, answers: CardAnswers | None = None, *, app_interval: float = APP_INTERVAL,
+                 chat_interval: float = CHAT_INTERVAL) -> None:
+        self.api = api
+        self.answers = answers or CardAnswers()
+        self.app_interval = app_interval
+        self.chat_interval = chat_interval
+        self._next_app = 0.0
+        self._next_slot: dict[str, float] = {}
+
+    async def send(self, message: Outgoing) -> str | None:
+        if self.answers.offer(message):
+            return str(message.payload.get("target") or message.thread or "") or None
+        payload = message.payload
+        text, data = payload.get("text") or "", payload.get("card")
+        try:
+            if message.kind == "update":
+                target = str(payload["target"])
+                await self.api.call("PATCH", f"/open-apis/im/v1/messages/{target}",
+                                    json={"content": json.dumps(render.card(text, data), ensure_ascii=False)})
+                return target
+            if message.kind == "ephemeral" and message.chat and message.user:
+                await self._pace(message.chat)
+                result = await self.api.call("POST", "/open-apis/ephemeral/v1/send", json={
+                    "chat_id": message.chat, "open_id": message.user, "msg_type": "interactive",
+                    "card": render.card(text, data)})
+                return str(result.get("message_id") or "") or None
+            if message.kind == "image":
+                image_key = await self._upload(message.payload["image"])
+                msg_type, content = "interactive", json.dumps(render.image_card(text, image_key), ensure_ascii=False)
+            else:  # message, card; `home` (Slack's App Home) has no Feishu twin: it arrives as a message
+                msg_type, content = render.content(text, data)
+            return await self._post(message, msg_type, content)
+        except ApiError as exc:
+            if exc.permanent:
+                logger.error("feishu send failed permanently: %s", exc)
+            raise SendError(str(exc), permanent=exc.permanent, retry_after=exc.retry_after) from exc
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise SendError(f"feishu network error: {exc!r}") from exc
+
+    async def _post(self, message: Outgoing, msg_type: str, content: str) -> str | None:
+        body: dict[str, Any] = {"msg_type": msg_type, "content": content, "uuid": message.idempotency_key}
+        await self._pace(message.chat or message.user or "")
+        if message.thread:
+            # Thread replies go to the thread: reply to its root message, in the thread.
+            result = await self.api.call("POST", f"/open-apis/im/v1/messages/{message.thread}/reply",
+                                         json={**body, "reply_in_thread": True})
+        else:
+            id_type = "chat_id" if message.chat else "open_id"
+            receiver = message.chat or message.user or ""
+            result = await self.api.call("POST", "/open-apis/im/v1/messages", params={"receive_id_type": id_type},
+                                         json={**body, "receive_id": receiver})
+        return str(result.get("message_id") or "") or None
+
+    async def _upload(self, image: dict[str, Any]) -> str:
+        form = aiohttp.FormData()
+        form.add_field("image_type", "message")
+        form.add_field("image", base64.b64decode(image["data"]), filename=image.get("filename", "chart.png"),
+                       content_type="image/png")
+        result = await self.api.call("POST", "/open-apis/im/v1/images", data=form)
+        return str(result["image_key"])
+
+    async def _pace(self, conversation: str) -> None:
+        """5 QPS per chat or user (a busy one is deferred), 50/s for the app (short waits here)."""
+        now = time.monotonic()
+        slot = max(self._next_slot.get(conversation, 0.0), self._next_app)
+        if slot - now > MAX_WAIT:
+            raise SendError(f"pacing {conversation}", retry_after=slot - now, deferred=True)
+        start = max(now, slot)
+        self._next_slot[conversation] = start + self.chat_interval
+        self._next_app = start + self.app_interval
+        if len(self._next_slot) > 10_000:
+            self._next_slot = {k: v for k, v in self._next_slot.items() if v > now}
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+class FeishuProfiles:
+    """contact/v3 users, cached: names, email and timezone link Feishu users to people."""
+
+    TTL = 3600.0
+    MISS_TTL = 300.0
+
+    def __init__(self, api: FeishuApi) -> None:
+        self.api = api
+        self._cache: dict[str, tuple[float, dict[str, Any] | None]] = {}
+
+    async def get(self, open_id: str) -> dict[str, Any] | None:
+        hit = self._cache.get(open_id)
+        if hit and time.monotonic() - hit[0] < (self.TTL if hit[1] else self.MISS_TTL):
+            return hit[1]
+        try:
+            result = await self.api.call("GET", f"/open-apis/contact/v3/users/{open_id}",
+                                         params={"user_id_type": "open_id"})
+            user = result.get("user") if isinstance(result.get("user"), dict) else None
+        except (ApiError, TimeoutError, aiohttp.ClientError) as exc:
+            logger.warning("feishu contact lookup %s failed: %r", open_id, exc)
+            user = None
+        self._cache[open_id] = (time.monotonic(), user)
+        return user

@@ -1,0 +1,160 @@
+"""Feishu event payloads (schema 2.0) -> neutral events. Pure functions; each quirk commented where handled."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.model import CardAction, IncomingMessage, UserRef
+
+PLATFORM = "feishu"
+MESSAGE = "im.message.receive_v1"
+CARD_ACTION = "card.action.trigger"
+VALUE_KEY = "a"  # a button's callback value is {"a": "<our button id>"}: small, typed, re-checked on click
+REASON_FIELD = "reason"  # the input of a form that needs a reason (a reject)
+
+_PLACEHOLDER = re.compile(r"@_user_\d+|@_all")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+def envelope(body: dict[str, Any]) -> tuple[str, str]:
+    """(event type, verification token): v2 events carry both in `header`, v1 and url_verification at the top."""
+    header = body.get("header")
+    if isinstance(header, dict):
+        return str(header.get("event_type") or ""), str(header.get("token") or "")
+    event = body.get("event")
+    kind = body.get("type") or (event.get("type") if isinstance(event, dict) else "")
+    return str(kind or ""), str(body.get("token") or "")
+
+
+def message_key(message_id: str) -> str:
+    """The inbox key of a message: message_id is unique in the tenant and stays the same on every
+    re-push (Feishu retries for ~7 h), so a retry with any event id is one event."""
+    return f"msg:{message_id}"
+
+
+def _mention_ids(mentions: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    out = {}
+    for m in mentions:
+        ident = (m.get("id") or {}).get("open_id") if isinstance(m.get("id"), dict) else None
+        if m.get("key") and ident:
+            out[str(m["key"])] = (str(ident), str(m.get("name") or ""))
+    return out
+
+
+def _post_text(content: dict[str, Any]) -> str:
+    """Rich text (`post`): title and paragraphs of text/a/at/emotion elements, read as plain text.
+    Received posts carry {"title", "content"}; sent ones may be wrapped in a locale key (zh_cn, en_us)."""
+    if "content" not in content and content:
+        content = next((v for v in content.values() if isinstance(v, dict)), {})
+    lines = [str(content.get("title") or "")] if content.get("title") else []
+    for paragraph in content.get("content") or []:
+        parts = []
+        for el in paragraph if isinstance(paragraph, list) else []:
+            tag = el.get("tag")
+            if tag in ("text", "a"):
+                parts.append(str(el.get("text") or ""))
+            elif tag == "at":
+                # In received posts `user_id` holds the @_user_N placeholder, resolved like text mentions.
+                parts.append(str(el.get("user_id") or "@" + str(el.get("user_name") or "")))
+            elif tag == "code_block":
+                parts.append(str(el.get("text") or ""))
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def message_text(message: dict[str, Any], *, bot_open_id: str | None) -> tuple[str, list[UserRef], bool]:
+    """The message as neutral text with <@open_id> mentions; the mentioned people; was the bot mentioned?
+
+    `content` is a JSON *string*; mentions are @_user_N placeholders resolved through `mentions[]`. The bot's
+    own mention is dropped from the text (it only says "this is for you").
+    """
+    try:
+        content = json.loads(message.get("content") or "{}")
+    except ValueError:
+        content = {}
+    if not isinstance(content, dict):
+        content = {}
+    kind = message.get("message_type")
+    raw = str(content.get("text") or "") if kind == "text" else _post_text(content) if kind == "post" else ""
+    known = _mention_ids(message.get("mentions") or [])
+    people: list[UserRef] = []
+    addressed = False
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal addressed
+        key = match.group(0)
+        if key == "@_all":
+            return "@all"
+        if key not in known:
+            return key
+        open_id, name = known[key]
+        if bot_open_id and open_id == bot_open_id:
+            addressed = True
+            return ""
+        if all(p.user_id != open_id for p in people):
+            people.append(UserRef(PLATFORM, open_id, name=name))
+        return f"<@{open_id}>"
+
+    text = _PLACEHOLDER.sub(swap, raw)
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines()).strip()
+    return text, people, addressed
+
+
+def message_event(body: dict[str, Any], *, bot_open_id: str | None) -> IncomingMessage | None:
+    """im.message.receive_v1 -> IncomingMessage, or None when it is not for us."""
+    event = body.get("event") or {}
+    sender, message = event.get("sender") or {}, event.get("message") or {}
+    # Feishu says only users' messages are pushed; guard against other apps and ourselves anyway.
+    if sender.get("sender_type") not in (None, "user"):
+        return None
+    user = (sender.get("sender_id") or {}).get("open_id")
+    message_id, chat = message.get("message_id"), message.get("chat_id")
+    if not user or not message_id or not chat or (bot_open_id and user == bot_open_id):
+        return None
+    if message.get("message_type") not in ("text", "post"):
+        return None  # images, files, stickers... are not work for the bot
+    text, mentions, addressed = message_text(message, bot_open_id=bot_open_id)
+    is_dm = message.get("chat_type") == "p2p"
+    # In groups Feishu pushes only @bot messages unless the app holds the sensitive "read all group
+    # messages" permission; with it, act only when addressed. Unknown bot id: trust Feishu's filter.
+    if not is_dm and bot_open_id and not addressed:
+        return None
+    # Answers go to the thread: the root of a thread reply, else the message itself (reply_in_thread).
+    thread = None if is_dm else str(message.get("root_id") or message_id)
+    return IncomingMessage(platform=PLATFORM, event_id=message_key(str(message_id)), user=UserRef(PLATFORM, user),
+                           text=text, chat=None if is_dm else str(chat), thread=thread, mentions=tuple(mentions))
+
+
+def card_action(body: dict[str, Any]) -> CardAction | None:
+    """card.action.trigger -> CardAction. The value is {"a": button id}; a form's inputs come as form_value.
+
+    `chat` is the card's chat, p2p or group alike (the callback does not say which; answers to a click go back
+    to that chat either way, and a note only the clicker should see becomes a toast), and `thread`/`message`
+    the card's message id, so answers to the click are threaded under the card and the card can be replaced.
+    """
+    header, event = body.get("header") or {}, body.get("event") or {}
+    user = (event.get("operator") or {}).get("open_id")
+    event_id = header.get("event_id")
+    if not user or not event_id:
+        return None
+    action = event.get("action") or {}
+    value = action.get("value")
+    ours = value.get(VALUE_KEY) if isinstance(value, dict) else None
+    context = event.get("context") or {}
+    message, chat = context.get("open_message_id"), context.get("open_chat_id")
+    form = action.get("form_value")
+    form = form if isinstance(form, dict) else {}
+    values = {k: str(v)[:1000] for k, v in form.items() if k == REASON_FIELD}
+    return CardAction(platform=PLATFORM, event_id=f"card:{event_id}", user=UserRef(PLATFORM, str(user)),
+                      action=str(ours or "")[:200], chat=str(chat) if chat else None,
+                      thread=str(message) if message else None, message=str(message) if message else None,
+                      values=values)
+
+
+def url_challenge(body: dict[str, Any]) -> str | None:
+    """The challenge of a url_verification request (plain or decrypted), else None."""
+    if body.get("type") == "url_verification" and isinstance(body.get("challenge"), str):
+        return str(body["challenge"])
+    return None

@@ -1,0 +1,369 @@
+"""Feishu end to end: encrypted, signed events into the real aiohttp server; replies seen by a fake open API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import json
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import text
+
+from bot.app import App
+from bot.config import Config
+from tests.fakes.feishu import (
+    APP_ID,
+    APP_SECRET,
+    ENCRYPT_KEY,
+    VERIFICATION_TOKEN,
+    FakeFeishu,
+    fixture_bytes,
+    fixture_json,
+    seal,
+)
+
+ALICE = "ou_7d8a6e6df7621556ce0d21922b676706"  # the fixtures' sender
+BOB = "ou_2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b"  # mentioned in the group fixture
+GROUP = "oc_a0553eda9014c201e6969b478895c230"
+P2P = "oc_5ad11d72b830411d72b836c20bbe8e4f"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def p2p(text_: str, *, event_id: str = "ev-p2p-1", message_id: str = "om_p2p_0001", user: str = ALICE
+        ) -> dict[str, Any]:
+    body = fixture_json("feishu_im_message_p2p.json")
+    body["header"]["event_id"] = event_id
+    body["event"]["sender"]["sender_id"]["open_id"] = user
+    body["event"]["message"].update(content=json.dumps({"text": text_}), message_id=message_id)
+    return body
+
+
+def click(action: str, *, message_id: str, event_id: str = "ev-click-1", user: str = ALICE, chat: str = P2P,
+          form: dict[str, Any] | None = None) -> dict[str, Any]:
+    body = fixture_json("feishu_card_action.json")
+    body["header"]["event_id"] = event_id
+    body["event"]["operator"]["open_id"] = user
+    body["event"]["action"]["value"] = {"a": action}
+    if form is not None:
+        body["event"]["action"]["form_value"] = form
+    body["event"]["context"].update(open_message_id=message_id, open_chat_id=chat)
+    return body
+
+
+@dataclass
+class FeishuRig:
+    app: App
+    fake: FakeFeishu
+    base: str
+    http: aiohttp.ClientSession
+
+    async def post(self, body: bytes, headers: dict[str, str], *, path: str = "/feishu/events"
+                   ) -> tuple[int, Any]:
+        async with self.http.post(f"{self.base}{path}", data=body, headers=headers) as resp:
+            raw = await resp.read()
+            return resp.status, json.loads(raw) if raw else None
+
+    async def event(self, event: dict[str, Any], *, path: str = "/feishu/events", **seal_kw: Any) -> tuple[int, Any]:
+        return await self.post(*seal(event, **seal_kw), path=path)
+
+    async def sql(self, query: str) -> Any:
+        async with self.app.db.engine.connect() as conn:
+            return (await conn.execute(text(query))).scalar()
+
+    async def settle(self) -> None:
+        """Wait until every stored event is processed and the outbox is empty."""
+        for _ in range(400):
+            pending = await self.sql("select count(*) from inbox where status = 'received'")
+            unsent = await self.sql("select count(*) from outbox where status in ('pending', 'sending')")
+            if pending == 0 and unsent == 0 and self.app.intake.backlog == 0:
+                return
+            await asyncio.sleep(0.025)
+        raise AssertionError("the bot did not settle")
+
+
+async def _seed(app: App) -> None:
+    from bot.admin import cli_context, split_ref
+    from handlers import projects as admin
+    from storage import people
+
+    async with app.db.unit_of_work() as session:
+        ctx = cli_context(session, now=app.clock(), settings=app.config.settings, platform="feishu")
+        project = await admin.create_project(ctx, "CRM", "Customer portal", locale="en")
+        for ref, role in ((f"feishu:{ALICE}", "pm"), (f"feishu:{BOB}", "member")):
+            platform, ident = split_ref(ref)
+            person, _ = await people.get_or_create(session, platform=platform, external_id=ident, name=ident)
+            await admin.add_member(ctx, project, person, role)
+        await admin.bind_chat(ctx, project, "feishu", GROUP)
+
+
+@contextlib.asynccontextmanager
+async def rig(db_url: str, *, seed: bool = True, **extra: Any) -> AsyncIterator[FeishuRig]:
+    """The real service (aiohttp server, intake, delivery) against a fake Feishu in another thread."""
+    fake = FakeFeishu().start()
+    fake.users[ALICE] = {"open_id": ALICE, "name": "Alice Wang", "email": "alice@example.com",
+                         "time_zone": "Asia/Shanghai"}
+    fake.users[BOB] = {"open_id": BOB, "name": "Bob Li", "email": "bob@example.com"}
+    port = _free_port()
+    cfg = replace(Config(), database_url=db_url, feishu_app_id=APP_ID, feishu_app_secret=APP_SECRET,
+                  feishu_verification_token=VERIFICATION_TOKEN, feishu_encrypt_key=ENCRYPT_KEY,
+                  feishu_domain=fake.url, **extra)
+    app = App(cfg)
+    await app.migrate()
+    if seed:
+        await _seed(app)
+    stop = asyncio.Event()
+    server = asyncio.create_task(app.serve(stop, host="127.0.0.1", port=port))
+    async with aiohttp.ClientSession() as http:
+        for _ in range(400):
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                    if r.status == 200:
+                        break
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.025)
+        running = FeishuRig(app, fake, f"http://127.0.0.1:{port}", http)
+        try:
+            yield running
+        finally:
+            stop.set()
+            await asyncio.wait_for(server, 30)
+            fake.stop()
+
+
+@pytest.fixture
+async def feishu(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FeishuRig]:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    async with rig(db_url) as running:
+        yield running
+
+
+def _card(call: dict[str, Any]) -> dict[str, Any]:
+    assert call["msg_type"] == "interactive", call
+    return dict(json.loads(call["content"]))
+
+
+def _button_values(card: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("tag") == "button":
+                found.append(node["behaviors"][0]["value"]["a"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
+
+
+async def test_encrypted_p2p_text_creates_a_task_and_the_reply_reaches_feishu(feishu: FeishuRig) -> None:
+    status, _ = await feishu.event(p2p("new task fix SSO login by Friday"))
+    assert status == 200
+    await feishu.settle()
+    assert await feishu.sql("select title from tasks") == "fix SSO login"
+    sent = feishu.fake.of("send")
+    assert len(sent) == 1 and sent[0]["_query"] == {"receive_id_type": "open_id"} and sent[0]["receive_id"] == ALICE
+    assert sent[0]["uuid"].startswith("outbox:")  # the idempotency key on every send
+    card = _card(sent[0])
+    assert card["schema"] == "2.0" and card["header"]["title"]["content"].startswith("CRM-1 fix SSO login")
+    assert "task:done:CRM-1" in _button_values(card)
+    # the contact API named the person and linked the Feishu user by email
+    assert await feishu.sql("select email from people where display_name = 'Alice Wang'") == "alice@example.com"
+
+
+async def test_group_message_with_the_bots_mention_is_answered_in_its_thread(feishu: FeishuRig) -> None:
+    mention = fixture_json("feishu_im_message_group_mention.json")
+    assert (await feishu.event(mention))[0] == 200
+    unaddressed = copy.deepcopy(mention)  # a group message that does not mention the bot is not for us
+    unaddressed["header"]["event_id"], unaddressed["event"]["message"]["message_id"] = "ev-other", "om_other"
+    unaddressed["event"]["message"]["content"] = json.dumps({"text": "new task nobody asked the bot"})
+    unaddressed["event"]["message"]["mentions"] = []
+    assert (await feishu.event(unaddressed))[0] == 200
+    await feishu.settle()
+    assert await feishu.sql("select count(*) from inbox") == 1
+    assert await feishu.sql("select title from tasks") == "Fix login bug"
+    assert await feishu.sql("select p.display_name from task_assignees a join people p on p.id = a.person_id") \
+        == "Bob Li"
+    replies = feishu.fake.of("reply")
+    root = mention["event"]["message"]["root_id"]
+    assert replies[0]["_id"] == root and replies[0]["reply_in_thread"] is True
+    assert "Created CRM-1: Fix login bug" in json.dumps(json.loads(replies[0]["content"]), ensure_ascii=False)
+    assert [s["receive_id"] for s in feishu.fake.of("send")] == [BOB]  # the assignee hears by direct message
+
+
+async def test_card_click_answers_with_the_new_card_and_a_second_click_does_nothing(feishu: FeishuRig) -> None:
+    await feishu.event(p2p("new task click me"))
+    await feishu.settle()
+    message_id = await _posted_id(feishu)
+    status, answer = await feishu.event(click("task:done:CRM-1", message_id=message_id), path="/feishu/card")
+    assert status == 200
+    assert answer["toast"]["type"] == "success" and "done" in answer["toast"]["content"].lower()
+    new_card = answer["card"]["data"]
+    assert answer["card"]["type"] == "raw" and new_card["config"]["update_multi"] is True
+    assert "task:done:CRM-1" not in _button_values(new_card)
+    await feishu.settle()
+    assert await feishu.sql("select status from tasks") == "done"
+    assert feishu.fake.of("patch") == []  # the card changed through the answer, not a second call
+    status, again = await feishu.event(click("task:done:CRM-1", message_id=message_id, event_id="ev-click-2"),
+                                       path="/feishu/card")
+    assert status == 200 and "card" not in again and "already" in again["toast"]["content"].lower()
+    await feishu.settle()
+    assert await feishu.sql("select count(*) from audit_log where action = 'task.updated'") == 1
+    assert len(feishu.fake.of("send")) == 1 and feishu.fake.of("ephemeral") == []  # the note was the toast
+
+
+async def _posted_id(feishu: FeishuRig) -> str:
+    return str(await feishu.sql("select sent_ref from outbox where kind = 'card' order by id limit 1"))
+
+
+async def test_a_slow_click_is_answered_in_time_and_the_card_patched_later(db_url: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    async with rig(db_url) as feishu:
+        await feishu.event(p2p("new task patch me"))
+        await feishu.settle()
+        message_id = await _posted_id(feishu)
+        for adapter in feishu.app.adapters:
+            adapter.card_wait = 0.0  # as if processing took longer than Feishu's 3 s
+        status, answer = await feishu.event(click("task:done:CRM-1", message_id=message_id), path="/feishu/card")
+        assert status == 200 and answer == {}
+        await feishu.settle()
+        patched = feishu.fake.of("patch")
+        assert len(patched) == 1 and patched[0]["_id"] == message_id
+        assert "task:done:CRM-1" not in _button_values(json.loads(patched[0]["content"]))
+
+
+async def test_forged_or_unauthenticated_requests_are_refused_and_nothing_is_stored(feishu: FeishuRig) -> None:
+    event = p2p("new task forged")
+    body, headers = seal(event)
+    assert (await feishu.post(body, {**headers, "X-Lark-Signature": "0" * 64}))[0] == 401
+    lower = {k.lower(): v for k, v in headers.items()}  # header names in any case are fine...
+    wrong_token = copy.deepcopy(event)
+    wrong_token["header"]["token"] = "not-the-token"
+    assert (await feishu.event(wrong_token))[0] == 401
+    assert (await feishu.event(event, timestamp=1718000000))[0] == 401  # stale
+    other_key = seal(event, key="another key entirely")[0]
+    assert (await feishu.post(*_signed(other_key)))[0] == 400  # does not decrypt with our key
+    assert (await feishu.post(*_signed(b'{"encrypt": "not base64 at all!"}')))[0] == 400
+    assert (await feishu.post(*_signed(b'{"schema": "2.0", "header": ')))[0] == 400  # malformed
+    assert (await feishu.post(json.dumps(event).encode(), {"Content-Type": "application/json"}))[0] == 401  # unsigned
+    assert await feishu.sql("select count(*) from inbox") == 0
+    assert (await feishu.post(body, lower))[0] == 200  # ...and the genuine request is taken
+    assert (await feishu.post(body, lower))[0] == 401  # but not twice: a replay
+    await feishu.settle()
+    assert await feishu.sql("select count(*) from inbox") == 1
+
+
+def _signed(body: bytes) -> tuple[bytes, dict[str, str]]:
+    import time
+
+    from bot.platforms.feishu.crypto import signature
+
+    ts, nonce = str(int(time.time())), str(time.perf_counter_ns())
+    return body, {"X-Lark-Request-Timestamp": ts, "X-Lark-Request-Nonce": nonce,
+                  "X-Lark-Signature": signature(ts, nonce, ENCRYPT_KEY, body)}
+
+
+async def test_the_same_event_twice_makes_one_task(feishu: FeishuRig) -> None:
+    event = p2p("new task one only")
+    for _ in range(3):  # Feishu re-pushes the same event (new nonce and timestamp each time)
+        assert (await feishu.event(event))[0] == 200
+    again = copy.deepcopy(event)  # the same message under another event id is still one message
+    again["header"]["event_id"] = "ev-p2p-other"
+    assert (await feishu.event(again))[0] == 200
+    await feishu.settle()
+    assert await feishu.sql("select count(*) from tasks") == 1
+    assert len(feishu.fake.of("send")) == 1
+
+
+async def test_url_verification_plain_and_encrypted(feishu: FeishuRig) -> None:
+    plain = fixture_bytes("feishu_url_verification.json")
+    status, answer = await feishu.post(plain, {"Content-Type": "application/json"})
+    assert (status, answer) == (200, {"challenge": "ajls384kdjx98XX"})
+    encrypted = fixture_bytes("feishu_url_verification_encrypted.json")  # byte-exact, as Feishu sends it
+    status, answer = await feishu.post(encrypted, {"Content-Type": "application/json"})
+    assert (status, answer) == (200, {"challenge": "ajls384kdjx98XX"})
+    wrong = json.loads(plain)
+    wrong["token"] = "nope"
+    assert (await feishu.post(json.dumps(wrong).encode(), {}))[0] == 401
+
+
+async def test_rate_limit_is_honoured_and_permanent_errors_stop(feishu: FeishuRig) -> None:
+    limited = fixture_json("feishu_rate_limited_response.json")
+    feishu.fake.fail("send", status=429, body=limited["body"], headers=limited["_headers"])
+    await feishu.event(p2p("new task after a 429"))
+    await feishu.settle()
+    attempts = feishu.fake.of("send")
+    assert len(attempts) == 2 and attempts[0]["uuid"] == attempts[1]["uuid"]
+    assert await feishu.sql("select status from outbox") == "sent"
+    feishu.fake.fail("send", body={"code": 230002, "msg": "Bot is not in the chat"})  # an error in a 200
+    await feishu.event(p2p("my tasks", event_id="ev-2", message_id="om_p2p_0002"))
+    await feishu.settle()
+    assert await feishu.sql("select count(*) from outbox where status = 'dead'") == 1
+    assert len(feishu.fake.of("send")) == 3  # no retry after a permanent error
+    assert len(feishu.fake.of("token")) == 1  # one token for all of it
+
+
+async def test_images_are_uploaded_then_sent(feishu: FeishuRig) -> None:
+    import base64
+
+    from storage import outbox
+
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    async with feishu.app.db.unit_of_work() as session:
+        await outbox.enqueue(session, [{"platform": "feishu", "chat": GROUP, "kind": "image",
+                                        "created_at": feishu.app.clock(),
+                                        "payload": {"text": "Burndown", "card": None,
+                                                    "image": {"data": base64.b64encode(png).decode(),
+                                                              "filename": "burndown.png"}}}])
+    feishu.app.delivery.wake()
+    await feishu.settle()
+    uploaded = feishu.fake.of("image")
+    assert uploaded[0]["size"] == len(png) and uploaded[0]["image_type"] == "message"
+    sent = feishu.fake.of("send")[0]
+    assert sent["receive_id"] == GROUP and '"img_key": "img_v3_fake' in json.dumps(_card(sent))
+
+
+async def test_user_text_cannot_mention_everyone(feishu: FeishuRig) -> None:
+    await feishu.event(p2p('new task <at user_id="all">x</at> party'))
+    await feishu.settle()
+    card = _card(feishu.fake.of("send")[0])
+    texts = json.dumps(card, ensure_ascii=False)
+    assert '<at user_id=\\"all\\">' in texts  # shown as typed...
+    assert '"tag": "markdown"' not in json.dumps(card)  # ...in plain_text elements, never parsed
+
+
+async def test_long_connection_delivers_a_message_and_a_card_click(db_url: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    async with rig(db_url, feishu_mode="websocket") as feishu:
+        await feishu.fake.wait_for(lambda f: bool(f._sockets))
+        await asyncio.to_thread(feishu.fake.push, p2p("new task over the long connection"))
+        await feishu.fake.wait_for(lambda f: len(f.acks) >= 1)
+        assert feishu.fake.acks[0]["code"] == 200
+        await feishu.settle()
+        assert await feishu.sql("select title from tasks") == "over the long connection"
+        message_id = await _posted_id(feishu)
+        await asyncio.to_thread(feishu.fake.push, click("task:done:CRM-1", message_id=message_id))
+        await feishu.fake.wait_for(lambda f: len(f.acks) >= 2)
+        answer = feishu.fake.acks[1]["data"]
+        assert answer["toast"]["type"] == "success" and answer["card"]["type"] == "raw"
+        await feishu.settle()
+        assert await feishu.sql("select status from tasks") == "done"
