@@ -61,7 +61,7 @@ class App:
         site = web.TCPSite(runner, host, port)
         await site.start()
         logger.info("listening on http://%s:%s", host, port)
-        scheduler = jobs_scheduler.build(self.db, self.clock)
+        scheduler = jobs_scheduler.build(self.db, self.clock, settings=self.config.settings, wake=self.delivery.wake)
         scheduler.start()
         self.intake.start()
         delivery_stop = asyncio.Event()

@@ -110,6 +110,24 @@ def build_parser() -> argparse.ArgumentParser:
     cl = with_db(cal.add_parser("list", help="list the overrides"))
     cl.add_argument("--year", type=int)
 
+    jobs = sub.add_parser("jobs", help="scheduled jobs: list them, run one now, per-project settings")
+    jsub = jobs.add_subparsers(dest="verb", required=True)
+    jl = with_db(jsub.add_parser("list", help="each job and its next run"))
+    jl.add_argument("--now", help="as if it were this time (ISO 8601)")
+    jr = with_db(jsub.add_parser("run", help="run one job now and print what it sends"))
+    jr.add_argument("name")
+    jr.add_argument("--now", help="the clock the job sees (ISO 8601; naive = default timezone)")
+    jr.add_argument("--dry-run", action="store_true", help="print what it would send; change nothing")
+    jr.add_argument("--json", action="store_true", help="one JSON object per message")
+    jset = with_db(jsub.add_parser("settings", help="show or change a project's job settings"))
+    jset.add_argument("key")
+    jset.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                      help="e.g. standup.time=09:00, risks.overrun_pct=150, risks.idle_workdays=off")
+    report = sub.add_parser("report", help="reports as Markdown")
+    rw = with_db(report.add_subparsers(dest="kind", required=True).add_parser("weekly", help="the weekly report"))
+    rw.add_argument("--project", required=True)
+    rw.add_argument("--now", help="the week of this time (ISO 8601)")
+
     export = with_db(sub.add_parser("export", help="export a project's data"))
     export.add_argument("--project", required=True)
     export.add_argument("--format", choices=["json", "csv"], default="json")
@@ -145,6 +163,11 @@ def _dispatch(args: argparse.Namespace, cfg: config_mod.Config) -> int:
                                      clock=_clock(args.now, cfg.settings.default_tz)))
     if args.command == "migrate":
         return asyncio.run(_migrate(cfg))
+    if args.command in ("jobs", "report"):
+        from bot.jobs_cli import jobs_main
+
+        now = (_clock(args.now, cfg.settings.default_tz) or (lambda: dt.datetime.now(dt.UTC)))()
+        return asyncio.run(jobs_main(cfg, args, now))
     from bot.admin import admin_main, export_main
 
     if args.command == "admin":

@@ -181,6 +181,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ct.budget": {"zh": "预算", "en": "budget"},
     "ct.resource": {"zh": "资源", "en": "resource"},
     "standup.thanks": {"zh": "站会已记录，阻碍 {blockers} 项。", "en": "Standup noted, {blockers} blocker(s)."},
+    # scheduled jobs (jobs/*): standups, leave, risks, digests, weekly reports
+    "standup.blocked_tasks": {"zh": "已把 {keys} 标记为受阻。", "en": "Marked {keys} as blocked."},
+    "standup.not_blocked": {"zh": "{keys} 不是你能修改的任务，未标记受阻（汇总里会提到）。",
+                            "en": "{keys}: not yours to change, so not marked blocked (the summary names it)."},
+    "standup.prompt": {"zh": "{name}，早上好！今天的站会（{projects}）：", "en": "Good morning {name}! Standup for {projects}:"},
+    "standup.q_yesterday": {"zh": "昨天完成了什么？", "en": "What did you finish yesterday?"},
+    "standup.q_today": {"zh": "今天计划做什么？", "en": "What will you do today?"},
+    "standup.q_blockers": {"zh": "有什么阻碍？", "en": "Anything blocking you?"},
+    "standup.makeup_day": {"zh": "（今天是调休上班日）", "en": "(Today is a make-up working day.)"},
+    "standup.how": {"zh": "直接回复，例如：昨天：… 今天：… 阻碍：…（写上任务编号如 CRM-5，会把它标记为受阻）",
+                    "en": "Just reply, e.g. Yesterday: … Today: … Blockers: … (name a task such as CRM-5 to mark it blocked)"},
+    "standup.summary": {"zh": "📋 {key} 站会汇总 {day}：已回复 {answered}/{total}",
+                        "en": "📋 {key} standup {day}: {answered}/{total} answered"},
+    "standup.line": {"zh": "昨天 {yesterday}；今天 {today}", "en": "yesterday {yesterday}; today {today}"},
+    "standup.blockers": {"zh": "⛔ 阻碍：", "en": "⛔ Blockers:"},
+    "standup.missing": {"zh": "⏳ 未回复：{names}", "en": "⏳ No answer: {names}"},
+    "leave.recorded": {"zh": "已记录请假：{start} 至 {end}，期间不会提醒你站会。",
+                       "en": "Leave noted: {start} to {end}; no standup prompts then."},
+    "leave.too_long": {"zh": "请假最长 {days} 天，请分开登记。", "en": "Leave can be at most {days} days; please split it."},
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.nlu import intents as nlu
 from bot.router import Router
-from handlers import changes, help, home, projects, queries, tasks, worklogs
+from handlers import changes, help, home, projects, queries, standups, tasks, worklogs
 
 
 def build_router() -> Router:
@@ -14,7 +14,9 @@ def build_router() -> Router:
     router.on_intent(nlu.LogHours, worklogs.log_hours)
     router.on_intent(nlu.Query, queries.query)
     router.on_intent(nlu.RequestChange, changes.request_change)
-    router.on_intent(nlu.Standup, changes.standup)
+    router.on_intent(nlu.Standup, standups.standup)
+    router.on_intent(nlu.Leave, standups.leave)
+    router.on_form("standup", standups.from_form)
     router.on_intent(nlu.Admin, projects.admin)
     router.on_intent(nlu.Help, help.show_help)
     router.on_intent(nlu.Unknown, help.not_understood)

@@ -1,4 +1,4 @@
-"""Trim the inbox and the sent outbox once they can no longer matter."""
+"""Trim the inbox, the sent outbox and old job-run claims once they can no longer matter."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import logging
 
 from sqlalchemy import delete
 
+from jobs.context import JobContext
+from storage import jobruns
 from storage.db import Database
 from storage.models import InboxEvent, OutboxMessage
 
@@ -15,6 +17,8 @@ logger = logging.getLogger(__name__)
 # Feishu retries an event for about 7.1 hours and Slack for minutes: keep ids far longer than that.
 INBOX_KEEP = dt.timedelta(days=7)
 SENT_KEEP = dt.timedelta(days=30)
+# A claim only matters within a job's grace period (hours); keep a month for `jobs` inspection.
+RUNS_KEEP = dt.timedelta(days=35)
 
 
 async def purge(db: Database, now: dt.datetime) -> tuple[int, int]:
@@ -27,3 +31,10 @@ async def purge(db: Database, now: dt.datetime) -> tuple[int, int]:
     counts = (getattr(inbox, "rowcount", 0) or 0, getattr(sent, "rowcount", 0) or 0)
     logger.info("housekeeping purged inbox=%s outbox=%s", *counts)
     return counts
+
+
+async def run(ctx: JobContext) -> None:
+    """Housekeeping: purge the inbox, the sent outbox and old job-run claims."""
+    await purge(ctx.db, ctx.now)
+    async with ctx.unit_of_work() as session:
+        await jobruns.purge(session, ctx.now - RUNS_KEEP)

@@ -302,3 +302,70 @@ class CalendarDay(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     __table_args__ = (CheckConstraint("kind in ('holiday','workday')", name="kind"),)
+
+class JobRun(Base):
+    """A claimed run of a scheduled job; unique (job, slot), committed with the outbox rows it produced."""
+
+    __tablename__ = "job_runs"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[str] = mapped_column(String(128))
+    claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("job", "slot"), Index("ix_job_runs_claimed_at", "claimed_at"))
+
+
+class ProjectJobSettings(Base):
+    """A project's overrides of the scheduled jobs' defaults (standup time, risk thresholds; jobs/config.py)."""
+
+    __tablename__ = "project_job_settings"
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Leave(Base):
+    """A person away from `start_date` to `end_date` inclusive (their local dates): no standup prompts."""
+
+    __tablename__ = "leaves"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="dates"),
+                      Index("ix_leaves_person_end", "person_id", "end_date"))
+
+
+class StandupEntry(Base):
+    """One person's standup for one project and day: asked when prompted, answered when they reply."""
+
+    __tablename__ = "standup_entries"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    asked_at: Mapped[dt.datetime | None] = mapped_column()
+    answered_at: Mapped[dt.datetime | None] = mapped_column()
+    yesterday: Mapped[str | None] = mapped_column(Text)
+    today: Mapped[str | None] = mapped_column(Text)
+    blockers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"items": [{"text", "task"?}]}
+    __table_args__ = (UniqueConstraint("project_id", "person_id", "day"),
+                      Index("ix_standup_entries_project_day", "project_id", "day"))
+
+
+class Risk(Base):
+    """A risk a scan raised on one entity: open until it clears; raised at most once per entity and day."""
+
+    __tablename__ = "risks"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(64))  # task:<id>, milestone:<id>, change:<id>
+    raised_on: Mapped[dt.date] = mapped_column(Date)  # project-local day
+    raised_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column()
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # outbox id of the alert that raised it
+    __table_args__ = (UniqueConstraint("project_id", "rule", "entity", "raised_on"),
+                      Index("ix_risks_open", "project_id", "resolved_at"))

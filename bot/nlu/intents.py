@@ -90,6 +90,15 @@ class Standup(_Base):
 
 
 @dataclass(slots=True)
+class Leave(_Base):
+    """Away from `start` to `end` (inclusive local dates): no standup prompts then."""
+
+    intent: ClassVar[str] = "leave"
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(slots=True)
 class Help(_Base):
     intent: ClassVar[str] = "help"
     topic: str | None = None
@@ -113,7 +122,7 @@ class Unknown(_Base):
     intent: ClassVar[str] = "unknown"
 
 
-Intent = CreateTask | UpdateTask | LogHours | RequestChange | Query | Standup | Help | Admin | Unknown
+Intent = CreateTask | UpdateTask | LogHours | RequestChange | Query | Standup | Leave | Help | Admin | Unknown
 
 
 def to_dict(intent: Intent) -> dict[str, Any]:

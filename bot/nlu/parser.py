@@ -12,6 +12,7 @@ from .change import parse_change
 from .create import parse_create
 from .help import parse_help
 from .intents import Intent, Unknown
+from .leave import parse_leave
 from .message import Message
 from .normalize import normalize
 from .query import parse_query
@@ -50,6 +51,7 @@ _GRAMMARS: list[Callable[[Message], Intent | None]] = [
     parse_admin,
     parse_help,
     parse_standup,
+    parse_leave,
     _explicit_log,
     parse_create,
     lambda m: parse_query(m) if not m.tasks else None,  # "哪些任务延期了" before change requests

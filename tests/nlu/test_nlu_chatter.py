@@ -87,7 +87,6 @@ CHATTER: list[str] = [
     '哦',
     '？？？ 啥意思',
     '哈哈哈哈哈 笑死',
-    '明天请假一天',
     '我下午请假半天',
     "I'm out tomorrow afternoon",
     'happy friday!',

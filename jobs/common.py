@@ -1,0 +1,68 @@
+"""Helpers the jobs share: who to write to on which platform, mentions, project rows, working days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.workdays import WorkCalendar
+from storage.models import Membership, Person, Project
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    project_id: int
+    person_id: int
+    role: str
+    name: str
+    timezone: str | None
+    locale: str | None
+
+
+async def all_projects(session: AsyncSession) -> list[Project]:
+    return list((await session.scalars(select(Project).order_by(Project.key))).all())
+
+
+async def members(session: AsyncSession, project_ids: Sequence[int] | None = None) -> list[Member]:
+    """Every membership with the person's name, timezone and locale (one SELECT)."""
+    stmt = (select(Membership.project_id, Membership.person_id, Membership.role, Person.display_name,
+                   Person.timezone, Person.locale)
+            .join(Person, Person.id == Membership.person_id).order_by(Membership.project_id, Person.display_name))
+    if project_ids is not None:
+        stmt = stmt.where(Membership.project_id.in_(list(project_ids)))
+    return [Member(int(p), int(u), r, n, tz, loc) for p, u, r, n, tz, loc in (await session.execute(stmt)).all()]
+
+
+def address(ids: dict[str, str], prefer: Sequence[str] = ()) -> tuple[str, str] | None:
+    """(platform, user id) to write to: a platform the project's chats use, else the person's first account."""
+    for platform in prefer:
+        if platform in ids:
+            return platform, ids[platform]
+    return next(iter(ids.items()), None)
+
+
+def dm(platform: str, user: str, text: str, **extra: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {"text": text, "card": None, **extra}
+    return {"platform": platform, "chat": None, "user": user, "thread": None, "kind": "message", "payload": payload}
+
+
+def to_chat(platform: str, chat: str, text: str, *, thread: str | None = None, **extra: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {"text": text, "card": None, **extra}
+    return {"platform": platform, "chat": chat, "user": None, "thread": thread, "kind": "message", "payload": payload}
+
+
+def is_standup_day(cal: WorkCalendar, day: dt.date, days: Any) -> bool:
+    """`workdays`: the working calendar (holidays off, make-up workdays on); a list: those ISO weekdays,
+    holidays still off."""
+    if days == "workdays" or not isinstance(days, list):
+        return cal.is_workday(day)
+    return day.isoweekday() in days and cal.describe(day).kind != "holiday"
+
+
+def locale_of(person_locale: str | None, project_locale: str | None, default: str) -> str:
+    return person_locale or project_locale or default

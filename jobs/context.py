@@ -1,0 +1,85 @@
+"""What a job run gets: the database, an injected clock reading, settings, and a unit of work that can be dry."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.context import Settings
+from storage import jobruns, outbox
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry unit of work so it rolls back."""
+
+
+async def to_thread(fn: Callable[..., T], *args: Any) -> T:
+    """Run blocking work (chart rendering) off the event loop."""
+    return await asyncio.to_thread(functools.partial(fn, *args))
+
+
+@dataclass(slots=True)
+class JobContext:
+    db: Database
+    now: dt.datetime  # aware UTC: the clock reading this run is for
+    settings: Settings = field(default_factory=Settings)
+    dry_run: bool = False
+    sent: list[dict[str, Any]] = field(default_factory=list)  # every outbox row this run produced
+    offload: Callable[..., Awaitable[Any]] = to_thread
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """One transaction; a dry run does everything and then rolls it back."""
+        try:
+            async with self.db.unit_of_work() as session:
+                yield session
+                if self.dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+
+    async def claim(self, session: AsyncSession, job: str, slots: list[str]) -> set[str]:
+        return await jobruns.claim(session, job, slots, now=self.now)
+
+    async def send(self, session: AsyncSession, rows: list[dict[str, Any]], *, ids: bool = False) -> list[int]:
+        """Enqueue outbox rows in this run's transaction (`ids`: return their outbox ids)."""
+        rows = [dict(r, created_at=self.now) for r in rows]
+        self.sent.extend(rows)
+        if ids:
+            return await jobruns.enqueue_returning(session, rows)
+        await outbox.enqueue(session, rows)
+        return []
+
+    def local(self, tz: str | None) -> dt.datetime:
+        return self.now.astimezone(zone(tz or self.settings.default_tz))
+
+
+@functools.cache
+def zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except Exception:  # a bad timezone in a profile must not stop everyone's standup
+        logger.warning("unknown timezone %r, using UTC", tz)
+        return ZoneInfo("UTC")
+
+
+def due_slot(local_now: dt.datetime, at: dt.time, grace: dt.timedelta) -> dt.date | None:
+    """The local day whose `at` has passed within `grace` (a missed run is caught up, a stale one is not)."""
+    for day in (local_now.date(), local_now.date() - dt.timedelta(days=1)):
+        moment = dt.datetime.combine(day, at, tzinfo=local_now.tzinfo)
+        if moment <= local_now < moment + grace:
+            return day
+    return None

@@ -1,0 +1,166 @@
+"""Standups: each member's question at their own local time, then one summary per project chat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import t
+from handlers.workdays import load_calendar
+from jobs import common
+from jobs.config import GRACE, merged, parse_time
+from jobs.context import JobContext, due_slot, zone
+from storage import jobruns, standups, tasks
+from storage.models import Project, StandupEntry
+
+logger = logging.getLogger(__name__)
+
+PROMPT, SUMMARY = "standup.prompt", "standup.summary"
+QUESTIONS = ("standup.q_yesterday", "standup.q_today", "standup.q_blockers")
+
+
+async def prompts(ctx: JobContext) -> None:
+    """Ask each member for their standup when it is their standup time, on their working days, unless away."""
+    async with ctx.unit_of_work() as session:
+        cal = await load_calendar(session)
+        stored = await jobruns.project_settings(session)
+        projects = {p.id: p for p in await common.all_projects(session)}
+        due: list[tuple[common.Member, dt.date]] = []
+        for m in await common.members(session):
+            project = projects[m.project_id]
+            cfg = merged(stored.get(m.project_id))["standup"]
+            if not cfg["enabled"] or m.role not in cfg["roles"]:
+                continue
+            local = ctx.local(m.timezone or project.timezone)
+            day = due_slot(local, parse_time(cfg["time"]), GRACE["standup"])
+            if day is not None and common.is_standup_day(cal, day, cfg["days"]):
+                due.append((m, day))
+        if not due:
+            return
+        away = await standups.on_leave(session, [m.person_id for m, _ in due], min(d for _, d in due),
+                                       max(d for _, d in due))
+        due = [(m, d) for m, d in due if not any(a <= d <= b for a, b in away.get(m.person_id, []))]
+        slots = {f"{d}:{m.project_id}:{m.person_id}": (m, d) for m, d in due}
+        won = await ctx.claim(session, PROMPT, list(slots))
+        due = [slots[s] for s in sorted(won)]
+        await standups.mark_asked(session, [(m.project_id, m.person_id, d) for m, d in due], now=ctx.now)
+        ids = await standups.identities(session, [m.person_id for m, _ in due])
+        chats = await standups.project_chats(session, list({m.project_id for m, _ in due}))
+        stored_by_person: dict[int, list[tuple[common.Member, dt.date]]] = defaultdict(list)
+        for m, d in due:
+            stored_by_person[m.person_id].append((m, d))
+        rows = []
+        for person_id, items in stored_by_person.items():  # one message per person, naming each project
+            first, day = items[0]
+            project = projects[first.project_id]
+            to = common.address(ids.get(person_id, {}), [p for p, _ in chats.get(first.project_id, [])])
+            if to is None:
+                continue
+            locale = common.locale_of(first.locale, project.locale, ctx.settings.default_locale)
+            cfg = merged(stored.get(first.project_id))["standup"]
+            rows.append(common.dm(*to, _prompt_text(locale, first.name, [projects[m.project_id] for m, _ in items],
+                                                     cfg["questions"], makeup=cal.is_makeup_workday(day)),
+                                  job=PROMPT))
+        await ctx.send(session, rows)
+        logger.info("standup prompts sent=%s", len(rows))
+
+
+def _prompt_text(locale: str, name: str, projects: list[Project], questions: list[str], *, makeup: bool) -> str:
+    keys = ", ".join(p.key for p in projects)
+    asked = questions or [t(locale, q) for q in QUESTIONS]
+    lines = [t(locale, "standup.prompt", name=name, projects=keys)]
+    lines += [f"{i}. {q}" for i, q in enumerate(asked, 1)]
+    if makeup:
+        lines.append(t(locale, "standup.makeup_day"))
+    lines.append(t(locale, "standup.how"))
+    return "\n".join(lines)
+
+
+async def summaries(ctx: JobContext) -> None:
+    """Post each project's standup summary to its chats at the project's summary time."""
+    async with ctx.unit_of_work() as session:
+        stored = await jobruns.project_settings(session)
+        windows: dict[int, tuple[Project, dt.date, dt.datetime]] = {}
+        for project in await common.all_projects(session):
+            cfg = merged(stored.get(project.id))["standup"]
+            if not cfg["enabled"]:
+                continue
+            at = parse_time(cfg["summary_time"])
+            day = due_slot(ctx.local(project.timezone), at, GRACE["summary"])
+            if day is not None:
+                moment = dt.datetime.combine(day, at, tzinfo=zone(project.timezone)).astimezone(dt.UTC)
+                windows[project.id] = (project, day, moment)
+        if not windows:
+            return
+        since = min(m for _, _, m in windows.values()) - dt.timedelta(hours=24)
+        by_project: dict[int, list[StandupEntry]] = defaultdict(list)
+        for e in await standups.in_window(session, list(windows), since):
+            _, _, moment = windows[e.project_id]
+            stamp = e.asked_at or e.answered_at
+            if stamp is not None and moment - dt.timedelta(hours=24) < stamp <= moment:
+                by_project[e.project_id].append(e)
+        slots = {f"{windows[pid][1]}:{pid}": pid for pid in by_project}
+        won = await ctx.claim(session, SUMMARY, list(slots))
+        todo = [slots[s] for s in sorted(won)]
+        if not todo:
+            return
+        people = {m.person_id: m for m in await common.members(session, todo)}
+        chats = await standups.project_chats(session, todo)
+        rows = []
+        for pid in todo:
+            project, day, _ = windows[pid]
+            text, mentions = await _summary_text(session, project, day, by_project[pid], people,
+                                                 project.locale or ctx.settings.default_locale)
+            ids = await standups.identities(session, list(mentions))
+            targets = chats.get(pid) or []
+            platform = targets[0][0] if targets else ""
+            refs = sorted({ids[p].get(platform) or next(iter(ids[p].values())) for p in mentions if ids.get(p)})
+            if targets:
+                rows += [common.to_chat(plat, chat, text, mentions=refs, job=SUMMARY) for plat, chat in targets]
+            else:  # no chat bound: the PMs get it directly
+                pm_ids = await standups.identities(session, [m.person_id for m in people.values()
+                                                             if m.project_id == pid and m.role == "pm"])
+                rows += [common.dm(*to, text, job=SUMMARY) for to in
+                         (common.address(i) for i in pm_ids.values()) if to]
+        await ctx.send(session, rows)
+
+
+async def _summary_text(session: AsyncSession, project: Project, day: dt.date, entries: list[StandupEntry],
+                        people: dict[int, common.Member], locale: str) -> tuple[str, set[int]]:
+    def name(pid: int) -> str:
+        return people[pid].name if pid in people else str(pid)
+
+    answered = [e for e in entries if e.answered_at is not None]
+    missing = sorted((e for e in entries if e.answered_at is None), key=lambda e: name(e.person_id))
+    lines = [t(locale, "standup.summary", key=project.key, day=f"{day:%m-%d}", answered=len(answered),
+               total=len(entries))]
+    mentions: set[int] = set()
+    for e in sorted(answered, key=lambda e: name(e.person_id)):
+        lines.append(f"• {name(e.person_id)}: " + t(locale, "standup.line", yesterday=_short(e.yesterday),
+                                                   today=_short(e.today)))
+    blockers = [(e.person_id, item) for e in answered for item in (e.blockers or {}).get("items", [])]
+    if blockers:
+        lines.append(t(locale, "standup.blockers"))
+        for pid, item in blockers:
+            owners: list[int] = []
+            for key in item.get("tasks", []):
+                found = await tasks.by_key(session, key)
+                if found is not None:
+                    owners += (await tasks.assignees(session, [found[0].id])).get(found[0].id, [])
+            owners = [o for o in dict.fromkeys(owners) if o != pid]
+            mentions |= {pid, *owners}
+            extra = (" → " + " ".join(f"@{name(o)}" for o in owners)) if owners else ""
+            lines.append(f"• @{name(pid)}: {item.get('text', '')}{extra}")
+    if missing:
+        lines.append(t(locale, "standup.missing", names=", ".join(name(e.person_id) for e in missing)))
+    return "\n".join(lines), mentions
+
+
+def _short(text: str | None, limit: int = 80) -> str:
+    if not text:
+        return "-"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
