@@ -8,13 +8,14 @@ import json
 import sys
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.config import Config
 from bot.platforms.console import PLATFORM
+from handlers import approvals, workdays
 from handlers import projects as project_admin
-from handlers import workdays
 from handlers.context import Ctx, Settings
 from handlers.errors import UserError
 from handlers.export import export_project, to_csv
@@ -22,6 +23,7 @@ from storage import calendar as calendar_store
 from storage import people, projects
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.models import Milestone
 
 
 def split_ref(ref: str) -> tuple[str, str]:
@@ -58,6 +60,11 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
     what, verb = args.what, args.verb
     if what == "calendar":
         return await _calendar(ctx, verb, args)
+    if what == "person" and verb == "link":
+        return await _link_person(ctx, args.first, args.second)
+    if what == "task":
+        return await project_admin.plan_task(ctx, args.task, milestone=getattr(args, "milestone", None),
+                                             depends_on=getattr(args, "on", None))
     if what == "project" and verb == "create":
         project = await project_admin.create_project(ctx, args.key, args.name, tz=args.tz,
                                                      locale=args.locale or ctx.settings.default_locale)
@@ -70,12 +77,24 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
         raise UserError("project.not_found", key=args.key.upper(),
                         hint=", ".join(await projects.all_keys(ctx.session)))
     project = found
+    if what == "policy":
+        if verb == "set":
+            await project_admin.set_policy(ctx, project, args.spec)
+        return f"{project.key}: " + approvals.describe(ctx, approvals.effective(project))
+    if what == "milestone":
+        if verb == "add":
+            await project_admin.add_milestone(ctx, project, args.name, args.due)
+        rows = (await ctx.session.scalars(select(Milestone).where(Milestone.project_id == project.id)
+                                          .order_by(Milestone.due_date, Milestone.id))).all()
+        return "\n".join(f"{m.name} {m.due_date or '-'} {m.status}" for m in rows) or "(no milestones)"
     if what == "project" and verb == "set":
+        if args.budget is not None:
+            await project_admin.set_budget(ctx, project, args.budget)
         if args.tz:
             await project_admin.set_project_option(ctx, project, "timezone", args.tz)
         if args.locale:
             await project_admin.set_project_option(ctx, project, "locale", args.locale)
-        return f"{project.key}: timezone {project.timezone}, locale {project.locale}"
+        return f"{project.key}: timezone {project.timezone}, locale {project.locale}, budget {project.budget or '-'}"
     if what == "member":
         platform, ident = split_ref(args.user)
         person, _ = await people.get_or_create(ctx.session, platform=platform, external_id=ident, name=ident)
@@ -86,6 +105,20 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
         await project_admin.bind_chat(ctx, project, platform, ident)
         return f"{platform}:{ident} bound to {project.key}"
     raise UserError("admin.unknown")
+
+
+async def _link_person(ctx: Ctx, first: str, second: str) -> str:
+    """`admin person link slack:U1 feishu:ou_x`: one person with both identities (when email cannot tell)."""
+    platform, ident = split_ref(first)
+    person, _ = await people.get_or_create(ctx.session, platform=platform, external_id=ident, name=ident)
+    other_platform, other_ident = split_ref(second)
+    try:
+        merged = await people.link(ctx.session, person, other_platform, other_ident)
+    except people.LinkRefused as refused:
+        raise UserError("admin.link_refused", who=second, tables=", ".join(refused.tables)) from None
+    await ctx.audit("person.linked", f"person:{person.id}", before={"merged_person": merged} if merged else None,
+                    after={"identity": f"{other_platform}:{other_ident}"})
+    return f"{platform}:{ident} and {other_platform}:{other_ident} are one person ({person.display_name})"
 
 
 async def _calendar(ctx: Ctx, verb: str, args: argparse.Namespace) -> str:

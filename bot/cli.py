@@ -8,6 +8,7 @@ import datetime as dt
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -89,7 +90,29 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("key")
     ps.add_argument("--tz")
     ps.add_argument("--locale", choices=["zh", "en"])
+    ps.add_argument("--budget", type=Decimal, help="the approved budget (change requests are measured against it)")
     with_db(project.add_parser("list"))
+    policy = asub.add_parser("policy", help="who approves change requests").add_subparsers(dest="verb", required=True)
+    pol_show = with_db(policy.add_parser("show"))
+    pol_show.add_argument("key")
+    pol_set = with_db(policy.add_parser("set"))
+    pol_set.add_argument("key")
+    pol_set.add_argument("spec", help='e.g. "pm 5; sponsor scope resource long_slip; pmo budget breach; sla 24"')
+    milestone = asub.add_parser("milestone").add_subparsers(dest="verb", required=True)
+    ml_add = with_db(milestone.add_parser("add"))
+    ml_add.add_argument("key")
+    ml_add.add_argument("name")
+    ml_add.add_argument("due", type=_day, help="YYYY-MM-DD")
+    ml_list = with_db(milestone.add_parser("list"))
+    ml_list.add_argument("key")
+    task_admin = asub.add_parser("task", help="plan a task: its milestone, what it waits on")
+    tsub = task_admin.add_subparsers(dest="verb", required=True)
+    tm = with_db(tsub.add_parser("milestone"))
+    tm.add_argument("task")
+    tm.add_argument("milestone")
+    td = with_db(tsub.add_parser("depends"))
+    td.add_argument("task")
+    td.add_argument("on", help="the task it waits on")
     member = asub.add_parser("member").add_subparsers(dest="verb", required=True)
     ma = with_db(member.add_parser("add"))
     ma.add_argument("key")
@@ -99,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     cb = with_db(chat_admin.add_parser("bind"))
     cb.add_argument("key")
     cb.add_argument("chat", help="console chat id, or platform:id such as slack:C0123")
+    person = asub.add_parser("person", help="people across platforms").add_subparsers(dest="verb", required=True)
+    pl = with_db(person.add_parser("link", help="one person with both identities, e.g. slack:U0123 feishu:ou_x"))
+    pl.add_argument("first", help="platform:id of the person (slack:U…, feishu:ou_…)")
+    pl.add_argument("second", help="platform:id to add to them")
     calendar = asub.add_parser("calendar", help="holidays and make-up workdays (overrides the built-in data)")
     cal = calendar.add_subparsers(dest="verb", required=True)
     ca = with_db(cal.add_parser("add", help="make a day a holiday or a (make-up) workday"))

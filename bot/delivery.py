@@ -13,7 +13,7 @@ import logging
 import random
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from bot.metrics import Metrics
@@ -55,6 +55,10 @@ class Sender(Protocol):
         """Send; return the platform's id of the posted message when there is one."""
 
 
+REFERENCE_WAITS = 6  # tries to wait for a referenced message to be sent before going on without it
+REFERENCE_RETRY = 2.0
+
+
 def backoff(attempts: int) -> float:
     """Seconds before the next try: exponential from 1 s, capped at 5 minutes, with jitter."""
     return min(300.0, 2.0 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2)
@@ -92,10 +96,34 @@ class Delivery:
             await self._send(message)
         return len(batch)
 
+    async def _resolve(self, message: Outgoing) -> Outgoing | None:
+        """Swap references to other messages (a thread by tag, an update's target) for their platform ids.
+        None: nothing to send (the message to update was never posted)."""
+        thread = message.thread or ""
+        thread_tag = thread[len(outbox.TAG_REF):] if thread.startswith(outbox.TAG_REF) else None
+        target_id = message.payload.get("target_outbox")
+        if thread_tag is None and target_id is None:
+            return message
+        async with self.db.unit_of_work() as session:
+            state, found = await outbox.resolve(session, thread_tag=thread_tag, target_id=target_id,
+                                                platform=message.platform)
+        if state == "wait" and message.attempts < REFERENCE_WAITS:
+            raise SendError("waiting for the message it refers to", retry_after=REFERENCE_RETRY)
+        if found is None:  # never sent: post outside the thread; an update has nothing to update
+            return None if target_id is not None else replace(message, thread=None)
+        if target_id is not None:
+            return replace(message, payload=dict(message.payload, target_message=found))
+        return replace(message, thread=found["ref"])
+
     async def _send(self, message: Outgoing) -> None:
         sender = self.senders[message.platform]
         try:
-            ref = await sender.send(message)
+            resolved = await self._resolve(message)
+            if resolved is None:
+                async with self.db.unit_of_work() as session:
+                    await outbox.mark_sent(session, message.id, now=self.clock(), token=self.token)
+                return
+            ref = await sender.send(resolved)
         except SendError as exc:
             await self._failed(message, str(exc), permanent=exc.permanent, retry_after=exc.retry_after,
                                deferred=exc.deferred)

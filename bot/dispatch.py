@@ -26,6 +26,8 @@ from storage.models import Chat, Person, Project
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4000
+# A message read as one of these may instead answer a question the bot asked ("which date?", "why?").
+ANSWERABLE = (nlu.Unknown, nlu.Query, nlu.Standup, nlu.Help)
 
 
 def utc_clock() -> dt.datetime:
@@ -74,7 +76,7 @@ class Dispatcher:
                     ctx = await self._context(session, event, now)
                     locale = ctx.locale
                     replies = await self._route(event, ctx)
-                    await outbox.enqueue(session, self._rows(event, replies, now))
+                    await outbox.enqueue(session, await outbox.expand_updates(session, self._rows(event, replies, now)))
                     outcome = Outcome("handled", len(replies))
         except UserError as refusal:
             text = i18n.t(locale, refusal.key, **refusal.params)
@@ -118,7 +120,7 @@ class Dispatcher:
         locale = actor.locale or said or actor.seen_locale or project_locale or self.settings.default_locale
         tz = actor.timezone or project_tz or self.settings.default_tz
         return Ctx(session=session, now=now, platform=event.platform, event_id=event.event_id, actor=actor,
-                   actor_ref=user.user_id, chat=chat, locale=locale, tz=tz, settings=self.settings)
+                   actor_ref=user.user_id, chat=chat, locale=locale, tz=tz, settings=self.settings, text=text)
 
     async def _route(self, event: Event, ctx: Ctx) -> list[Reply]:
         if isinstance(event, CardAction):
@@ -139,6 +141,11 @@ class Dispatcher:
             ctx.notices.append(ctx.t("notice.message_cut", limit=MAX_TEXT))
         intent = nlu.parse(text, now=ctx.local_now(), tz=ctx.tz, bot_id=self.bot_ids.get(event.platform),
                            workday_end=self.settings.workday_end, day_hours=self.settings.day_hours)
+        if isinstance(intent, ANSWERABLE):
+            for answer in self.router.answers:
+                answered = await answer(ctx)
+                if answered is not None:
+                    return answered
         handler = self.router.for_intent(intent)
         if handler is None:
             raise LookupError(f"no handler for {type(intent).__name__}")
@@ -169,8 +176,12 @@ class Dispatcher:
                 payload["response_url"] = event.reply_url
             if reply.extra:
                 payload["extra"] = reply.extra
+            if reply.in_thread_of:
+                thread = outbox.TAG_REF + reply.in_thread_of  # delivery swaps in that message's id once it is sent
+            if reply.update_tagged:
+                kind, payload["update_tagged"] = "update", reply.update_tagged
             rows.append({"platform": reply.platform or event.platform, "chat": chat, "user": user, "thread": thread,
-                         "kind": kind, "payload": payload, "created_at": now})
+                         "kind": kind, "payload": payload, "created_at": now, "tag": reply.tag})
         return rows
 
 

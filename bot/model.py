@@ -119,3 +119,6 @@ class Reply:
     ephemeral: bool = False  # only the actor sees it (where the platform can)
     home: bool = False  # the actor's home view
     extra: dict[str, Any] = field(default_factory=dict)
+    tag: str | None = None  # label the posted message ("cr:12:card") so later replies can refer to it
+    in_thread_of: str | None = None  # post in the thread of the message tagged so
+    update_tagged: str | None = None  # instead of posting: update every message tagged so, in place

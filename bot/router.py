@@ -19,6 +19,9 @@ class Router:
         self._actions: dict[str, ActionHandler] = {}
         self._forms: dict[str, FormHandler] = {}
         self._home: IntentHandler | None = None
+        # Handlers that may take a plain message as the answer to a question the bot asked; they return None
+        # when the sender has no open question. They get the message before intents that are only a guess.
+        self.answers: list[Callable[[Ctx], Awaitable[list[Reply] | None]]] = []
 
     def on_intent(self, intent_type: type, handler: IntentHandler) -> None:
         if intent_type in self._intents:
@@ -44,6 +47,9 @@ class Router:
         if self._home is None:
             return []
         return await self._home(None, ctx)
+
+    def on_answer(self, handler: Callable[[Ctx], Awaitable[list[Reply] | None]]) -> None:
+        self.answers.append(handler)
 
     def for_form(self, name: str) -> FormHandler | None:
         return self._forms.get(name)

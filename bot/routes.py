@@ -14,6 +14,7 @@ def build_router() -> Router:
     router.on_intent(nlu.LogHours, worklogs.log_hours)
     router.on_intent(nlu.Query, queries.query)
     router.on_intent(nlu.RequestChange, changes.request_change)
+    router.on_intent(nlu.ChangeAction, changes.change_action)
     router.on_intent(nlu.Standup, standups.standup)
     router.on_intent(nlu.Leave, standups.leave)
     router.on_form("standup", standups.from_form)
@@ -22,6 +23,9 @@ def build_router() -> Router:
     router.on_intent(nlu.Unknown, help.not_understood)
     router.on_action("task", tasks.on_button)
     router.on_action("log", worklogs.on_button)
+    router.on_action("cr", changes.on_button)
     router.on_form("create_task", tasks.from_form)
+    router.on_form("change_reject", changes.from_form)
     router.on_home(home.home)
+    router.on_answer(changes.follow_up)
     return router

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.model import Button, Card, Field
 from handlers.context import Ctx
 from handlers.lookup import format_due, task_key
 from storage import people, tasks, worklogs
-from storage.models import Project, Task
+from storage.models import ApprovalStep, ChangeRequest, Project, Task
 
 
 def hours(value: Decimal | float | None) -> str:
@@ -76,6 +77,72 @@ async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = Fals
         buttons.append(Button(f"task:done:{key}", ctx.t("b.done"), "primary"))
         buttons.append(Button(f"log:1:{key}", ctx.t("b.log", h=1)))
         buttons.append(Button(f"log:2:{key}", ctx.t("b.log", h=2)))
+        buttons.append(Button(f"cr:new:{key}", ctx.t("b.change")))
     if undo:
         buttons.append(Button(f"task:undo:{key}", ctx.t("b.undo"), "danger"))
     return Card(title=f"{key} {task.title}", fields=tuple(fields), buttons=tuple(buttons))
+
+
+def change_lines(ctx: Ctx, change: ChangeRequest) -> list[str]:
+    """What a change request asks for and what it costs, one line each (card field and list entries)."""
+    impact, lines = change.impact or {}, []
+    if impact.get("new_due"):
+        lines.append(ctx.t("impact.due", old=impact.get("old_due") or "-", new=impact["new_due"]))
+    if impact.get("slip_days") is not None:
+        lines.append(ctx.t("impact.slip", days=impact["slip_days"]))
+    if impact.get("calendar_note"):
+        lines.append(ctx.t("impact.calendar_unknown", year=impact["calendar_note"]))
+    moves = impact.get("moves") or []
+    if moves:
+        lines.append(ctx.t("impact.moves", n=len(moves),
+                           tasks=", ".join(f"{m['task']} {m['from']}→{m['to']}" for m in moves[:5])
+                           + (" …" if len(moves) > 5 else "")))
+    for m in impact.get("milestones") or []:
+        lines.append(ctx.t("impact.breach", name=m["name"], due=m["due"]))
+    if impact.get("extra_hours"):
+        pct = impact.get("effort_pct")
+        lines.append(ctx.t("impact.effort", hours=hours(impact["extra_hours"]), base=hours(impact.get("baseline_hours")),
+                           pct=f"{pct:g}%" if pct is not None else "-"))
+    if impact.get("budget_delta"):
+        pct, amount = impact.get("budget_pct"), f"{impact['budget_delta']:,.0f}"
+        if impact.get("budget") is None or pct is None:
+            lines.append(ctx.t("impact.budget_new", amount=amount))
+        else:
+            lines.append(ctx.t("impact.budget", amount=amount, base=f"{impact['budget']:,.0f}", pct=f"{pct:g}%"))
+    if impact.get("people"):
+        lines.append(ctx.t("impact.people", n=impact["people"]))
+    return lines
+
+
+async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, target: str,
+                      steps: list[ApprovalStep]) -> Card:
+    """The approval card: what is asked, why, what it costs, who decides (and who did, when)."""
+    requester = (await names(ctx, [change.requester_id]))[0]
+    deciders = await people.display_names(ctx.session, [s.decided_by for s in steps if s.decided_by])
+    tz = ZoneInfo(project.timezone)
+    chain = []
+    for step in steps:
+        mark = {"approved": "✅", "rejected": "❌"}.get(step.status, "⏳" if change.status == "pending" else "·")
+        who = ""
+        if step.decided_by and step.decided_at:
+            who = f" {deciders.get(step.decided_by, '')} {step.decided_at.astimezone(tz):%m-%d %H:%M}"
+        chain.append(f"{ctx.t('role.' + step.role)} {mark}{who}")
+    fields = [
+        Field(ctx.t("f.requester"), requester),
+        Field(ctx.t("f.target"), target),
+        Field(ctx.t("f.change"), change.summary or "-"),
+        Field(ctx.t("f.reason"), change.reason or "-"),
+        Field(ctx.t("f.impact"), "\n".join(change_lines(ctx, change)) or "-"),
+        Field(ctx.t("f.chain"), " → ".join(chain) or "-"),
+        Field(ctx.t("f.status"), ctx.t("cr_status." + change.status)),
+    ]
+    rejected = next((s for s in steps if s.status == "rejected"), None)
+    if rejected is not None and rejected.reason:
+        fields.append(Field(ctx.t("f.reject_reason"), rejected.reason))
+    buttons: tuple[Button, ...] = ()
+    if change.status == "pending":
+        buttons = (Button(f"cr:approve:{change.id}", ctx.t("b.approve"), "primary"),
+                   Button(f"cr:reject:{change.id}", ctx.t("b.reject"), "danger"),
+                   Button(f"cr:withdraw:{change.id}", ctx.t("b.withdraw")))
+    title = f"CR-{change.id} {ctx.t('ct.' + change.change_type)} · {target}"
+    return Card(title=title, fields=tuple(fields), buttons=buttons)

@@ -1,37 +1,525 @@
-"""Record change requests and standup answers (their workflows build on these rows)."""
+"""Change requests: ask (message, task-card button, form), assess, route to approvers, decide, apply, list.
+
+A request starts as a draft while the bot still needs something (a new date, an amount, a reason) and asks for
+it in the conversation; the requester's next message there answers. Once complete it is assessed
+(handlers/impact.py), its approval chain is set by the project's policy (handlers/approvals.py) and the first
+step's approvers get a card by direct message; the project chat gets one line, and later lines go in its thread.
+Every card of a request is tagged, so a decision updates all of them in place.
+"""
 
 from __future__ import annotations
 
-from bot.model import Reply
-from bot.nlu.intents import RequestChange, Standup
-from handlers import lookup, permissions
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from bot.model import Button, Reply
+from bot.nlu import approval as figures
+from bot.nlu.intents import ChangeAction, RequestChange, Standup
+from handlers import approvals, lookup, notify, permissions
+from handlers.cards import change_card, change_lines
 from handlers.context import Ctx
 from handlers.errors import UserError
-from storage.models import CHANGE_TYPES, ChangeRequest
+from handlers.impact import Ask, as_decimal, assess
+from handlers.workdays import WorkCalendar, load_calendar
+from storage import changes, projects
+from storage.models import CHANGE_TYPES, ApprovalStep, ChangeRequest, Milestone, Project, Task
 
+DRAFT_WINDOW = dt.timedelta(minutes=30)  # an unanswered question expires; the draft is then dropped
+QUICK_SLIPS = (1, 3, 5)  # working days offered as buttons
+
+
+def card_tag(change_id: int) -> str:
+    return f"cr:{change_id}:card"
+
+
+def chat_tag(change_id: int) -> str:
+    return f"cr:{change_id}:chat"
+
+
+# ---- asking ----------------------------------------------------------------------------------------------
 
 async def request_change(intent: RequestChange, ctx: Ctx) -> list[Reply]:
-    """Store a pending change request with what it asks for; approval is a separate workflow."""
-    if intent.task:
-        task, project = await lookup.task(ctx, intent.task)
-        task_id: int | None = task.id
-    else:
-        project, task_id = await lookup.project(ctx, intent.project), None
+    """Ask for a change by message: assess and route it, or ask for what is missing."""
+    task, project = await _target(ctx, intent.task, intent.project)
     await permissions.require_act(ctx, project)
     if ctx.actor is None:
         raise UserError("q.no_user")
-    change_type = intent.change_type if intent.change_type in CHANGE_TYPES else "scope"
-    details = {"new_due": intent.new_due, "extra_hours": intent.extra_hours}
     summary = lookup.cut(ctx, intent.summary or "", 500)
-    reason = lookup.cut(ctx, intent.reason or "", 1000)
-    row = ChangeRequest(project_id=project.id, task_id=task_id, requester_id=ctx.actor.id, change_type=change_type,
-                        summary=summary, reason=reason, details=details, impact={}, status="pending",
-                        created_at=ctx.now)
-    ctx.session.add(row)
+    text = " ".join(x for x in (summary, ctx.text) if x)
+    details: dict[str, Any] = {"new_due": intent.new_due, "extra_hours": intent.extra_hours,
+                               "budget": figures.money_in(text), "people": figures.people_in(text)}
+    delay = figures.delay_in(text)
+    calendar = await load_calendar(ctx.session)
+    if details["new_due"] is None and delay is not None and task is not None and task.due_date is not None:
+        amount, unit = delay
+        moved = calendar.add_workdays(task.due_date, amount) if unit == "workdays" else \
+            task.due_date + dt.timedelta(days=amount)
+        details["new_due"] = moved.isoformat()
+    change_type = intent.change_type if intent.change_type in CHANGE_TYPES else "scope"
+    change = ChangeRequest(project_id=project.id, task_id=task.id if task else None, requester_id=ctx.actor.id,
+                           change_type=change_type, summary=summary, reason=lookup.cut(ctx, intent.reason or "", 1000),
+                           details=details, impact={}, status="draft", created_at=ctx.now)
+    ctx.session.add(change)
     await ctx.session.flush()
-    await ctx.audit("change.requested", f"change:{row.id}", project_id=project.id,
-                    after={"type": change_type, "task": intent.task, **details, "reason": reason})
-    return [ctx.reply(ctx.t("change.recorded", id=row.id, key=project.key, type=ctx.t("ct." + change_type)))]
+    return await _submit_or_ask(ctx, change, project, task, calendar)
+
+
+async def _target(ctx: Ctx, task_key: str | None, project_key: str | None) -> tuple[Task | None, Project]:
+    if task_key:
+        task, project = await lookup.task(ctx, task_key)
+        return task, project
+    return None, await lookup.project(ctx, project_key)
+
+
+def _missing(change: ChangeRequest, task: Task | None) -> str | None:
+    """The first thing the bot must still ask for."""
+    d = change.details
+    if change.change_type == "schedule" and not d.get("new_due"):
+        return "date"
+    if change.change_type == "budget" and not d.get("budget"):
+        return "budget"
+    if change.change_type == "resource" and not d.get("people"):
+        return "people"
+    if not change.reason:
+        return "reason"
+    return None
+
+
+async def _submit_or_ask(ctx: Ctx, change: ChangeRequest, project: Project, task: Task | None,
+                         calendar: WorkCalendar) -> list[Reply]:
+    missing = _missing(change, task)
+    if missing is not None:
+        change.details = {**change.details, "ask": missing}
+        buttons: tuple[Button, ...] = ()
+        if missing == "date" and task is not None and task.due_date is not None:
+            buttons = tuple(Button(f"cr:slip:{change.id}:{n}", ctx.t("b.slip", n=n)) for n in QUICK_SLIPS)
+        target = _target_name(project, task, None)
+        question = ctx.t(f"change.ask_{missing}", id=change.id, target=target)
+        return [ctx.reply(question, card=_buttons(buttons))]
+    return await _submit(ctx, change, project, task, calendar)
+
+
+def _buttons(buttons: tuple[Button, ...]) -> Any:
+    from bot.model import Card
+
+    return Card(title="", buttons=buttons) if buttons else None
+
+
+async def follow_up(ctx: Ctx) -> list[Reply] | None:
+    """The requester's answer to the question about their draft request, if there is one open."""
+    if ctx.actor is None:
+        return None
+    change = await changes.open_draft(ctx.session, ctx.actor.id, ctx.now - DRAFT_WINDOW)
+    if change is None:
+        return None
+    text = ctx.text.strip()
+    ask = change.details.get("ask")
+    details = dict(change.details)
+    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
+    project = await ctx.session.get(Project, change.project_id)
+    assert project is not None
+    calendar = await load_calendar(ctx.session)
+    if ask == "date":
+        from bot.nlu import parse
+
+        parsed = parse(f"CR {text}", now=ctx.local_now(project.timezone), tz=project.timezone)
+        due = getattr(parsed, "new_due", None)
+        delay = figures.delay_in(text) or figures.delay_in("延期" + text)
+        if due is None and delay is not None and task is not None and task.due_date is not None:
+            amount, unit = delay
+            due = (calendar.add_workdays(task.due_date, amount) if unit == "workdays"
+                   else task.due_date + dt.timedelta(days=amount)).isoformat()
+        if due is None:
+            return [ctx.reply(ctx.t("change.ask_date", id=change.id, target=_target_name(project, task, None)))]
+        details["new_due"] = due
+    elif ask == "budget":
+        money = figures.money_in(text) or figures.money_in(f"预算 {text}")
+        if not money:
+            return [ctx.reply(ctx.t("change.ask_budget", id=change.id, target=_target_name(project, task, None)))]
+        details["budget"] = money
+    elif ask == "people":
+        count = figures.people_in(text) or figures.people_in(f"{text}人")
+        if not count:
+            return [ctx.reply(ctx.t("change.ask_people", id=change.id, target=_target_name(project, task, None)))]
+        details["people"] = count
+    else:
+        change.reason = lookup.cut(ctx, text, 1000)
+    change.details = details
+    return await _submit_or_ask(ctx, change, project, task, calendar)
+
+
+async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task | None,
+                  calendar: WorkCalendar) -> list[Reply]:
+    """Assess the request, set its approval chain and tell the first approvers, the requester and the chat."""
+    details = {k: v for k, v in change.details.items() if k != "ask"}
+    milestone = await ctx.session.get(Milestone, details["milestone_id"]) if details.get("milestone_id") else None
+    ask = Ask(change.change_type, new_due=_date(details.get("new_due")), extra_hours=details.get("extra_hours"),
+              budget=details.get("budget"), people=details.get("people"))
+    impact = await assess(ctx, calendar, project, ask, task=task, milestone=milestone)
+    roles = approvals.chain(change.change_type, impact, approvals.effective(project))
+    change.details, change.impact, change.status = details, impact, "pending"
+    steps = [ApprovalStep(change_request_id=change.id, seq=i + 1, role=role, status="pending", reason="",
+                          started_at=ctx.now if i == 0 else None) for i, role in enumerate(roles)]
+    ctx.session.add_all(steps)
+    await ctx.session.flush()
+    target = _target_name(project, task, milestone)
+    entity = f"change:{change.id}"
+    await ctx.audit("change.requested", entity, project_id=project.id,
+                    after={"type": change.change_type, "target": target, "summary": change.summary,
+                           "reason": change.reason, **details})
+    await ctx.audit("change.assessed", entity, project_id=project.id, after={"impact": impact, "chain": roles})
+    card = await change_card(ctx, change, project, target=target, steps=steps)
+    first = await approvals.approvers(ctx, change, roles[0])
+    waiting = await _names_of(ctx, first)
+    text = ctx.t("change.submitted", id=change.id, target=target, role=ctx.t("role." + roles[0]),
+                 who=waiting or ctx.t("change.nobody"))
+    in_project_chat = ctx.chat is not None and ctx.chat.project_id == project.id
+    replies = [ctx.reply(text, card=card, tag=card_tag(change.id))]
+    if in_project_chat:  # the request itself starts the chat's thread about it
+        replies.append(Reply(text=_line(ctx, change, target), tag=chat_tag(change.id)))
+    replies += await notify.direct(ctx, [p for p in first if p != ctx.actor_id],
+                                   ctx.t("change.your_turn", id=change.id, target=target), card=card,
+                                   tag=card_tag(change.id))
+    replies += await notify.project_chats(ctx, project.id, _line(ctx, change, target), tag=chat_tag(change.id))
+    return replies
+
+
+def _line(ctx: Ctx, change: ChangeRequest, target: str) -> str:
+    requester = ctx.actor.display_name if ctx.actor is not None and ctx.actor.id == change.requester_id else ""
+    return ctx.t("change.line", id=change.id, type=ctx.t("ct." + change.change_type), target=target,
+                 summary=change.summary or "-", who=requester or "-")
+
+
+def _date(value: Any) -> dt.date | None:
+    if not value:
+        return None
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _target_name(project: Project, task: Task | None, milestone: Milestone | None) -> str:
+    if task is not None:
+        return f"{lookup.task_key(project, task)} {task.title}"
+    if milestone is not None:
+        return f"{project.key} · {milestone.name}"
+    return project.key
+
+
+async def _names_of(ctx: Ctx, person_ids: list[int]) -> str:
+    from handlers.cards import names
+
+    return ", ".join(await names(ctx, person_ids))
+
+
+# ---- deciding --------------------------------------------------------------------------------------------
+
+async def on_button(action: str, ctx: Ctx) -> list[Reply]:
+    """Card buttons `cr:approve:ID`, `cr:reject:ID`, `cr:withdraw:ID`, `cr:slip:ID:N`, `cr:new:TASK`."""
+    parts = action.split(":")
+    if len(parts) < 3:
+        raise UserError("action.unknown")
+    verb = parts[1]
+    if verb == "new":
+        return await _offer(ctx, parts[2])
+    if not parts[2].isdigit():
+        raise UserError("action.unknown")
+    change_id = int(parts[2])
+    if verb == "slip" and len(parts) == 4 and parts[3].isdigit() and int(parts[3]) in QUICK_SLIPS:
+        return await _quick_slip(ctx, change_id, int(parts[3]))
+    if verb in ("approve", "reject", "withdraw") and len(parts) == 3:
+        return await decide(ctx, change_id, verb, reason=None, clicked=True)
+    raise UserError("action.unknown")
+
+
+async def _offer(ctx: Ctx, key: str) -> list[Reply]:
+    """The task card's "request change" button: how to ask, with the common slips as buttons."""
+    task, project = await lookup.task(ctx, key)
+    await permissions.require_act(ctx, project)
+    if ctx.actor is None:
+        raise UserError("q.no_user")
+    task_key = lookup.task_key(project, task)
+    change = ChangeRequest(project_id=project.id, task_id=task.id, requester_id=ctx.actor.id, change_type="schedule",
+                           summary="", reason="", details={"ask": "date", "new_due": None}, impact={},
+                           status="draft", created_at=ctx.now)
+    ctx.session.add(change)
+    await ctx.session.flush()
+    buttons = tuple(Button(f"cr:slip:{change.id}:{n}", ctx.t("b.slip", n=n)) for n in QUICK_SLIPS) \
+        if task.due_date is not None else ()
+    return [ctx.reply(ctx.t("change.how", key=task_key), card=_buttons(buttons))]
+
+
+async def _quick_slip(ctx: Ctx, change_id: int, days: int) -> list[Reply]:
+    change = await changes.get(ctx.session, change_id, lock=True)
+    if change is None or change.requester_id != ctx.actor_id:
+        raise UserError("change.not_found", id=change_id)
+    if change.status != "draft":
+        return [Reply(text=ctx.t("change.already", id=change.id, status=ctx.t("cr_status." + change.status)),
+                      ephemeral=True)]
+    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
+    project = await ctx.session.get(Project, change.project_id)
+    assert project is not None
+    if task is None or task.due_date is None:
+        raise UserError("change.not_found", id=change_id)
+    calendar = await load_calendar(ctx.session)
+    new_due = calendar.add_workdays(task.due_date, days)
+    change.details = {**change.details, "new_due": new_due.isoformat()}
+    change.summary = change.summary or ctx.t("change.slip_summary", n=days, due=new_due.isoformat())
+    return await _submit_or_ask(ctx, change, project, task, calendar)
+
+
+async def change_action(intent: ChangeAction, ctx: Ctx) -> list[Reply]:
+    """Approve / reject / withdraw / show a request by message; list a project's or those waiting on me."""
+    if intent.action in ("approve", "reject", "withdraw") and intent.change is not None:
+        return await decide(ctx, intent.change, intent.action, reason=intent.reason, clicked=False)
+    if intent.action == "show" and intent.change is not None:
+        return await _show(ctx, intent.change)
+    if intent.action == "mine":
+        return await _mine(ctx)
+    return await _list(ctx, intent.project)
+
+
+async def from_form(values: dict[str, Any], ctx: Ctx) -> list[Reply]:
+    """A reject form (Feishu card input / Slack modal): `change` and `reason`."""
+    raw = str(values.get("change") or "")
+    if not raw.isdigit():
+        raise UserError("action.unknown")
+    return await decide(ctx, int(raw), "reject", reason=str(values.get("reason") or "").strip() or None, clicked=False)
+
+
+async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, clicked: bool) -> list[Reply]:
+    """One decision on a request; everything re-checked against the database under the request's row lock."""
+    change = await changes.get(ctx.session, change_id, lock=True)
+    project = await ctx.session.get(Project, change.project_id) if change is not None else None
+    if change is None or project is None or (change.status == "draft" and change.requester_id != ctx.actor_id):
+        raise UserError("change.not_found", id=change_id)
+    role = await permissions.require_view(ctx, project)
+    if change.status not in ("pending", "draft"):
+        steps = await changes.steps(ctx.session, change.id)
+        decided = next((s for s in reversed(steps) if s.decided_by), None)
+        who = await _names_of(ctx, [decided.decided_by]) if decided and decided.decided_by else "-"
+        return [Reply(text=ctx.t("change.already_by", id=change.id, status=ctx.t("cr_status." + change.status),
+                                 who=who), ephemeral=True)]
+    if verdict == "withdraw":
+        return await _withdraw(ctx, change, project)
+    if change.status == "draft":
+        raise UserError("change.not_found", id=change_id)
+    steps = await changes.steps(ctx.session, change.id)
+    step = next(s for s in steps if s.status == "pending")
+    if ctx.actor_id == change.requester_id:
+        raise UserError("change.own")
+    if role == "vendor":
+        raise UserError("change.vendor")
+    if ctx.actor_id not in await approvals.approvers(ctx, change, step.role):
+        raise UserError("change.not_approver", id=change.id, role=ctx.t("role." + step.role))
+    reason = lookup.cut(ctx, reason or "", 1000)
+    if verdict == "reject" and not reason:
+        raise UserError("change.reason_needed", id=change.id)
+    step.status = "approved" if verdict == "approve" else "rejected"
+    step.decided_by, step.decided_at, step.reason = ctx.actor_id, ctx.now, reason
+    entity = f"change:{change.id}"
+    await ctx.audit(f"change.{step.status}", entity, project_id=project.id,
+                    before={"status": "pending", "step": step.role},
+                    after={"status": step.status, "step": step.role, "reason": reason or None})
+    nxt = next((s for s in steps if s.status == "pending"), None)
+    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
+    target = _target_name(project, task, None)
+    who = ctx.actor.display_name if ctx.actor else "PMO"
+    replies: list[Reply] = []
+    if verdict == "reject":
+        change.status, change.decided_at = "rejected", ctx.now
+        note = ctx.t("change.rejected", id=change.id, who=who, reason=reason)
+    elif nxt is not None:
+        nxt.started_at = ctx.now
+        nxt_people = await approvals.approvers(ctx, change, nxt.role)
+        note = ctx.t("change.step_done", id=change.id, who=who, role=ctx.t("role." + nxt.role),
+                     next=await _names_of(ctx, nxt_people) or ctx.t("change.nobody"))
+    else:
+        await _apply(ctx, change, project, task)
+        change.status, change.decided_at = "approved", ctx.now
+        note = ctx.t("change.applied", id=change.id, who=who, target=target)
+    await ctx.session.flush()
+    card = await change_card(ctx, change, project, target=target, steps=steps)
+    replies.append(Reply(text=note, card=card, update_tagged=card_tag(change.id)))
+    if not clicked:
+        replies.append(ctx.reply(note))
+    if nxt is not None and change.status == "pending":
+        replies += await notify.direct(ctx, nxt_people, ctx.t("change.your_turn", id=change.id, target=target),
+                                       card=card, tag=card_tag(change.id))
+    if change.requester_id != ctx.actor_id and change.status != "pending":
+        replies += await notify.direct(ctx, [change.requester_id], note)
+    replies += await notify.project_chats(ctx, project.id, note, in_thread_of=chat_tag(change.id))
+    return replies
+
+
+async def _withdraw(ctx: Ctx, change: ChangeRequest, project: Project) -> list[Reply]:
+    if change.requester_id != ctx.actor_id:
+        raise UserError("change.withdraw_own", id=change.id)
+    was = change.status
+    change.status, change.decided_at = "withdrawn", ctx.now
+    await ctx.audit("change.withdrawn", f"change:{change.id}", project_id=project.id, before={"status": was},
+                    after={"status": "withdrawn"})
+    note = ctx.t("change.withdrawn", id=change.id)
+    if was == "draft":
+        return [ctx.reply(note)]
+    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
+    target = _target_name(project, task, None)
+    steps = await changes.steps(ctx.session, change.id)
+    card = await change_card(ctx, change, project, target=target, steps=steps)
+    replies = [Reply(text=note, card=card, update_tagged=card_tag(change.id)), ctx.reply(note)]
+    return replies + await notify.project_chats(ctx, project.id, note, in_thread_of=chat_tag(change.id))
+
+
+# ---- applying --------------------------------------------------------------------------------------------
+
+async def plan_snapshot(ctx: Ctx, project: Project) -> dict[str, Any]:
+    """The project's plan as a baseline keeps it: due dates and estimates, milestone dates, budget."""
+    from sqlalchemy import select
+
+    rows = (await ctx.session.scalars(select(Task).where(Task.project_id == project.id).order_by(Task.seq))).all()
+    ms = (await ctx.session.scalars(select(Milestone).where(Milestone.project_id == project.id)
+                                    .order_by(Milestone.id))).all()
+    total = sum(float(t.estimate_hours or 0) for t in rows)
+    return {
+        "tasks": {lookup.task_key(project, t): {"due": t.due_date.isoformat() if t.due_date else None,
+                                                 "estimate": float(t.estimate_hours) if t.estimate_hours else None}
+                  for t in rows},
+        "milestones": {m.name: m.due_date.isoformat() if m.due_date else None for m in ms},
+        "budget": float(project.budget) if project.budget is not None else None,
+        "total_hours": total,
+    }
+
+
+async def _apply(ctx: Ctx, change: ChangeRequest, project: Project, task: Task | None) -> None:
+    """Make the approved change, in this transaction; keep the plan before and after as baselines."""
+    if await changes.latest_baseline(ctx.session, project.id) is None:
+        await changes.add_baseline(ctx.session, project.id, await plan_snapshot(ctx, project), now=ctx.now)
+    details = change.details
+    calendar = await load_calendar(ctx.session)
+    new_due = _date(details.get("new_due"))
+    entity = f"change:{change.id}"
+    moved: list[dict[str, Any]] = []
+    if new_due is not None and task is not None:
+        old = task.due_date
+        if old is not None and new_due > old:
+            slip = calendar.workdays_between(old, new_due)
+            for dep in await changes.dependents(ctx.session, task.id):
+                if dep.due_date is not None and dep.status != "done" and slip > 0:
+                    before = dep.due_date
+                    dep.due_date = calendar.add_workdays(dep.due_date, slip)
+                    dep.updated_at = ctx.now
+                    key = lookup.task_key(project, dep)
+                    moved.append({"task": key, "from": before.isoformat(), "to": dep.due_date.isoformat()})
+                    await ctx.audit("task.updated", f"task:{key}", project_id=project.id,
+                                    before={"due": before.isoformat()}, after={"due": dep.due_date.isoformat()})
+        task.due_date, task.updated_at = new_due, ctx.now
+        await ctx.audit("task.updated", f"task:{lookup.task_key(project, task)}", project_id=project.id,
+                        before={"due": lookup.iso_due(old, task.due_time)},
+                        after={"due": lookup.iso_due(new_due, task.due_time)})
+    elif new_due is not None and details.get("milestone_id"):
+        milestone = await ctx.session.get(Milestone, details["milestone_id"])
+        if milestone is not None:
+            milestone.due_date = new_due
+    extra = details.get("extra_hours")
+    if extra and task is not None:
+        task.estimate_hours = (task.estimate_hours or Decimal(0)) + as_decimal(float(extra))
+    if details.get("budget"):
+        project.budget = (project.budget or Decimal(0)) + as_decimal(float(details["budget"]))
+    await ctx.session.flush()
+    snapshot = await plan_snapshot(ctx, project)
+    if extra and task is None:  # effort granted to the project as a whole
+        snapshot["total_hours"] = snapshot["total_hours"] + float(extra)
+    baseline = await changes.add_baseline(ctx.session, project.id, snapshot, now=ctx.now, change_id=change.id)
+    await ctx.audit("change.applied", entity, project_id=project.id,
+                    after={"new_due": details.get("new_due"), "extra_hours": extra, "budget": details.get("budget"),
+                           "people": details.get("people"), "moved": moved, "baseline": baseline.version})
+
+
+# ---- looking ---------------------------------------------------------------------------------------------
+
+async def _show(ctx: Ctx, change_id: int) -> list[Reply]:
+    change = await changes.get(ctx.session, change_id)
+    project = await ctx.session.get(Project, change.project_id) if change is not None else None
+    if change is None or project is None or change.status == "draft":
+        raise UserError("change.not_found", id=change_id)
+    await permissions.require_view(ctx, project)
+    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
+    target = _target_name(project, task, None)
+    steps = await changes.steps(ctx.session, change.id)
+    card = await change_card(ctx, change, project, target=target, steps=steps)
+    trail = await _trail(ctx, change)
+    return [ctx.reply("\n".join([ctx.t("change.trail_title", id=change.id), *trail]), card=card)]
+
+
+async def _trail(ctx: Ctx, change: ChangeRequest) -> list[str]:
+    from sqlalchemy import select
+
+    from handlers.cards import names
+    from storage.models import AuditEntry
+
+    rows = (await ctx.session.scalars(select(AuditEntry).where(AuditEntry.entity == f"change:{change.id}")
+                                      .order_by(AuditEntry.id))).all()
+    known = dict(zip([r.actor_id or 0 for r in rows], await names(ctx, [r.actor_id or 0 for r in rows]), strict=True))
+    tz = ctx.tz
+    return [f"• {r.at.astimezone(dt.UTC).astimezone(_zone(tz)):%m-%d %H:%M} {known.get(r.actor_id or 0, 'PMO')} "
+            f"{ctx.t('audit.' + r.action)}" + (f"：{(r.after or {}).get('reason')}" if (r.after or {}).get('reason')
+                                              and r.action != "change.requested" else "")
+            for r in rows]
+
+
+def _zone(tz: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(tz)
+
+
+async def _list(ctx: Ctx, key: str | None) -> list[Reply]:
+    project = await lookup.project(ctx, key)
+    await permissions.require_view(ctx, project)
+    rows = await changes.of_project(ctx.session, project.id)
+    if not rows:
+        return [ctx.reply(ctx.t("change.none", key=project.key))]
+    steps = await changes.steps_of(ctx.session, [c.id for c in rows])
+    lines = [ctx.t("change.list_title", key=project.key, n=len(rows))]
+    for change in rows:
+        waiting = next((s for s in steps[change.id] if s.status == "pending"), None)
+        state = ctx.t("cr_status." + change.status)
+        if change.status == "pending" and waiting is not None:
+            state = ctx.t("change.waiting_on", role=ctx.t("role." + waiting.role))
+        lines.append(f"• CR-{change.id} [{ctx.t('ct.' + change.change_type)}] {change.summary or '-'} — {state}")
+    return [ctx.reply("\n".join(lines))]
+
+
+async def _mine(ctx: Ctx) -> list[Reply]:
+    """Requests whose current step the actor may decide."""
+    if ctx.actor is None:
+        raise UserError("q.no_user")
+    mine = await waiting_on(ctx)
+    if not mine:
+        return [ctx.reply(ctx.t("change.none_mine"))]
+    lines = [ctx.t("change.mine_title", n=len(mine))]
+    for change, project in mine:
+        lines.append(f"• CR-{change.id} {project.key} [{ctx.t('ct.' + change.change_type)}] {change.summary or '-'}")
+        lines += [f"    {line}" for line in change_lines(ctx, change)]
+    buttons = tuple(b for change, _ in mine[:3] for b in (Button(f"cr:approve:{change.id}", f"CR-{change.id} "
+                                                                  + ctx.t("b.approve"), "primary"),))
+    return [ctx.reply("\n".join(lines), card=_buttons(buttons))]
+
+
+async def waiting_on(ctx: Ctx) -> list[tuple[ChangeRequest, Project]]:
+    """Pending requests whose current step the actor may decide (the App Home and digests use this too)."""
+    if ctx.actor is None:
+        return []
+    project_ids = None if ctx.actor.is_pmo else [p.id for p, _ in await projects.memberships(ctx.session, ctx.actor.id)]
+    found = []
+    pending = await changes.pending(ctx.session, project_ids)
+    steps = await changes.steps_of(ctx.session, [c.id for c in pending])
+    for change in pending:
+        step = next((s for s in steps[change.id] if s.status == "pending"), None)
+        if step is not None and ctx.actor.id in await approvals.approvers(ctx, change, step.role):
+            project = await ctx.session.get(Project, change.project_id)
+            if project is not None:
+                found.append((change, project))
+    return found
 
 
 async def standup(intent: Standup, ctx: Ctx) -> list[Reply]:

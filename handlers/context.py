@@ -41,6 +41,7 @@ class Ctx:
     settings: Settings = field(default_factory=Settings)
     notices: list[str] = field(default_factory=list)
     roles: dict[int, str | None] = field(default_factory=dict)  # project id -> the actor's role, this event
+    text: str = ""  # the message as written (for answers to a question the bot asked)
 
     @property
     def actor_id(self) -> int | None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.errors import UserError
 from handlers.lookup import iso_due
+from storage import changes as change_store
 from storage import people, projects, tasks
 from storage.models import AuditEntry, ChangeRequest, Person, Task, WorkLog
 
@@ -20,7 +21,8 @@ COLUMNS = {
               "created_at", "done_at"],
     "work_logs": ["task", "user", "hours", "date", "note"],
     "change_requests": ["id", "task", "type", "status", "summary", "reason", "requester", "new_due", "extra_hours",
-                        "created_at"],
+                        "budget", "people", "impact", "approvals", "created_at", "decided_at"],
+    "baselines": ["version", "change", "created_at", "snapshot"],
     "audit": ["actor", "action", "entity", "at", "before", "after"],
 }
 TABLES = tuple(COLUMNS)
@@ -53,19 +55,29 @@ async def export_project(session: AsyncSession, key: str) -> dict[str, Any]:
                                   .order_by(WorkLog.work_date, WorkLog.id))).all() if keys else []
     out_logs = [{"task": keys[w.task_id], "user": who[w.person_id], "hours": float(w.hours),
                  "date": w.work_date.isoformat(), "note": w.note} for w in logs]
-    changes = (await session.scalars(select(ChangeRequest).where(ChangeRequest.project_id == project.id)
+    changes = (await session.scalars(select(ChangeRequest).where(ChangeRequest.project_id == project.id,
+                                                                 ChangeRequest.status != "draft")
                                      .order_by(ChangeRequest.id))).all()
+    steps = await change_store.steps_of(session, [c.id for c in changes])
     out_changes = [{"id": c.id, "task": keys.get(c.task_id or 0), "type": c.change_type, "status": c.status,
                     "summary": c.summary, "reason": c.reason, "requester": who[c.requester_id],
                     "new_due": c.details.get("new_due"), "extra_hours": c.details.get("extra_hours"),
-                    "created_at": c.created_at.isoformat()} for c in changes]
+                    "budget": c.details.get("budget"), "people": c.details.get("people"), "impact": c.impact,
+                    "approvals": [{"role": s.role, "status": s.status, "by": who.get(s.decided_by or 0),
+                                   "at": s.decided_at.isoformat() if s.decided_at else None,
+                                   "reason": s.reason or None} for s in steps[c.id]],
+                    "created_at": c.created_at.isoformat(),
+                    "decided_at": c.decided_at.isoformat() if c.decided_at else None} for c in changes]
+    out_baselines = [{"version": b.version, "change": b.change_request_id, "created_at": b.created_at.isoformat(),
+                      "snapshot": b.snapshot} for b in await change_store.baselines(session, project.id)]
     trail = (await session.scalars(select(AuditEntry).where(AuditEntry.project_id == project.id)
                                    .order_by(AuditEntry.id))).all()
     out_audit = [{"actor": who.get(a.actor_id) if a.actor_id else "cli", "action": a.action, "entity": a.entity,
                   "at": a.at.isoformat(), "before": a.before, "after": a.after} for a in trail]
     return {"project": {"key": project.key, "name": project.name, "timezone": project.timezone,
                         "locale": project.locale},
-            "tasks": out_tasks, "work_logs": out_logs, "change_requests": out_changes, "audit": out_audit}
+            "tasks": out_tasks, "work_logs": out_logs, "change_requests": out_changes, "baselines": out_baselines,
+            "audit": out_audit}
 
 
 def to_csv(data: dict[str, Any], table: str) -> str:

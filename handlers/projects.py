@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
 
 from bot.model import Reply
 from bot.nlu.intents import Admin
-from handlers import lookup, permissions
+from handlers import approvals, lookup, permissions
 from handlers.context import Ctx
 from handlers.errors import UserError
-from storage import people, projects
-from storage.models import ROLES, Person, Project
+from storage import changes, people, projects
+from storage.models import ROLES, Milestone, Person, Project
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 LOCALES = ("zh", "en")
@@ -91,9 +95,78 @@ async def set_project_option(ctx: Ctx, project: Project, field: str, value: str)
                     before={field: old}, after={field: value})
 
 
+async def set_policy(ctx: Ctx, project: Project, spec: str) -> dict[str, object]:
+    """Change the project's approval policy (the PMO's call)."""
+    await permissions.require_view(ctx, project)
+    permissions.require_pmo(ctx)
+    before = approvals.effective(project)
+    after = approvals.parse_spec(spec, before)
+    project.approval_policy = after
+    await ctx.session.flush()
+    await ctx.audit("project.policy_set", f"project:{project.key}", project_id=project.id, before=before, after=after)
+    return after
+
+
+async def set_budget(ctx: Ctx, project: Project, amount: Decimal) -> None:
+    permissions.require_pmo(ctx)
+    if amount < 0:
+        raise UserError("policy.bad", part=str(amount))
+    before = float(project.budget) if project.budget is not None else None
+    project.budget = amount
+    await ctx.session.flush()
+    await ctx.audit("project.updated", f"project:{project.key}", project_id=project.id, before={"budget": before},
+                    after={"budget": float(amount)})
+
+
+async def add_milestone(ctx: Ctx, project: Project, name: str, due: dt.date) -> Milestone:
+    await permissions.require_manage(ctx, project, what="what.settings")
+    milestone = Milestone(project_id=project.id, name=lookup.cut(ctx, name, 200), due_date=due, status="open",
+                          created_at=ctx.now)
+    ctx.session.add(milestone)
+    await ctx.session.flush()
+    await ctx.audit("milestone.created", f"milestone:{project.key}/{milestone.name}", project_id=project.id,
+                    after={"name": milestone.name, "due": due.isoformat()})
+    return milestone
+
+
+async def plan_task(ctx: Ctx, task_key: str, *, milestone: str | None = None, depends_on: str | None = None) -> str:
+    """Put a task under a milestone, or make it wait on another task (same project)."""
+    task, project = await lookup.task(ctx, task_key)
+    await permissions.require_manage(ctx, project, what="what.settings")
+    key = lookup.task_key(project, task)
+    if milestone is not None:
+        found = (await ctx.session.scalars(select(Milestone).where(Milestone.project_id == project.id,
+                                                                   Milestone.name == milestone))).first()
+        if found is None:
+            raise UserError("milestone.not_found", name=milestone, key=project.key)
+        task.milestone_id = found.id
+        await ctx.audit("task.updated", f"task:{key}", project_id=project.id, after={"milestone": found.name})
+        return f"{key} is in milestone {found.name}"
+    if depends_on is not None:
+        other, other_project = await lookup.task(ctx, depends_on)
+        if other_project.id != project.id or other.id == task.id:
+            raise UserError("task.bad_dependency", key=key, other=depends_on.upper())
+        if task.id in {t.id for t in await changes.dependents(ctx.session, task.id)} or \
+                other.id in {t.id for t in await changes.dependents(ctx.session, task.id)}:
+            raise UserError("task.bad_dependency", key=key, other=depends_on.upper())
+        await changes.add_dependency(ctx.session, task.id, other.id)
+        other_key = lookup.task_key(project, other)
+        await ctx.audit("task.updated", f"task:{key}", project_id=project.id, after={"depends_on": other_key})
+        return f"{key} waits on {other_key}"
+    raise UserError("admin.unknown")
+
+
 async def admin(intent: Admin, ctx: Ctx) -> list[Reply]:
     """Project administration by chat."""
     action = intent.action
+    if action in ("show_policy", "set_policy"):
+        project = await lookup.project(ctx, intent.project)
+        await permissions.require_view(ctx, project)
+        if action == "set_policy":
+            await set_policy(ctx, project, intent.value or "")
+            return [ctx.reply(ctx.t("policy.set", key=project.key) + "\n" + approvals.describe(
+                ctx, approvals.effective(project)))]
+        return [ctx.reply(f"{project.key} " + approvals.describe(ctx, approvals.effective(project)))]
     if action == "create_project":
         if not intent.project:
             raise UserError("admin.need_key")

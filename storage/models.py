@@ -123,6 +123,8 @@ class Project(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     locale: Mapped[str] = mapped_column(String(8), default="zh")
     methodology: Mapped[str] = mapped_column(String(16), default="waterfall")
+    budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # the approved budget, if the client tracks it
+    approval_policy: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # None: the default (handlers/approvals.py)
     next_task_seq: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     __table_args__ = (CheckConstraint("methodology in ('waterfall','agile','hybrid')", name="methodology"),)
@@ -238,6 +240,45 @@ class ChangeRequest(Base):
     )
 
 
+class TaskDependency(Base):
+    """`task_id` cannot finish before `depends_on_id`: when that one slips, this one moves with it."""
+
+    __tablename__ = "task_dependencies"
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    depends_on_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    __table_args__ = (Index("ix_task_dependencies_depends_on", "depends_on_id"),
+                      CheckConstraint("task_id <> depends_on_id", name="not_self"))
+
+
+class ApprovalStep(Base):
+    """One step of a change request's approval chain: the role that decides it, and the decision."""
+
+    __tablename__ = "approval_steps"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    change_request_id: Mapped[int] = mapped_column(ForeignKey("change_requests.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))  # pm / sponsor / pmo
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending / approved / rejected
+    started_at: Mapped[dt.datetime | None] = mapped_column()  # when it became the current step
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+    __table_args__ = (UniqueConstraint("change_request_id", "seq"),)
+
+
+class Baseline(Base):
+    """A version of a project's plan (due dates, estimates, milestones, budget); each applied change adds one."""
+
+    __tablename__ = "baselines"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    change_request_id: Mapped[int | None] = mapped_column(ForeignKey("change_requests.id", ondelete="SET NULL"))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("project_id", "version"),)
+
+
 class AuditEntry(Base):
     """Append-only trail of every change: who, what, before, after, when."""
 
@@ -289,8 +330,11 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     sent_ref: Mapped[str | None] = mapped_column(String(128))  # the platform's id of the message we posted
+    # A label ("cr:12:card") so later messages can answer in this one's thread or update it in place.
+    tag: Mapped[str | None] = mapped_column(String(64))
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
-                      Index("ix_outbox_conversation", "platform", "chat", "thread"))
+                      Index("ix_outbox_conversation", "platform", "chat", "thread"),
+                      Index("ix_outbox_tag", "tag"))
 
 
 class CalendarDay(Base):
@@ -302,6 +346,7 @@ class CalendarDay(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     __table_args__ = (CheckConstraint("kind in ('holiday','workday')", name="kind"),)
+
 
 class JobRun(Base):
     """A claimed run of a scheduled job; unique (job, slot), committed with the outbox rows it produced."""

@@ -14,7 +14,9 @@ from storage.models import OutboxMessage
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 _ENQUEUE = insert(OutboxMessage)
-_DEFAULTS = {"chat": None, "user": None, "thread": None, "kind": "message", "status": PENDING, "attempts": 0}
+_DEFAULTS = {"chat": None, "user": None, "thread": None, "kind": "message", "status": PENDING, "attempts": 0,
+             "tag": None}
+TAG_REF = "tag:"  # a `thread` of "tag:cr:12:chat" means: the thread of the message tagged "cr:12:chat"
 
 
 async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
@@ -22,6 +24,45 @@ async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None
     if rows:
         conn = await core(session)
         await conn.execute(_ENQUEUE, [dict(_DEFAULTS, **r, next_attempt_at=r["created_at"]) for r in rows])
+
+
+async def expand_updates(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A row asking to update every message tagged X becomes one update per such message (each with the
+    outbox id of its target, whose platform id delivery looks up once that message is sent)."""
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        tag = row["payload"].get("update_tagged") if row.get("kind") == "update" else None
+        if tag is None:
+            out.append(row)
+            continue
+        targets = (await session.execute(
+            select(OutboxMessage.id, OutboxMessage.platform, OutboxMessage.chat, OutboxMessage.user)
+            .where(OutboxMessage.tag == tag, OutboxMessage.status != DEAD).order_by(OutboxMessage.id))).all()
+        for target_id, platform, chat, user in targets:
+            payload = {k: v for k, v in row["payload"].items() if k != "update_tagged"}
+            out.append(dict(row, platform=platform, chat=chat, user=user, thread=None, tag=None,
+                            payload=dict(payload, target_outbox=target_id)))
+    return out
+
+
+async def resolve(session: AsyncSession, *, thread_tag: str | None = None, target_id: int | None = None,
+                  platform: str) -> tuple[str, dict[str, Any] | None]:
+    """What a reference points at: ("ready", {chat, user, ref}), ("wait", None) while the message it names is
+    not sent yet, or ("gone", None) when it never will be."""
+    stmt = select(OutboxMessage.status, OutboxMessage.chat, OutboxMessage.user, OutboxMessage.sent_ref)
+    if target_id is not None:
+        stmt = stmt.where(OutboxMessage.id == target_id)
+    else:
+        stmt = stmt.where(OutboxMessage.tag == thread_tag, OutboxMessage.platform == platform) \
+            .order_by(OutboxMessage.id).limit(1)
+    row = (await session.execute(stmt)).first()
+    if row is None or row.status == DEAD:
+        return "gone", None
+    if row.status != SENT:
+        return "wait", None
+    if not row.sent_ref:
+        return "gone", None
+    return "ready", {"chat": row.chat, "user": row.user, "ref": row.sent_ref}
 
 
 async def claim(session: AsyncSession, *, now: dt.datetime, lease: dt.timedelta, limit: int, token: str,

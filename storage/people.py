@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, exists, func, or_, select, text
+from sqlalchemy import bindparam, delete, exists, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import core
-from storage.models import Identity, Person
+from storage.models import Base, Identity, Person
 
 _BY_IDENTITY = (select(Person).join(Identity)
                 .where(Identity.platform == bindparam("platform"), Identity.external_id == bindparam("ext")))
@@ -109,3 +109,57 @@ async def external_ids(session: AsyncSession, person_ids: list[int], platform: s
 
 _IDENTITIES = (select(Identity.person_id, Identity.platform, Identity.external_id)
                .where(Identity.person_id.in_(bindparam("ids", expanding=True))).order_by(Identity.id))
+
+
+async def addresses(session: AsyncSession, person_ids: list[int], prefer: str) -> dict[int, tuple[str, str]]:
+    """Where to reach each person: (platform, id), on `prefer` when they are there, else where first seen.
+    People with no identity at all (seeded by name) are left out."""
+    if not person_ids:
+        return {}
+    conn = await core(session)
+    out: dict[int, tuple[str, str]] = {}
+    for pid, plat, ext in (await conn.execute(_IDENTITIES, {"ids": list(set(person_ids))})).all():
+        if plat == prefer or pid not in out:
+            out[pid] = (plat, ext)
+    return out
+
+
+async def link(session: AsyncSession, person: Person, platform: str, external_id: str) -> int | None:
+    """Give `person` the identity (platform, external_id), e.g. their Feishu account next to their Slack one.
+
+    When that identity is already another person's record and the record holds nothing but identities (the
+    bot saw them once, or an admin named them), the record is folded into `person`; its id is returned.
+    A record with data of its own (tasks, hours, memberships...) is not merged: LinkRefused names the tables.
+    """
+    other = await by_identity(session, platform, external_id)
+    if other is None:
+        session.add(Identity(person_id=person.id, platform=platform, external_id=external_id, name=external_id))
+        await session.flush()
+        return None
+    if other.id == person.id:
+        return None
+    used = []
+    for table in Base.metadata.sorted_tables:
+        if table.name == Identity.__tablename__:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == Person.__tablename__:
+                hit = await session.execute(select(fk.parent).where(fk.parent == other.id).limit(1))
+                if hit.first() is not None:
+                    used.append(table.name)
+    if used:
+        raise LinkRefused(sorted(set(used)))
+    await session.execute(update(Identity).where(Identity.person_id == other.id).values(person_id=person.id))
+    for attr in ("email", "timezone", "locale"):
+        if getattr(person, attr) is None and getattr(other, attr) is not None:
+            setattr(person, attr, getattr(other, attr))
+    person.is_pmo = person.is_pmo or other.is_pmo
+    await session.execute(delete(Person).where(Person.id == other.id))
+    await session.flush()
+    return other.id
+
+
+class LinkRefused(Exception):
+    def __init__(self, tables: list[str]) -> None:
+        super().__init__(", ".join(tables))
+        self.tables = tables

@@ -6,6 +6,7 @@ result types; ``to_dict`` gives the JSON object of the ``pmo-bot parse`` contrac
 
 from .intents import (
     Admin,
+    ChangeAction,
     CreateTask,
     Help,
     Intent,
@@ -23,6 +24,7 @@ from .parser import parse
 
 __all__ = [
     "Admin",
+    "ChangeAction",
     "CreateTask",
     "Help",
     "Intent",

@@ -96,7 +96,8 @@ _LOCALE = (
 _PERSONAL = re.compile(r"\bmy\b|\bme\b|\bfor\s+me\b|我的|给我|^我", re.IGNORECASE)
 _SETTING_WORDS = frozenset({"SET", "MY", "ME", "TZ", "THE", "TO", "IS", "FOR", "UTC", "GMT", "LANG",
                             "CHANGE", "SWITCH", "PLEASE", "PROJECT", "EN", "ZH", "CN", "USE", "LANGUAGE",
-                            "LOCALE", "TIMEZONE", "TIME", "ZONE", "OF", "AND", "OUR", "THIS", "CHAT"})
+                            "LOCALE", "TIMEZONE", "TIME", "ZONE", "OF", "AND", "OUR", "THIS", "CHAT", "VIEW", "SHOW",
+                            "APPROVAL", "POLICY"})
 
 
 def _lang(value: str) -> str:
@@ -169,8 +170,30 @@ def _marked_role(m: re.Match[str]) -> str | None:
     return raw
 
 
+_POLICY = re.compile(
+    rf"^(?:(?:请|帮我)?(?:设置|设定|修改|查看|看看|显示)?\s*(?:项目)?\s*(?P<p1>{PROJECT_TOKEN})?\s*(?:的)?\s*"
+    r"(?:审批策略|审批规则|审批流程|审批政策)"
+    rf"|(?:set|show|view|change)?\s*(?:the\s+)?(?:(?P<p2>{PROJECT_TOKEN})\s+)?approval\s+(?:policy|rules|chain)"
+    rf"(?:\s+(?:for|of|on)\s+(?P<p3>{PROJECT_TOKEN}))?)\s*(?:[:：=]|为|是|设为|改为)?\s*(?P<v>.*)$",
+    re.IGNORECASE,
+)
+
+
+def _policy(msg: Message) -> Admin | None:
+    m = _POLICY.match(msg.text)
+    if not m:
+        return None
+    project = next((t.upper() for t in (m["p1"], m["p2"], m["p3"])
+                    if t and is_project_key(t) and t.upper() not in _SETTING_WORDS), None)
+    value = m["v"].strip() or None
+    return Admin(action="set_policy" if value else "show_policy", project=project, value=value)
+
+
 def parse_admin(msg: Message) -> Admin | None:
     text = msg.text
+    policy = _policy(msg)
+    if policy is not None:
+        return policy
     m = next((m for m in (p.match(text) for p in _CREATE_PROJECT) if m), None)
     if m:
         name = (m["n"] or "").strip(" :\"'") or None

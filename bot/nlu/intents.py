@@ -74,6 +74,17 @@ class RequestChange(_Base):
 
 
 @dataclass(slots=True)
+class ChangeAction(_Base):
+    """A step on an existing change request, or a look at them (not part of issue 3's contract)."""
+
+    intent: ClassVar[str] = "change_action"
+    action: str = "show"  # approve / reject / withdraw / show / list / mine
+    change: int | None = None  # the request's number (CR-12 -> 12)
+    project: str | None = None
+    reason: str | None = None
+
+
+@dataclass(slots=True)
 class Query(_Base):
     intent: ClassVar[str] = "query"
     query: str = "my_tasks"  # my_tasks / project_status / overdue / hours / task
@@ -109,7 +120,7 @@ class Admin(_Base):
     """Setup commands the bot needs besides issue 3's list (projects, members, settings)."""
 
     intent: ClassVar[str] = "admin"
-    action: str = ""  # create_project / bind_chat / add_member / set_timezone / set_locale
+    action: str = ""  # create_project / bind_chat / add_member / set_timezone / set_locale / show_policy / set_policy
     project: str | None = None
     name: str | None = None
     user: str | None = None
@@ -122,7 +133,7 @@ class Unknown(_Base):
     intent: ClassVar[str] = "unknown"
 
 
-Intent = CreateTask | UpdateTask | LogHours | RequestChange | Query | Standup | Leave | Help | Admin | Unknown
+Intent = CreateTask | UpdateTask | LogHours | RequestChange | ChangeAction | Query | Standup | Leave | Help | Admin | Unknown
 
 
 def to_dict(intent: Intent) -> dict[str, Any]:

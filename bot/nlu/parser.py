@@ -8,6 +8,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from .admin import parse_admin
+from .approval import parse_change_action
 from .change import parse_change
 from .create import parse_create
 from .help import parse_help
@@ -48,6 +49,7 @@ def _explicit_log(msg: Message) -> Intent | None:
 
 # Order matters: setup commands and stand-ups contain words the task grammars also use.
 _GRAMMARS: list[Callable[[Message], Intent | None]] = [
+    parse_change_action,  # "CR-12" looks like a task key
     parse_admin,
     parse_help,
     parse_standup,

@@ -51,7 +51,11 @@ class SlackSender:
                 await self.client.views_publish(user_id=message.user or "", view=render.home_view(text, card))
                 return None
             if message.kind == "update":
-                channel, _, ts = str(payload["target"]).partition(":")
+                channel, _, ts = str(payload.get("target") or "").partition(":")
+                if "target_message" in payload:  # a card posted earlier (delivery looked up where it went)
+                    target = payload["target_message"]
+                    channel = target["chat"] or await self._dm_channel(target["user"] or "")
+                    ts = target["ref"]
                 await self.client.chat_update(channel=channel, ts=ts, text=render.fallback_text(text, card),
                                               blocks=render.blocks(text, card))
                 return ts
