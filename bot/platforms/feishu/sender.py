@@ -36,6 +36,15 @@ class Waiter:
     future: asyncio.Future[dict[str, Any]]
 
 
+def update_target(payload: dict[str, Any]) -> str:
+    """The message an `update` replaces: the clicked card (`target`), or a card posted earlier and found by
+    its tag (`target_message`, filled in by delivery once that card was sent)."""
+    found = payload.get("target_message")
+    if isinstance(found, dict) and found.get("ref"):
+        return str(found["ref"])
+    return str(payload.get("target") or "")
+
+
 class CardAnswers:
     """Card clicks whose HTTP response (or long-connection ack) waits for the click's outcome.
 
@@ -66,7 +75,7 @@ class CardAnswers:
         payload = message.payload
         text, data = payload.get("text") or "", payload.get("card")
         if message.kind == "update":
-            waiting = self._waiting.pop(str(payload.get("target")), [])
+            waiting = self._waiting.pop(update_target(payload), [])
             for waiter in waiting:  # everyone who clicked that card sees the same new card
                 waiter.future.set_result(render.card_answer(text, data, replace=True))
             return bool(waiting)
@@ -93,12 +102,14 @@ class FeishuSender:
 
     async def send(self, message: Outgoing) -> str | None:
         if self.answers.offer(message):
-            return str(message.payload.get("target") or message.thread or "") or None
+            return (update_target(message.payload) if message.kind == "update" else message.thread) or None
         payload = message.payload
         text, data = payload.get("text") or "", payload.get("card")
         try:
             if message.kind == "update":
-                target = str(payload["target"])
+                target = update_target(payload)
+                if not target:
+                    raise SendError("update without a target message", permanent=True)
                 await self.api.call("PATCH", f"/open-apis/im/v1/messages/{target}",
                                     json={"content": json.dumps(render.card(text, data), ensure_ascii=False)})
                 return target
