@@ -330,3 +330,33 @@ async def test_answers_in_a_thread_the_bot_is_in_need_no_mention(slack: SlackRig
     assert (await slack.post(json.dumps(elsewhere).encode())).status == 200
     await slack.settle()
     assert await slack.sql("select status from tasks") == "done"  # the unrelated thread was not for the bot
+
+
+async def test_change_request_card_goes_to_the_pm_and_a_click_updates_every_copy(slack: SlackRig) -> None:
+    await slack.message("new task login page by Dec 4", event_id="Ev0CR000001", ts="1718000301.000100")
+    await slack.settle()
+    await slack.message("change request CRM-1 delay to Dec 8 because the vendor API is late",
+                        event_id="Ev0CR000002", ts="1718000302.000100")
+    await slack.settle()
+    posts = slack.fake.of("chat.postMessage")
+    to_pm = [p for p in posts if p["channel"] == "D0HUMAN002"]
+    assert to_pm and "cr:approve:1" in json.dumps(to_pm[-1]["blocks"])  # the approval card, by DM
+    in_channel = [p for p in posts if p["channel"] == "C0CHAN0001"]
+    assert len(in_channel) == 1 and "CR-1" in in_channel[0]["text"]  # one line in the project chat
+
+    payload = fixture_json("slack_block_actions.payload.json")
+    payload["user"]["id"] = PM
+    pm_card = await slack.sql("select sent_ref from outbox where tag = 'cr:1:card' and \"user\" = 'U0HUMAN002'")
+    payload["container"].update(channel_id="D0HUMAN002", message_ts=pm_card)
+    payload["channel"]["id"] = "D0HUMAN002"
+    payload["actions"][0]["value"] = "cr:approve:1"
+    body = ("payload=" + urllib.parse.quote(json.dumps(payload))).encode()
+    assert (await slack.post(body, content_type="application/x-www-form-urlencoded")).status == 200
+    await slack.settle()
+    updates = slack.fake.of("chat.update")
+    assert {u["channel"] for u in updates} == {"D0HUMAN001", "D0HUMAN002"}  # requester's and PM's copies
+    assert all("cr:approve" not in json.dumps(u.get("blocks")) for u in updates)  # decided: no buttons left
+    summary_ts = await slack.sql("select sent_ref from outbox where tag = 'cr:1:chat'")
+    thread = [p for p in slack.fake.of("chat.postMessage") if p["channel"] == "C0CHAN0001" and p.get("thread_ts")]
+    assert [p["thread_ts"] for p in thread] == [summary_ts]  # the decision is told in the request's thread
+    assert await slack.sql("select due_date from tasks") in ("2026-12-08", __import__("datetime").date(2026, 12, 8))
