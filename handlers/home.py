@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from bot.model import Card, Field, Reply
-from handlers import lookup
+from handlers import changes, lookup
 from handlers.cards import hours
 from handlers.context import Ctx
 from handlers.queries import week_of
-from storage import projects, tasks, worklogs
-from storage.models import ChangeRequest, Project
+from storage import tasks, worklogs
 
 MAX_LISTED = 15
-APPROVING = ("pmo", "pm", "sponsor")
 
 
 async def home(_: None, ctx: Ctx) -> list[Reply]:
@@ -28,16 +24,9 @@ async def home(_: None, ctx: Ctx) -> list[Reply]:
         late = " ⚠️" if lookup.is_overdue(task, ctx.local_now(project.timezone)) else ""
         due = lookup.format_due(task.due_date, task.due_time)
         task_lines.append(f"{lookup.task_key(project, task)} {task.title}" + (f" · {due}" if due else "") + late)
-    approving = [p.id for p, role in await projects.memberships(ctx.session, ctx.actor.id) if role in APPROVING]
-    waiting = []
-    if approving or ctx.actor.is_pmo:
-        stmt = (select(ChangeRequest, Project).join(Project, Project.id == ChangeRequest.project_id)
-                .where(ChangeRequest.status == "pending", ChangeRequest.requester_id != ctx.actor.id)
-                .order_by(ChangeRequest.id).limit(MAX_LISTED))
-        if not ctx.actor.is_pmo:
-            stmt = stmt.where(ChangeRequest.project_id.in_(approving))
-        waiting = [f"#{cr.id} {p.key} {ctx.t('ct.' + cr.change_type)}: {cr.summary or cr.reason}"
-                   for cr, p in (await ctx.session.execute(stmt)).all()]
+    # What waits on me: requests whose current step I may decide (the approval policy's rule, one home).
+    waiting = [f"CR-{cr.id} {p.key} {ctx.t('ct.' + cr.change_type)}: {cr.summary or cr.reason}"
+               for cr, p in (await changes.waiting_on(ctx))[:MAX_LISTED]]
     start, end = week_of(ctx.today())
     logged = sum((w.hours for w, _, _ in await worklogs.by_person_between(ctx.session, ctx.actor.id, start, end)),
                  Decimal(0))
