@@ -44,7 +44,6 @@ class CardAction:
     chat: str | None = None
     thread: str | None = None
     message: str | None = None
-    values: dict[str, Any] = field(default_factory=dict)  # inputs sent with the click (a reject's "reason")
 
 
 @dataclass(frozen=True, slots=True)

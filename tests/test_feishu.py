@@ -367,3 +367,26 @@ async def test_long_connection_delivers_a_message_and_a_card_click(db_url: str,
         assert answer["toast"]["type"] == "success" and answer["card"]["type"] == "raw"
         await feishu.settle()
         assert await feishu.sql("select status from tasks") == "done"
+
+
+async def test_a_reject_needs_a_reason_given_in_the_cards_form(feishu: FeishuRig) -> None:
+    await feishu.event(p2p("new task fix login due 2026-12-04"))
+    await feishu.settle()
+    await feishu.event(p2p("change request CRM-1 delay to 2026-12-18 because the vendor is late", user=BOB,
+                           event_id="ev-cr", message_id="om_p2p_cr"))
+    await feishu.settle()
+    to_pm = [s for s in feishu.fake.of("send") if s["receive_id"] == ALICE and "cr:approve:" in s["content"]]
+    assert to_pm, feishu.fake.of("send")
+    card = _card(to_pm[0])
+    form = next(e for e in card["body"]["elements"] if e["tag"] == "form")
+    assert form["elements"][0] == {**form["elements"][0], "tag": "input", "name": "reason", "required": True}
+    assert form["elements"][1]["form_action_type"] == "submit"
+    message_id = str(await feishu.sql(f"select sent_ref from outbox where \"user\" = '{ALICE}' and tag like 'cr:%' "
+                                      "order by id limit 1"))
+    status, answer = await feishu.event(click("cr:reject:1", message_id=message_id, form={"reason": "no budget"}),
+                                        path="/feishu/card")
+    assert status == 200, answer
+    await feishu.settle()
+    assert await feishu.sql("select status from change_requests") == "rejected"
+    assert "no budget" in json.dumps(answer, ensure_ascii=False)
+    assert "cr:approve:1" not in _button_values(answer["card"]["data"])  # decided: the buttons are gone

@@ -164,10 +164,11 @@ class FeishuAdapter:
             return {}
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.card_wait
-        if event.message is None:
+        message = translate.clicked_message(body)
+        if message is None:
             await self.accept(event)
             return {}
-        waiter = self.answers.expect(event.message, event.user.user_id)
+        waiter = self.answers.expect(message, event.user.user_id)
         try:
             if not await self.accept(event):  # a re-push of a click we have: its answer went out already
                 return {}

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.platforms.feishu.translate import REASON_FIELD, VALUE_KEY
+from bot.platforms.feishu.translate import REASON_FIELD, REASON_FORMS, VALUE_KEY
 
 MAX_TEXT = 4000
 MAX_FIELDS = 30
 MAX_BUTTONS = 10
-REASON_VERBS = frozenset({"reject"})  # buttons whose click must carry a reason: rendered as a small form
 REASON_PLACEHOLDER = "原因（必填） / Reason (required)"
 _DANGER_VERBS = frozenset({"undo", "reject", "delete", "withdraw"})
 _PRIMARY_VERBS = frozenset({"done", "approve"})
@@ -70,7 +69,7 @@ def card(text: str, data: dict[str, Any] | None) -> dict[str, Any]:
         plain: list[tuple[int, dict[str, Any]]] = []
         forms: list[tuple[int, dict[str, Any]]] = []
         for i, b in enumerate((data.get("buttons") or [])[:MAX_BUTTONS]):
-            (forms if _verb(str(b["id"])) in REASON_VERBS else plain).append((i, b))
+            (forms if str(b["id"]).rpartition(":")[0] in REASON_FORMS else plain).append((i, b))
         if plain:
             elements.append({"tag": "column_set", "flex_mode": "flow", "horizontal_spacing": "8px", "columns": [
                 {"tag": "column", "width": "auto", "elements": [_button(b, i)]} for i, b in plain]})

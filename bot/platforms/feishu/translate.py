@@ -6,13 +6,16 @@ import json
 import re
 from typing import Any
 
-from bot.model import CardAction, IncomingMessage, UserRef
+from bot.model import CardAction, FormSubmission, IncomingMessage, UserRef
 
 PLATFORM = "feishu"
 MESSAGE = "im.message.receive_v1"
 CARD_ACTION = "card.action.trigger"
 VALUE_KEY = "a"  # a button's callback value is {"a": "<our button id>"}: small, typed, re-checked on click
 REASON_FIELD = "reason"  # the input of a form that needs a reason (a reject)
+# Buttons that need a reason are rendered as a small form; its submission is the named neutral form, with the
+# button's last id part as `values[<key>]` (`cr:reject:12` + reason -> change_reject {change: 12, reason}).
+REASON_FORMS = {"cr:reject": ("change_reject", "change")}
 
 _PLACEHOLDER = re.compile(r"@_user_\d+|@_all")
 _SPACES = re.compile(r"[ \t]{2,}")
@@ -127,12 +130,13 @@ def message_event(body: dict[str, Any], *, bot_open_id: str | None) -> IncomingM
                            text=text, chat=None if is_dm else str(chat), thread=thread, mentions=tuple(mentions))
 
 
-def card_action(body: dict[str, Any]) -> CardAction | None:
-    """card.action.trigger -> CardAction. The value is {"a": button id}; a form's inputs come as form_value.
+def card_action(body: dict[str, Any]) -> CardAction | FormSubmission | None:
+    """card.action.trigger -> CardAction; a reason form's submit button -> FormSubmission (REASON_FORMS).
 
-    `chat` is the card's chat, p2p or group alike (the callback does not say which; answers to a click go back
-    to that chat either way, and a note only the clicker should see becomes a toast), and `thread`/`message`
-    the card's message id, so answers to the click are threaded under the card and the card can be replaced.
+    The button's callback value is {"a": button id}; a form's inputs come as `form_value`. `chat` is the card's
+    chat, p2p or group alike (the callback does not say which; answers to a click go back to that chat either
+    way, and a note only the clicker should see becomes a toast), and `thread`/`message` the card's message
+    id, so answers to the click are threaded under the card and the card can be replaced in place.
     """
     header, event = body.get("header") or {}, body.get("event") or {}
     user = (event.get("operator") or {}).get("open_id")
@@ -141,16 +145,26 @@ def card_action(body: dict[str, Any]) -> CardAction | None:
         return None
     action = event.get("action") or {}
     value = action.get("value")
-    ours = value.get(VALUE_KEY) if isinstance(value, dict) else None
+    ours = str((value.get(VALUE_KEY) if isinstance(value, dict) else None) or "")[:200]
     context = event.get("context") or {}
     message, chat = context.get("open_message_id"), context.get("open_chat_id")
-    form = action.get("form_value")
-    form = form if isinstance(form, dict) else {}
-    values = {k: str(v)[:1000] for k, v in form.items() if k == REASON_FIELD}
+    form_value = action.get("form_value")
+    prefix, _, key = ours.rpartition(":")
+    if isinstance(form_value, dict) and prefix in REASON_FORMS:
+        form, field = REASON_FORMS[prefix]
+        values = {field: key, REASON_FIELD: str(form_value.get(REASON_FIELD) or "")[:1000]}
+        return FormSubmission(platform=PLATFORM, event_id=f"card:{event_id}", user=UserRef(PLATFORM, str(user)),
+                              form=form, values=values, chat=str(chat) if chat else None,
+                              thread=str(message) if message else None)
     return CardAction(platform=PLATFORM, event_id=f"card:{event_id}", user=UserRef(PLATFORM, str(user)),
-                      action=str(ours or "")[:200], chat=str(chat) if chat else None,
-                      thread=str(message) if message else None, message=str(message) if message else None,
-                      values=values)
+                      action=ours, chat=str(chat) if chat else None,
+                      thread=str(message) if message else None, message=str(message) if message else None)
+
+
+def clicked_message(body: dict[str, Any]) -> str | None:
+    """The message id of the card a callback came from."""
+    context = (body.get("event") or {}).get("context") or {}
+    return str(context["open_message_id"]) if context.get("open_message_id") else None
 
 
 def url_challenge(body: dict[str, Any]) -> str | None:
