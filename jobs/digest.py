@@ -1,11 +1,205 @@
-"""(being written)"""
+"""Daily digests at each reader's end of day: PMs and sponsors get their projects, the PMO the portfolio.
+Each carries a chart: burndown (agile), milestone timeline (waterfall), portfolio status (PMO)."""
 
 from __future__ import annotations
 
-from jobs.context import JobContext
+import base64
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.i18n import t
+from handlers.workdays import load_calendar
+from jobs import charts, common
+from jobs.config import GRACE, merged, parse_time
+from jobs.context import JobContext, due_slot
+from storage import digest as store
+from storage import jobruns, standups
+from storage.models import Person, Project
+
+logger = logging.getLogger(__name__)
 
 DAILY = "digest.daily"
+BURNDOWN_DAYS = 14
+MAX_CHARTS = 3  # one person managing many projects gets the first three charts, not a wall of images
+
+
+@dataclass(slots=True)
+class Digest:
+    slot: str
+    to: tuple[str, str]
+    text: str
+    charts: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)  # fn name, args, kw
+    images: list[bytes] = field(default_factory=list)
+
+
+def rag(s: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """Red / amber / green with the reason (an i18n key and its parameters)."""
+    open_due, overdue = s.get("open_due", 0), s.get("overdue", 0)
+    delay = round(overdue * 100 / open_due) if open_due else 0
+    if s.get("risk.milestone_slip"):
+        return "red", "digest.why_milestone", {}
+    if delay > 20:
+        return "red", "digest.why_delay", {"pct": delay}
+    if overdue or s.get("risks_open") or s.get("blocked"):
+        return "amber", "digest.why_watch", {"overdue": int(overdue), "risks": int(s.get("risks_open", 0)),
+                                             "blocked": int(s.get("blocked", 0))}
+    return "green", "digest.why_ok", {}
+
+
+def rates(s: dict[str, Any]) -> dict[str, str]:
+    def pct(a: float, b: float) -> str:
+        return f"{round(a * 100 / b)}%" if b else "-"
+
+    est = s.get("done_estimate", 0)
+    return {"completion": pct(s.get("done", 0), s.get("total", 0)), "delay": pct(s.get("overdue", 0), s.get("open_due", 0)),
+            "effort": (f"{round((s.get('done_logged', 0) - est) * 100 / est):+d}%" if est else "-"),
+            "standup": pct(s.get("standup_answered", 0), s.get("standup_asked", 0))}
 
 
 async def daily(ctx: JobContext) -> None:
-    """(being written)"""
+    """Send each PM, sponsor and PMO their digest with a chart, at their end of day on working days."""
+    plan = await _plan(ctx)
+    for d in plan:  # rendering is CPU work: off the event loop, outside any transaction
+        for name, args, kw in d.charts:
+            d.images.append(await ctx.offload(_render, name, args, kw))
+    if not plan:
+        return
+    async with ctx.unit_of_work() as session:
+        won = await ctx.claim(session, DAILY, [d.slot for d in plan])
+        rows = []
+        for d in plan:
+            if d.slot not in won:  # another process sent it meanwhile
+                continue
+            rows.append(common.dm(*d.to, d.text, job=DAILY))
+            for i, png in enumerate(d.images):
+                rows.append(dict(common.dm(*d.to, "", job=DAILY, image={
+                    "data": base64.b64encode(png).decode(), "filename": f"digest-{i + 1}.png",
+                    "title": d.charts[i][1][0]}), kind="image"))
+        await ctx.send(session, rows)
+
+
+def _render(name: str, args: tuple[Any, ...], kw: dict[str, Any]) -> bytes:
+    fn: Any = {"burndown": charts.burndown, "timeline": charts.timeline, "portfolio": charts.portfolio}[name]
+    return bytes(fn(*args, **kw))
+
+
+async def _plan(ctx: JobContext) -> list[Digest]:
+    """Who is due for a digest now and what it says (read-only; the claim comes with the send)."""
+    async with ctx.unit_of_work() as session:
+        cal = await load_calendar(session)
+        stored = await jobruns.project_settings(session)
+        projects = {p.id: p for p in await common.all_projects(session)}
+        members = await common.members(session)
+        pmo = {int(i): (n, tz, loc) for i, n, tz, loc in (await session.execute(
+            select(Person.id, Person.display_name, Person.timezone, Person.locale).where(Person.is_pmo))).all()}
+        readers: dict[int, list[common.Member]] = {}
+        for m in members:
+            if m.role == "pmo":
+                pmo.setdefault(m.person_id, (m.name, m.timezone, m.locale))
+            elif m.role in ("pm", "sponsor") and merged(stored.get(m.project_id))["digest"]["enabled"]:
+                readers.setdefault(m.person_id, []).append(m)
+        due: dict[str, tuple[int, dt.date, str]] = {}  # slot -> (person, day, tz)
+        for pid, info in {**{p: (ms[0].name, ms[0].timezone, ms[0].locale) for p, ms in readers.items()},
+                          **pmo}.items():
+            first = readers.get(pid, [None])[0]
+            project = projects.get(first.project_id) if first else None
+            tz = info[1] or (project.timezone if project else ctx.settings.default_tz)
+            configured = merged(stored.get(project.id) if project else None)["digest"]["time"]
+            at = parse_time(configured) if configured else ctx.settings.workday_end
+            day = due_slot(ctx.local(tz), at, GRACE["digest"])
+            if day is not None and cal.is_workday(day):
+                due[f"{day}:{pid}"] = (pid, day, tz)
+        for slot in await jobruns.claimed(session, DAILY, list(due)):
+            del due[slot]
+        if not due:
+            return []
+        today = max(d for _, d, _ in due.values())
+        since = ctx.now - dt.timedelta(hours=24)
+        wanted = list(projects) if any(p in pmo for p, _, _ in due.values()) else sorted(
+            {m.project_id for p, _, _ in due.values() for m in readers.get(p, [])})
+        stats = await store.project_stats(session, wanted, today=today, since=since,
+                                          week_ago=ctx.now - dt.timedelta(days=7))
+        for m in members:  # the plan for today's hours: each working member's day
+            if m.role in ("pm", "member", "vendor") and m.project_id in stats:
+                hours = float(merged(stored.get(m.project_id))["risks"]["day_hours"] or 8)
+                stats[m.project_id]["capacity"] = stats[m.project_id].get("capacity", 0) + hours
+        approvals = await store.pending_approvals(session, wanted)
+        ids = await standups.identities(session, [p for p, _, _ in due.values()])
+        chats = await standups.project_chats(session, wanted)
+        milestones = await store.milestones(session, wanted)
+        out = []
+        for slot, (pid, day, _tz) in sorted(due.items()):
+            mine = readers.get(pid, [])
+            prefer = [plat for m in mine for plat, _ in chats.get(m.project_id, [])]
+            to = common.address(ids.get(pid, {}), prefer)
+            if to is None:
+                continue
+            info = pmo.get(pid) or (mine[0].name, mine[0].timezone, mine[0].locale)
+            locale = info[2] or (projects[mine[0].project_id].locale if mine else ctx.settings.default_locale)
+            if pid in pmo:
+                out.append(_portfolio(slot, to, locale, day, list(projects.values()), stats))
+            else:
+                out.append(await _projects(session, slot, to, locale, day, mine, projects, stats, approvals,
+                                           milestones, cal.is_workday(day)))
+        return out
+
+
+def _portfolio(slot: str, to: tuple[str, str], locale: str, day: dt.date, projects: list[Project],
+               stats: dict[int, dict[str, Any]]) -> Digest:
+    lines = [t(locale, "digest.portfolio", day=f"{day:%m-%d}", n=len(projects))]
+    bars = []
+    for p in projects:
+        s = stats.get(p.id, {})
+        colour, why, params = rag(s)
+        r = rates(s)
+        lines.append(t(locale, "digest.project_line", key=p.key, rag=t(locale, f"digest.rag_{colour}"),
+                       why=t(locale, why, **params), **r))
+        bars.append((p.key, round(s.get("done", 0) * 100 / s["total"]) if s.get("total") else 0, colour))
+    title = t(locale, "digest.chart_portfolio", day=f"{day:%m-%d}")
+    d = Digest(slot, to, "\n".join(lines))
+    d.charts.append(("portfolio", (title, bars[:40]), {"labels": {"x": t(locale, "digest.axis_completion")}}))
+    return d
+
+
+async def _projects(session: Any, slot: str, to: tuple[str, str], locale: str, day: dt.date,
+                    mine: list[common.Member], projects: dict[int, Project], stats: dict[int, dict[str, Any]],
+                    approvals: list[dict[str, Any]], milestones: dict[int, list[tuple[str, dt.date, int]]],
+                    workday: bool) -> Digest:
+    lines = []
+    d = Digest(slot, to, "")
+    waiting = [a for a in approvals if a["project_id"] in {m.project_id for m in mine}]
+    if waiting:  # what waits on them, approvals first
+        lines.append(t(locale, "digest.waiting", n=len(waiting)))
+        lines += [f"• #{a['id']} {a['summary'] or ''}".rstrip() for a in waiting[:10]]
+    for m in mine:
+        p, s = projects[m.project_id], stats.get(m.project_id, {})
+        colour, why, params = rag(s)
+        changes = {k.split(".", 1)[1]: int(v) for k, v in s.items() if k.startswith("changes.")}
+        lines.append(t(locale, "digest.project", key=p.key, name=p.name, rag=t(locale, f"digest.rag_{colour}"),
+                       why=t(locale, why, **params)))
+        lines.append(t(locale, "digest.changed", created=changes.get("task.created", 0),
+                       updated=changes.get("task.updated", 0), logs=changes.get("worklog.created", 0)))
+        lines.append(t(locale, "digest.hours", today=f"{s.get('hours_today', 0):g}",
+                       plan=f"{s.get('capacity', 0):g}" if workday else "0"))
+        lines.append(t(locale, "digest.risks", new=int(s.get("risks_new", 0)), open=int(s.get("risks_open", 0)),
+                       blocked=int(s.get("blocked", 0)), overdue=int(s.get("overdue", 0))))
+        if len(d.charts) < MAX_CHARTS:
+            d.charts.append(await _chart(session, p, locale, day, milestones.get(p.id, [])))
+    d.text = t(locale, "digest.header", day=f"{day:%m-%d}") + "\n" + "\n".join(lines)
+    return d
+
+
+async def _chart(session: Any, p: Project, locale: str, day: dt.date,
+                 milestones: list[tuple[str, dt.date, int]]) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+    if p.methodology == "agile" or not milestones:
+        days = [day - dt.timedelta(days=i) for i in range(BURNDOWN_DAYS - 1, -1, -1)]
+        remaining = await store.burndown(session, p.id, days)
+        labels = {"actual": t(locale, "digest.axis_actual"), "ideal": t(locale, "digest.axis_ideal"),
+                  "y": t(locale, "digest.axis_open")}
+        return "burndown", (t(locale, "digest.chart_burndown", key=p.key), days, remaining), {"labels": labels}
+    return "timeline", (t(locale, "digest.chart_timeline", key=p.key), milestones, day), {
+        "labels": {"today": t(locale, "digest.axis_today")}}
