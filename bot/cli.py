@@ -193,7 +193,7 @@ def _dispatch(args: argparse.Namespace, cfg: config_mod.Config) -> int:
     if args.command in ("jobs", "report"):
         from bot.jobs_cli import jobs_main
 
-        now = (_clock(args.now, cfg.settings.default_tz) or (lambda: dt.datetime.now(dt.UTC)))()
+        now = (_clock(getattr(args, "now", None), cfg.settings.default_tz) or (lambda: dt.datetime.now(dt.UTC)))()
         return asyncio.run(jobs_main(cfg, args, now))
     from bot.admin import admin_main, export_main
 

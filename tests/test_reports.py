@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import asyncio
 import sys
 from pathlib import Path
 
@@ -34,10 +34,12 @@ async def test_weekly_report_on_the_last_working_day(crm: ChatHarness, clock: Cl
     assert "- CRM-2 导出 (2026-12-01)" in text
     assert "- alice: 4h" in text and "- #1 加导出字段" in text
     assert await run_job(bot, clock, reports.weekly, "2026-11-27T16:30:00") == []  # once
-    cli = subprocess.run([sys.executable, "-m", "bot.cli", "report", "weekly", "--project", "CRM",
-                          "--now", "2026-11-27T16:00:00", "--db", db_url], capture_output=True, text=True, cwd=ROOT)
-    assert cli.returncode == 0, cli.stderr
-    assert cli.stdout.strip() == text
+    cli = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "report", "weekly", "--project", "CRM", "--now", "2026-11-27T16:00:00",
+        "--db", db_url, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    stdout, stderr = await cli.communicate()
+    assert cli.returncode == 0, stderr.decode()
+    assert stdout.decode().strip() == text
 
 
 async def test_a_holiday_friday_moves_the_report_to_thursday(crm: ChatHarness, clock: Clock) -> None:
