@@ -121,7 +121,7 @@ async def raise_risks(session: AsyncSession, rows: list[dict[str, Any]]) -> set[
     conn = await core(session)
     out: set[tuple[str, str]] = set()
     for start in range(0, len(rows), 500):
-        result = await conn.execute(_RAISE[conn.dialect.name].values(rows[start:start + 500]))
+        result = await conn.execute(_RAISE[conn.dialect.name], rows[start:start + 500])  # insertmanyvalues
         out |= {(r.rule, r.entity) for r in result.all()}
     return out
 
