@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from bot.model import Button, Reply
+from bot.model import Button, Card, Reply
 from bot.nlu import approval as figures
 from bot.nlu.intents import ChangeAction, RequestChange, Standup
 from handlers import approvals, lookup, notify, permissions
@@ -100,9 +100,7 @@ async def _submit_or_ask(ctx: Ctx, change: ChangeRequest, project: Project, task
     return await _submit(ctx, change, project, task, calendar)
 
 
-def _buttons(buttons: tuple[Button, ...]) -> Any:
-    from bot.model import Card
-
+def _buttons(buttons: tuple[Button, ...]) -> Card | None:
     return Card(title="", buttons=buttons) if buttons else None
 
 
@@ -170,6 +168,11 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
                            "reason": change.reason, **details})
     await ctx.audit("change.assessed", entity, project_id=project.id, after={"impact": impact, "chain": roles})
     card = await change_card(ctx, change, project, target=target, steps=steps)
+
+    async def ask_to_decide(reader: Ctx) -> tuple[str, Card | None]:
+        return (reader.t("change.your_turn", id=change.id, target=target),
+                await change_card(reader, change, project, target=target, steps=steps))
+
     first = await approvals.approvers(ctx, change, roles[0])
     waiting = await _names_of(ctx, first)
     text = ctx.t("change.submitted", id=change.id, target=target, role=ctx.t("role." + roles[0]),
@@ -178,8 +181,7 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
     replies = [ctx.reply(text, card=card, tag=card_tag(change.id))]
     if in_project_chat:  # the request itself starts the chat's thread about it
         replies.append(Reply(text=_line(ctx, change, target), tag=chat_tag(change.id)))
-    replies += await notify.direct(ctx, [p for p in first if p != ctx.actor_id],
-                                   ctx.t("change.your_turn", id=change.id, target=target), card=card,
+    replies += await notify.direct(ctx, [p for p in first if p != ctx.actor_id], ask_to_decide,
                                    tag=card_tag(change.id))
     replies += await notify.project_chats(ctx, project.id, _line(ctx, change, target), tag=chat_tag(change.id))
     return replies
@@ -325,30 +327,46 @@ async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, 
     target = _target_name(project, task, None)
     who = ctx.actor.display_name if ctx.actor else "PMO"
     replies: list[Reply] = []
+    nxt_people: list[int] = []
     if verdict == "reject":
         change.status, change.decided_at = "rejected", ctx.now
-        note = ctx.t("change.rejected", id=change.id, who=who, reason=reason)
     elif nxt is not None:
         nxt.started_at = ctx.now
         nxt_people = await approvals.approvers(ctx, change, nxt.role)
-        note = ctx.t("change.step_done", id=change.id, who=who, role=ctx.t("role." + nxt.role),
-                     next=await _names_of(ctx, nxt_people) or ctx.t("change.nobody"))
     else:
         await _apply(ctx, change, project, task)
         change.status, change.decided_at = "approved", ctx.now
-        note = ctx.t("change.applied", id=change.id, who=who, target=target)
+    upcoming = await _names_of(ctx, nxt_people)
+    note = _outcome(ctx, change, who, target, reason, nxt, upcoming)
     await ctx.session.flush()
     card = await change_card(ctx, change, project, target=target, steps=steps)
     replies.append(Reply(text=note, card=card, update_tagged=card_tag(change.id)))
     if not clicked:
         replies.append(ctx.reply(note))
     if nxt is not None and change.status == "pending":
-        replies += await notify.direct(ctx, nxt_people, ctx.t("change.your_turn", id=change.id, target=target),
-                                       card=card, tag=card_tag(change.id))
+        async def ask_to_decide(reader: Ctx) -> tuple[str, Card | None]:
+            return (reader.t("change.your_turn", id=change.id, target=target),
+                    await change_card(reader, change, project, target=target, steps=steps))
+
+        replies += await notify.direct(ctx, nxt_people, ask_to_decide, tag=card_tag(change.id))
     if change.requester_id != ctx.actor_id and change.status != "pending":
-        replies += await notify.direct(ctx, [change.requester_id], note)
+        async def tell(reader: Ctx) -> tuple[str, Card | None]:
+            return _outcome(reader, change, who, target, reason, nxt, upcoming), None
+
+        replies += await notify.direct(ctx, [change.requester_id], tell)
     replies += await notify.project_chats(ctx, project.id, note, in_thread_of=chat_tag(change.id))
     return replies
+
+
+def _outcome(ctx: Ctx, change: ChangeRequest, who: str, target: str, reason: str, nxt: ApprovalStep | None,
+             upcoming: str) -> str:
+    """The one-line news of a decision by `who`; `upcoming` names the next step's approvers."""
+    if change.status == "rejected":
+        return ctx.t("change.rejected", id=change.id, who=who, reason=reason)
+    if change.status == "pending" and nxt is not None:
+        return ctx.t("change.step_done", id=change.id, who=who, role=ctx.t("role." + nxt.role),
+                     next=upcoming or ctx.t("change.nobody"))
+    return ctx.t("change.applied", id=change.id, who=who, target=target)
 
 
 async def _withdraw(ctx: Ctx, change: ChangeRequest, project: Project) -> list[Reply]:

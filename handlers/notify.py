@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy import select
 
 from bot.model import Card, Reply
@@ -9,13 +12,27 @@ from handlers.context import Ctx
 from storage import people
 from storage.models import Chat
 
+Render = Callable[[Ctx], Awaitable[tuple[str, Card | None]]]
 
-async def direct(ctx: Ctx, person_ids: list[int], text: str, *, card: Card | None = None,
-                 tag: str | None = None) -> list[Reply]:
-    """A direct message to each person, on this event's platform when they use it, else where they are."""
-    where = await people.addresses(ctx.session, list(dict.fromkeys(person_ids)), ctx.platform)
-    return [Reply(text=text, card=card, user=ext, platform=platform, tag=tag)
-            for pid in dict.fromkeys(person_ids) if pid in where for platform, ext in [where[pid]]]
+
+async def direct(ctx: Ctx, person_ids: list[int], render: Render, *, tag: str | None = None) -> list[Reply]:
+    """A direct message to each person, in their language, on this event's platform when they use it, else
+    where they are. `render` builds the text and card for a context in the reader's language."""
+    ids = list(dict.fromkeys(person_ids))
+    where = await people.addresses(ctx.session, ids, ctx.platform)
+    languages = await people.languages(ctx.session, ids)
+    drawn: dict[str, tuple[str, Card | None]] = {}
+    replies = []
+    for pid in ids:
+        if pid not in where:
+            continue
+        locale = languages.get(pid) or ctx.locale
+        if locale not in drawn:
+            drawn[locale] = await render(dataclasses.replace(ctx, locale=locale, notices=[]))
+        text, card = drawn[locale]
+        platform, ext = where[pid]
+        replies.append(Reply(text=text, card=card, user=ext, platform=platform, tag=tag))
+    return replies
 
 
 async def project_chats(ctx: Ctx, project_id: int, text: str, *, tag: str | None = None,

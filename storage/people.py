@@ -163,3 +163,12 @@ class LinkRefused(Exception):
     def __init__(self, tables: list[str]) -> None:
         super().__init__(", ".join(tables))
         self.tables = tables
+
+
+async def languages(session: AsyncSession, person_ids: list[int]) -> dict[int, str]:
+    """Each person's language: chosen (or given by their platform), else the one they last wrote in."""
+    if not person_ids:
+        return {}
+    rows = await session.execute(select(Person.id, Person.locale, Person.seen_locale)
+                                 .where(Person.id.in_(list(set(person_ids)))))
+    return {pid: str(locale or seen) for pid, locale, seen in rows.all() if locale or seen}

@@ -202,3 +202,20 @@ async def test_two_approvers_clicking_at_once_decide_once(plan: ChatHarness, db_
     assert decided == 1
     assert await plan.scalar("select count(*) from baselines") == 2
     assert await plan.scalar("select count(*) from audit_log where action = 'change.applied'") == 1
+
+
+async def test_each_approver_reads_the_card_in_their_own_language(plan: ChatHarness) -> None:
+    await plan.say("sam", "我的语言 中文")
+    await plan.say("lily", "set my language to English")
+    replies = await plan.say("bob", "变更申请 CRM-1 延期两周 原因 供应商延误")
+    to_lily = next(r for r in replies if r["user"] == "lily")
+    assert to_lily["text"].startswith("Please decide change request CR-1") and "Approvals" in fields(to_lily)
+    step = await plan.click("lily", "cr:approve:1")
+    to_sam = next(r for r in step if r["user"] == "sam" and r["card"])
+    assert to_sam["text"].startswith("请审批") and "审批链" in fields(to_sam)
+    to_bob = [r for r in step if r["user"] == "bob" and not r["card"]]
+    assert not to_bob  # the requester hears at the end (their card changes meanwhile)
+    await plan.click("sam", "cr:approve:1")
+    done = await plan.click("lily", "cr:approve:1")  # the milestone is breached: the PMO decides last
+    told = next(r for r in done if r["user"] == "bob" and not r["card"])
+    assert "生效" in told["text"]  # bob writes Chinese
