@@ -196,6 +196,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "change.not_found": {"zh": "没有找到变更申请 CR-{id}。", "en": "No change request CR-{id}."},
     "change.already": {"zh": "CR-{id} 已{status}。", "en": "CR-{id} is already {status}."},
     "change.already_by": {"zh": "CR-{id} 已{status}（{who}），不再重复处理。", "en": "CR-{id} is already {status} ({who}); nothing more to do."},
+    "change.bad_value": {"zh": "表单中“{field}”的值“{value}”无效。", "en": "The form's {field} value \"{value}\" is not valid."},
     "change.own": {"zh": "不能审批自己提交的变更申请。", "en": "You cannot approve your own change request."},
     "change.vendor": {"zh": "供应商不能审批变更申请。", "en": "Vendors cannot approve change requests."},
     "change.not_approver": {"zh": "CR-{id} 当前由{role}审批，你不是这一步的审批人。",

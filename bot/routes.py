@@ -26,6 +26,7 @@ def build_router() -> Router:
     router.on_action("cr", changes.on_button)
     router.on_form("create_task", tasks.from_form)
     router.on_form("change_reject", changes.from_form)
+    router.on_form("change_request", changes.request_form)
     router.on_home(home.home)
     router.on_answer(changes.follow_up)
     return router

@@ -280,6 +280,67 @@ async def change_action(intent: ChangeAction, ctx: Ctx) -> list[Reply]:
     return await _list(ctx, intent.project)
 
 
+async def request_form(values: dict[str, Any], ctx: Ctx) -> list[Reply]:
+    """The change-request form (Slack modal / Feishu card form): target, type, what changes, reason."""
+    task, project = await _target(ctx, _text(values.get("task")) or None, _text(values.get("project")) or None)
+    await permissions.require_act(ctx, project)
+    if ctx.actor is None:
+        raise UserError("q.no_user")
+    change_type = _text(values.get("change_type")) or "schedule"
+    if change_type not in CHANGE_TYPES:
+        raise UserError("change.bad_value", field="change_type", value=change_type[:20])
+    details: dict[str, Any] = {"new_due": None, "extra_hours": None, "budget": None, "people": None}
+    if _text(values.get("new_due")):
+        try:
+            details["new_due"] = dt.date.fromisoformat(_text(values["new_due"])[:10]).isoformat()
+        except ValueError:
+            raise UserError("change.bad_value", field="new_due", value=_text(values["new_due"])[:20]) from None
+    for name, kind, limit in (("extra_hours", float, 10000), ("budget", float, 1e12), ("people", int, 1000)):
+        raw = _text(values.get(name))
+        if raw:
+            try:
+                number = kind(raw)
+            except ValueError:
+                raise UserError("change.bad_value", field=name, value=raw[:20]) from None
+            if not 0 < number <= limit:
+                raise UserError("change.bad_value", field=name, value=raw[:20])
+            details[name] = number
+    milestone_name = _text(values.get("milestone"))
+    if milestone_name:
+        from sqlalchemy import select
+
+        found = (await ctx.session.scalars(select(Milestone).where(Milestone.project_id == project.id,
+                                                                   Milestone.name == milestone_name))).first()
+        if found is None:
+            raise UserError("milestone.not_found", name=milestone_name, key=project.key)
+        details["milestone_id"] = found.id
+    summary = lookup.cut(ctx, _text(values.get("summary")), 500) or _form_summary(ctx, details)
+    change = ChangeRequest(project_id=project.id, task_id=task.id if task else None, requester_id=ctx.actor.id,
+                           change_type=change_type, summary=summary,
+                           reason=lookup.cut(ctx, _text(values.get("reason")), 1000), details=details, impact={},
+                           status="draft", created_at=ctx.now)
+    ctx.session.add(change)
+    await ctx.session.flush()
+    return await _submit_or_ask(ctx, change, project, task, await load_calendar(ctx.session))
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def _form_summary(ctx: Ctx, details: dict[str, Any]) -> str:
+    parts = []
+    if details.get("new_due"):
+        parts.append(ctx.t("impact.due", old="…", new=details["new_due"]))
+    if details.get("extra_hours"):
+        parts.append(f"+{details['extra_hours']:g}h")
+    if details.get("budget"):
+        parts.append(f"+{details['budget']:,.0f}")
+    if details.get("people"):
+        parts.append(ctx.t("impact.people", n=details["people"]))
+    return "; ".join(parts)
+
+
 async def from_form(values: dict[str, Any], ctx: Ctx) -> list[Reply]:
     """A reject form (Feishu card input / Slack modal): `change` and `reason`."""
     raw = str(values.get("change") or "")

@@ -219,3 +219,26 @@ async def test_each_approver_reads_the_card_in_their_own_language(plan: ChatHarn
     done = await plan.click("lily", "cr:approve:1")  # the milestone is breached: the PMO decides last
     told = next(r for r in done if r["user"] == "bob" and not r["card"])
     assert "生效" in told["text"]  # bob writes Chinese
+
+
+async def test_the_change_request_form_targets_a_milestone_and_checks_its_values(plan: ChatHarness) -> None:
+    from bot.model import FormSubmission
+
+    def form(event_id: str, **values: str) -> FormSubmission:
+        return FormSubmission(platform="console", event_id=event_id, user=UserRef("console", "bob", "bob"),
+                              form="change_request", values=values)
+
+    await plan.app.handle(form("f1", project="CRM", change_type="schedule", new_due="2026-13-01", reason="x"))
+    await plan.app.handle(form("f2", project="CRM", change_type="budget", budget="-5", reason="x"))
+    assert await plan.scalar("select count(*) from change_requests") == 0  # refused, nothing kept
+    await plan.app.handle(form("f3", project="CRM", change_type="schedule", milestone="UAT", new_due="2026-12-17",
+                               reason="上线窗口调整"))
+    replies = await plan._delivered()
+    submitted = next(r for r in replies if r["user"] == "bob" and r["card"])
+    assert "UAT" in fields(submitted)["影响评估"]  # the milestone moves: a breach, so the PMO decides too
+    await plan.click("lily", "cr:approve:1")
+    await plan.click("sam", "cr:approve:1")
+    assert await plan.scalar("select status from change_requests") == "pending"
+    await plan.say("lily", "add @pat to CRM as pmo")
+    await plan.click("pat", "cr:approve:1")
+    assert str(await plan.scalar("select due_date from milestones")) == "2026-12-17"
