@@ -120,7 +120,8 @@ class App:
             feishu = FeishuAdapter(FeishuConfig(app_id=cfg.feishu_app_id, app_secret=cfg.feishu_app_secret,
                                                 verification_token=cfg.feishu_verification_token,
                                                 encrypt_key=cfg.feishu_encrypt_key, mode=cfg.feishu_mode,
-                                                domain=cfg.feishu_domain, bot_open_id=cfg.feishu_bot_open_id),
+                                                domain=cfg.feishu_domain, bot_open_id=cfg.feishu_bot_open_id,
+                                                send_rate=cfg.feishu_send_rate),
                                    accept=self.intake.accept)
             self.add_sender("feishu", await feishu.start())
             self.intake.enrichers["feishu"] = feishu.enrich

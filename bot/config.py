@@ -43,6 +43,7 @@ class Config:
     feishu_mode: str = "webhook"  # or websocket (the long connection)
     feishu_domain: str = "feishu"  # feishu, lark, or an origin such as http://127.0.0.1:8089
     feishu_bot_open_id: str | None = None
+    feishu_send_rate: float = 50.0  # messages/s for the app (Feishu's quota for message create)
 
     @property
     def platforms_configured(self) -> bool:
@@ -77,4 +78,5 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         feishu_mode=(e.get("FEISHU_MODE") or "webhook").lower(),
         feishu_domain=e.get("FEISHU_DOMAIN") or "feishu",
         feishu_bot_open_id=e.get("FEISHU_BOT_OPEN_ID") or None,
+        feishu_send_rate=float(e.get("FEISHU_SEND_RATE") or 50),
     )

@@ -41,6 +41,7 @@ class FeishuConfig:
     mode: str = "webhook"  # or "websocket" (the long connection: no public URL needed)
     domain: str = "feishu"  # feishu, lark, or an origin (a test server)
     bot_open_id: str | None = None
+    send_rate: float = 50.0  # messages/s for the app
 
 
 class FeishuAdapter:
@@ -76,7 +77,7 @@ class FeishuAdapter:
                                         domain=self.api.base, receive=self.receive_trusted,
                                         answer_timeout=self.card_wait + 0.4)
             await self._long.start()
-        return FeishuSender(self.api, self.answers)
+        return FeishuSender(self.api, self.answers, app_interval=1 / max(self.config.send_rate, 0.1))
 
     async def stop(self) -> None:
         if self._long is not None:
