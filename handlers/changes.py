@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.model import Button, Card, Reply
 from bot.nlu import approval as figures
-from bot.nlu.intents import ChangeAction, RequestChange, Standup
+from bot.nlu.intents import ChangeAction, RequestChange
 from handlers import approvals, lookup, notify, permissions
 from handlers.cards import change_card, change_lines
 from handlers.context import Ctx
@@ -599,10 +599,3 @@ async def waiting_on(ctx: Ctx) -> list[tuple[ChangeRequest, Project]]:
             if project is not None:
                 found.append((change, project))
     return found
-
-
-async def standup(intent: Standup, ctx: Ctx) -> list[Reply]:
-    """Keep a standup answer in the trail until scheduled standups collect them."""
-    await ctx.audit("standup.submitted", f"person:{ctx.actor_ref}",
-                    after={"yesterday": intent.yesterday, "today": intent.today, "blockers": intent.blockers})
-    return [ctx.reply(ctx.t("standup.thanks", blockers=len(intent.blockers)))]
