@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -62,8 +63,13 @@ class App:
         await site.start()
         logger.info("listening on http://%s:%s", host, port)
         scheduler = jobs_scheduler.build(self.db, self.clock, settings=self.config.settings, wake=self.delivery.wake)
-        scheduler.start()
+        if self.config.jobs_enabled:
+            scheduler.start()
         self.intake.start()
+        # Everything loaded so far (modules, mappers, bolt, clients) lives as long as the process: move it out
+        # of the collector's reach. Otherwise each full collection walks it all and stalls the loop ~0.1-0.2 s.
+        gc.collect()
+        gc.freeze()
         delivery_stop = asyncio.Event()
         sender_task = asyncio.create_task(self.delivery.run(delivery_stop))
         watchdog = asyncio.create_task(self._watch_loop())
@@ -74,7 +80,8 @@ class App:
             watchdog.cancel()
             await runner.cleanup()  # no new events
             await self.intake.stop()  # what was acked is processed now, or by the next start's sweep
-            scheduler.shutdown(wait=False)
+            if scheduler.running:
+                scheduler.shutdown(wait=False)
             delivery_stop.set()
             await sender_task
             await self.delivery.drain(limit=10)  # queued messages go out (or stay queued) before exit

@@ -44,6 +44,7 @@ class Config:
     feishu_domain: str = "feishu"  # feishu, lark, or an origin such as http://127.0.0.1:8089
     feishu_bot_open_id: str | None = None
     feishu_send_rate: float = 50.0  # messages/s for the app (Feishu's quota for message create)
+    jobs_enabled: bool = True  # scheduled jobs (standups, risks, digests, reports) in this process
 
     @property
     def platforms_configured(self) -> bool:
@@ -79,4 +80,5 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         feishu_domain=e.get("FEISHU_DOMAIN") or "feishu",
         feishu_bot_open_id=e.get("FEISHU_BOT_OPEN_ID") or None,
         feishu_send_rate=float(e.get("FEISHU_SEND_RATE") or 50),
+        jobs_enabled=e.get("PMO_JOBS", "on").strip().lower() not in ("off", "0", "false", "no"),
     )

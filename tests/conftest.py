@@ -28,6 +28,9 @@ from storage.migrate import upgrade
 from storage.models import Base
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Scheduled jobs run on the wall clock: off for every `pmo-bot run` a test starts, unless the test turns them on
+# (tests/test_jobs_replicas.py); job functions are tested with an injected clock instead.
+os.environ.setdefault("PMO_JOBS", "off")
 PG_ENV = "PMO_TEST_POSTGRES_URL"
 
 

@@ -58,7 +58,7 @@ async def test_two_processes_send_each_prompt_and_digest_once(db_url: str, tmp_p
     await _cli(db_url, "jobs", "settings", "CRM", "--set", f"standup.time={due}", "--set", "standup.days=1,2,3,4,5,6,7",
                "--set", f"digest.time={due}", "--set", "standup.summary_time=00:00", "--set", "risks.enabled=off",
                "--set", "weekly.enabled=off")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), DATABASE_URL=db_url, PMO_JOB_TICK_SECONDS="0.5")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DATABASE_URL=db_url, PMO_JOB_TICK_SECONDS="0.5", PMO_JOBS="on")
     procs = []
     for i in range(2):
         procs.append(await asyncio.create_subprocess_exec(
