@@ -1,4 +1,8 @@
-"""Digest charts as PNG bytes, drawn with matplotlib (imported lazily, here only) in a worker thread.
+"""Digest charts as PNG bytes, drawn with matplotlib (imported lazily, here only) in chart worker processes.
+
+`render()` draws in the job worker processes (jobs/workers.py): matplotlib's drawing holds the GIL for tens of
+milliseconds at a time, so in a thread it stalls the event loop; in a process it does not, and the bot's
+process never imports matplotlib.
 
 Chinese labels need a CJK font: Debian `fonts-noto-cjk` or `fonts-wqy-microhei` (docs/operations.md).
 Without one, matplotlib draws empty boxes and warns about missing glyphs; `cjk_font()` says which font
@@ -22,7 +26,26 @@ logger = logging.getLogger(__name__)
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Micro Hei",
              "WenQuanYi Zen Hei", "Droid Sans Fallback", "SimHei", "Microsoft YaHei", "PingFang SC")
 SERIES_KEY = "pmo-series"
-_LOCK = threading.Lock()  # matplotlib's font cache and rcParams are not thread-safe; charts are few
+_LOCK = threading.Lock()  # matplotlib's font cache and rcParams are not thread-safe
+Spec = tuple[str, tuple[Any, ...], dict[str, Any]]  # chart name, args, keyword args
+
+
+def warm_up() -> None:
+    """matplotlib and the CJK font loaded (a job worker does it when it starts)."""
+    cjk_font()
+    _figure("")
+
+
+def draw(name: str, args: tuple[Any, ...], kw: dict[str, Any]) -> bytes:
+    fn: Any = {"burndown": burndown, "timeline": timeline, "portfolio": portfolio}[name]
+    return bytes(fn(*args, **kw))
+
+
+async def render(specs: Sequence[Spec]) -> list[bytes]:
+    """Draw these charts in the job worker processes (jobs/workers.py), in order."""
+    from jobs import workers
+
+    return await workers.gather([(draw, spec) for spec in specs])
 
 
 @functools.cache

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Settings
+from jobs import charts, workers
 from storage import jobruns, outbox
 from storage.db import Database
 
@@ -38,18 +39,30 @@ class JobContext:
     settings: Settings = field(default_factory=Settings)
     dry_run: bool = False
     sent: list[dict[str, Any]] = field(default_factory=list)  # every outbox row this run produced
-    offload: Callable[..., Awaitable[Any]] = to_thread
+    offload: Callable[..., Awaitable[Any]] = to_thread  # pure Python work (it releases the GIL every 5 ms)
+    render: Callable[[list[charts.Spec]], Awaitable[list[bytes]]] = charts.render  # charts: worker processes
+    process: Callable[..., Awaitable[Any]] = workers.call  # heavy Python work: a job worker process
+    counters: dict[str, int] = field(default_factory=dict)  # e.g. statements run by worker processes
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """One transaction; a dry run does everything and then rolls it back."""
+        """One transaction; a dry run does everything and then rolls it back. On SQLite with the inline
+        driver its statements run in a thread (`Database.threaded`): a job's big statements must not stall
+        the event loop the chat pipeline runs on."""
         try:
-            async with self.db.unit_of_work() as session:
+            async with self.db.threaded().unit_of_work() as session:
                 yield session
                 if self.dry_run:
                     raise _DryRun
         except _DryRun:
             pass
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A read-only transaction that does not take SQLite's writer lock (WAL readers never block the
+        writer), so a job's big reads do not hold up the chat pipeline's writes. Never nest a unit of work in it."""
+        async with self.db.threaded().sessions() as session:  # closing ends the transaction; rows stay loaded
+            yield session
 
     async def claim(self, session: AsyncSession, job: str, slots: list[str]) -> set[str]:
         return await jobruns.claim(session, job, slots, now=self.now)
@@ -58,10 +71,14 @@ class JobContext:
         """Enqueue outbox rows in this run's transaction (`ids`: return their outbox ids)."""
         rows = [dict(r, created_at=self.now) for r in rows]
         self.sent.extend(rows)
-        if ids:
-            return await jobruns.enqueue_returning(session, rows)
-        await outbox.enqueue(session, rows)
-        return []
+        if sum(len(str(r["payload"].get("text") or "")) for r in rows) < 100_000 and not any(
+                r["payload"].get("image") for r in rows):
+            if ids:
+                return await jobruns.enqueue_returning(session, rows)
+            await outbox.enqueue(session, rows)
+            return []
+        # Megabytes of JSON (long risk lists, chart images): encoded in a job worker, not on the event loop.
+        return await jobruns.enqueue_encoded(session, await self.process(jobruns.encode, rows), ids=ids)
 
     def local(self, tz: str | None) -> dt.datetime:
         return self.now.astimezone(zone(tz or self.settings.default_tz))

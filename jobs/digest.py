@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.i18n import t
 from handlers.workdays import load_calendar
-from jobs import charts, common
+from jobs import common
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot
 from storage import digest as store
@@ -63,11 +63,18 @@ def rates(s: dict[str, Any]) -> dict[str, str]:
 async def daily(ctx: JobContext) -> None:
     """Send each PM, sponsor and PMO their digest with a chart, at their end of day on working days."""
     plan = await _plan(ctx)
-    for d in plan:  # rendering is CPU work: off the event loop, outside any transaction
-        for name, args, kw in d.charts:
-            d.images.append(await ctx.offload(_render, name, args, kw))
     if not plan:
         return
+    # Each distinct chart drawn once (a PM and a sponsor of one project see the same), in chart worker
+    # processes: off the event loop and off its GIL, outside any transaction.
+    specs: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {}
+    for d in plan:
+        for spec in d.charts:
+            specs.setdefault(_key(spec), spec)
+    drawn = dict(zip(specs, await ctx.render(list(specs.values())), strict=True))
+    encoded = {k: base64.b64encode(png).decode() for k, png in drawn.items()}
+    for d in plan:
+        d.images = [drawn[_key(spec)] for spec in d.charts]
     async with ctx.unit_of_work() as session:
         won = await ctx.claim(session, DAILY, [d.slot for d in plan])
         rows = []
@@ -75,21 +82,22 @@ async def daily(ctx: JobContext) -> None:
             if d.slot not in won:  # another process sent it meanwhile
                 continue
             rows.append(common.dm(*d.to, d.text, job=DAILY))
-            for i, png in enumerate(d.images):
+            for i, spec in enumerate(d.charts):
                 rows.append(dict(common.dm(*d.to, "", job=DAILY, image={
-                    "data": base64.b64encode(png).decode(), "filename": f"digest-{i + 1}.png",
-                    "title": d.charts[i][1][0]}), kind="image"))
+                    "data": encoded[_key(spec)], "filename": f"digest-{i + 1}.png", "title": spec[1][0]}),
+                                 kind="image"))
         await ctx.send(session, rows)
 
 
-def _render(name: str, args: tuple[Any, ...], kw: dict[str, Any]) -> bytes:
-    fn: Any = {"burndown": charts.burndown, "timeline": charts.timeline, "portfolio": charts.portfolio}[name]
-    return bytes(fn(*args, **kw))
+def _key(spec: tuple[str, tuple[Any, ...], dict[str, Any]]) -> str:
+    name, args, kw = spec
+    return repr((name, args, sorted(kw.items())))
 
 
 async def _plan(ctx: JobContext) -> list[Digest]:
-    """Who is due for a digest now and what it says (read-only; the claim comes with the send)."""
-    async with ctx.unit_of_work() as session:
+    """Who is due for a digest now and what it says (read-only, without SQLite's writer lock; the claim comes
+    with the send). The statement count depends on neither tasks nor work logs nor readers."""
+    async with ctx.reading() as session:
         cal = await load_calendar(session)
         stored = await jobruns.project_settings(session)
         projects = {p.id: p for p in await common.all_projects(session)}
@@ -131,6 +139,13 @@ async def _plan(ctx: JobContext) -> list[Digest]:
         ids = await standups.identities(session, [p for p, _, _ in due.values()])
         chats = await standups.project_chats(session, wanted)
         milestones = await store.milestones(session, wanted)
+        burn: dict[dt.date, set[int]] = {}  # the burndowns the charts need, per reader's day
+        for _pid, day, _tz in due.values():
+            for m in readers.get(_pid, [])[:MAX_CHARTS] if _pid not in pmo else []:
+                if projects[m.project_id].methodology == "agile" or not milestones.get(m.project_id):
+                    burn.setdefault(day, set()).add(m.project_id)
+        burndowns = {(pid, day): series for day, pids in burn.items() for pid, series in
+                     (await store.burndowns(session, sorted(pids), _days(day))).items()}
         out = []
         for slot, (pid, day, _tz) in sorted(due.items()):
             mine = readers.get(pid, [])
@@ -143,8 +158,8 @@ async def _plan(ctx: JobContext) -> list[Digest]:
             if pid in pmo:
                 out.append(_portfolio(slot, to, locale, day, list(projects.values()), stats))
             else:
-                out.append(await _projects(session, slot, to, locale, day, mine, projects, stats, approvals,
-                                           milestones, cal.is_workday(day)))
+                out.append(_projects(slot, to, locale, day, mine, projects, stats, approvals, milestones,
+                                     burndowns, cal.is_workday(day)))
         return out
 
 
@@ -165,10 +180,10 @@ def _portfolio(slot: str, to: tuple[str, str], locale: str, day: dt.date, projec
     return d
 
 
-async def _projects(session: Any, slot: str, to: tuple[str, str], locale: str, day: dt.date,
-                    mine: list[common.Member], projects: dict[int, Project], stats: dict[int, dict[str, Any]],
-                    approvals: list[dict[str, Any]], milestones: dict[int, list[tuple[str, dt.date, int]]],
-                    workday: bool) -> Digest:
+def _projects(slot: str, to: tuple[str, str], locale: str, day: dt.date, mine: list[common.Member],
+              projects: dict[int, Project], stats: dict[int, dict[str, Any]], approvals: list[dict[str, Any]],
+              milestones: dict[int, list[tuple[str, dt.date, int]]],
+              burndowns: dict[tuple[int, dt.date], list[int]], workday: bool) -> Digest:
     lines = []
     d = Digest(slot, to, "")
     waiting = [a for a in approvals if a["project_id"] in {m.project_id for m in mine}]
@@ -188,16 +203,20 @@ async def _projects(session: Any, slot: str, to: tuple[str, str], locale: str, d
         lines.append(t(locale, "digest.risks", new=int(s.get("risks_new", 0)), open=int(s.get("risks_open", 0)),
                        blocked=int(s.get("blocked", 0)), overdue=int(s.get("overdue", 0))))
         if len(d.charts) < MAX_CHARTS:
-            d.charts.append(await _chart(session, p, locale, day, milestones.get(p.id, [])))
+            d.charts.append(_chart(p, locale, day, milestones.get(p.id, []), burndowns))
     d.text = t(locale, "digest.header", day=f"{day:%m-%d}") + "\n" + "\n".join(lines)
     return d
 
 
-async def _chart(session: Any, p: Project, locale: str, day: dt.date,
-                 milestones: list[tuple[str, dt.date, int]]) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+def _days(day: dt.date) -> list[dt.date]:
+    return [day - dt.timedelta(days=i) for i in range(BURNDOWN_DAYS - 1, -1, -1)]
+
+
+def _chart(p: Project, locale: str, day: dt.date, milestones: list[tuple[str, dt.date, int]],
+           burndowns: dict[tuple[int, dt.date], list[int]]) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
     if p.methodology == "agile" or not milestones:
-        days = [day - dt.timedelta(days=i) for i in range(BURNDOWN_DAYS - 1, -1, -1)]
-        remaining = await store.burndown(session, p.id, days)
+        days = _days(day)
+        remaining = burndowns[p.id, day]
         labels = {"actual": t(locale, "digest.axis_actual"), "ideal": t(locale, "digest.axis_ideal"),
                   "y": t(locale, "digest.axis_open")}
         return "burndown", (t(locale, "digest.chart_burndown", key=p.key), days, remaining), {"labels": labels}

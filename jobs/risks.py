@@ -3,11 +3,16 @@ one threaded message per project per scan, with the owners mentioned."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
 
 from bot.i18n import t
 from handlers.workdays import WorkCalendar, load_calendar
@@ -16,6 +21,7 @@ from jobs.config import merged
 from jobs.context import JobContext, zone
 from storage import jobruns, standups
 from storage import risks as store
+from storage.db import Database
 from storage.models import Project
 
 logger = logging.getLogger(__name__)
@@ -33,11 +39,13 @@ class Found:
     owners: tuple[int, ...]
 
 
-def evaluate(facts: store.Facts, projects: dict[int, Project], cfgs: dict[int, dict[str, Any]],
+def evaluate(facts: store.Facts, projects: dict[int, Any], cfgs: dict[int, dict[str, Any]],
              cal: WorkCalendar, now: dt.datetime) -> list[Found]:
-    """Apply every rule to the facts; pure (runs in a worker thread for big portfolios)."""
+    """Apply every rule to the facts; pure."""
+    facts = store.materialize(facts)
     out: list[Found] = []
     local = {pid: now.astimezone(zone(p.timezone)) for pid, p in projects.items()}
+    between = functools.lru_cache(maxsize=None)(cal.workdays_between)  # few distinct (from, to) pairs
 
     def key(f: store.TaskFact) -> str:
         return f"{projects[f.project_id].key}-{f.seq}"
@@ -53,15 +61,15 @@ def evaluate(facts: store.Facts, projects: dict[int, Project], cfgs: dict[int, d
         if overdue and cfg["overdue"]:
             task(f, "overdue", due=f.due_date.isoformat() if f.due_date else "")
         elif not overdue and cfg["due_soon_workdays"] is not None and f.due_date is not None:
-            within = cal.workdays_between(at.date(), f.due_date) <= cfg["due_soon_workdays"]
+            within = between(at.date(), f.due_date) <= cfg["due_soon_workdays"]
             if within and (f.status == "todo" or f.progress < (cfg["due_soon_progress"] or 0)):
                 task(f, "due_soon", due=f.due_date.isoformat(), progress=f.progress)
     for f in facts.blocked:
         limit = cfgs[f.project_id]["blocked_workdays"]
         today = local[f.project_id].date()
         since = f.updated_at.astimezone(zone(projects[f.project_id].timezone)).date()
-        if limit is not None and cal.workdays_between(since, today) > limit:
-            task(f, "blocked", days=cal.workdays_between(since, today))
+        if limit is not None and between(since, today) > limit:
+            task(f, "blocked", days=between(since, today))
     for f in facts.overrun:
         pct = cfgs[f.project_id]["overrun_pct"]
         if pct is not None and f.estimate and f.logged > f.estimate * pct / 100:
@@ -71,14 +79,14 @@ def evaluate(facts: store.Facts, projects: dict[int, Project], cfgs: dict[int, d
         limit = cfgs[f.project_id]["idle_workdays"]
         today = local[f.project_id].date()
         last = f.last_log or f.updated_at.astimezone(zone(projects[f.project_id].timezone)).date()
-        if limit is not None and cal.workdays_between(last, today) >= limit:
-            task(f, "idle", days=cal.workdays_between(last, today))
+        if limit is not None and between(last, today) >= limit:
+            task(f, "idle", days=between(last, today))
     for m in facts.milestones:
         cfg, today = cfgs[m["project_id"]], local[m["project_id"]].date()
         if not cfg["milestone_slip"]:
             continue
         remaining = float(m["remaining"] or 0)
-        days = max(0, cal.workdays_between(today, m["due_date"]) + (1 if cal.is_workday(today) else 0))
+        days = max(0, between(today, m["due_date"]) + (1 if cal.is_workday(today) else 0))
         capacity = days * float(cfg["day_hours"] or 8) * max(1, int(m["people"] or 0))
         if (m["due_date"] < today and m["open_tasks"]) or remaining > capacity:
             out.append(Found(m["project_id"], "milestone_slip", f"milestone:{m['id']}",
@@ -87,7 +95,7 @@ def evaluate(facts: store.Facts, projects: dict[int, Project], cfgs: dict[int, d
     for a in facts.approvals:
         sla = cfgs[a["project_id"]]["approval_sla_workdays"]
         tz = zone(projects[a["project_id"]].timezone)
-        waited = cal.workdays_between(a["created_at"].astimezone(tz).date(), local[a["project_id"]].date())
+        waited = between(a["created_at"].astimezone(tz).date(), local[a["project_id"]].date())
         if sla is not None and waited > sla:
             out.append(Found(a["project_id"], "approval_sla", f"change:{a['id']}",
                              {"id": a["id"], "summary": a["summary"] or "", "days": waited}, ()))
@@ -95,8 +103,13 @@ def evaluate(facts: store.Facts, projects: dict[int, Project], cfgs: dict[int, d
 
 
 async def scan(ctx: JobContext) -> None:
-    """Scan every project in its working hours: raise new risks, resolve cleared ones, tell the project chat."""
-    async with ctx.unit_of_work() as session:
+    """Scan every project in its working hours: raise new risks, resolve cleared ones, tell the project chat.
+
+    What is due is read here (small); the facts are read, the rules applied and the messages written in a job
+    worker process (`compute`: 10^5 rows of Python work that would stall the event loop even in a thread,
+    since a busy thread keeps the GIL from the loop); then one transaction here claims the slots and writes
+    what changed, in a number of statements that grows with neither tasks nor risks."""
+    async with ctx.reading() as session:
         cal = await load_calendar(session)
         stored = await jobruns.project_settings(session)
         projects: dict[int, Project] = {}
@@ -110,72 +123,184 @@ async def scan(ctx: JobContext) -> None:
                 continue
             slots[f"{local:%Y-%m-%dT%H}:{local.minute // 15}:{p.id}"] = p.id
             projects[p.id], cfgs[p.id] = p, cfg
+        for slot in await jobruns.claimed(session, SCAN, list(slots)):  # another process did these already
+            del slots[slot]
+    if not slots:
+        return
+    info = {pid: ProjectInfo(pid, projects[pid].key, projects[pid].timezone, projects[pid].locale)
+            for pid in sorted(slots.values())}
+    request = Request(info, {pid: cfgs[pid] for pid in info}, ctx.now, ctx.settings.default_locale)
+    in_memory = ctx.db.sqlite and make_url(ctx.db.url).database in (None, "", ":memory:")  # no other process sees it
+    outcome = await (_compute_on(ctx.db, request) if in_memory else ctx.process(compute, ctx.db.url, request))
+    ctx.counters["worker_statements"] = ctx.counters.get("worker_statements", 0) + outcome.statements
+    async with ctx.unit_of_work() as session:
         won = await ctx.claim(session, SCAN, list(slots))
-        projects = {pid: projects[pid] for s, pid in slots.items() if s in won}
-        if not projects:
-            return
-        horizon = max(ctx.local(p.timezone).date() for p in projects.values()) + dt.timedelta(days=14)
-        overrun = min((c["overrun_pct"] for pid, c in cfgs.items() if pid in projects and c["overrun_pct"]),
-                      default=100.0)
-        facts = await store.facts(session, list(projects), horizon=horizon, min_overrun=float(overrun))
-        found = await ctx.offload(evaluate, facts, projects, cfgs, cal, ctx.now)
-        await _reconcile(ctx, session, projects, found)
+        mine = {pid for s, pid in slots.items() if s in won}
+        if mine:
+            await _write(ctx, session, {pid: info[pid] for pid in mine}, outcome)
 
 
-async def _reconcile(ctx: JobContext, session: Any, projects: dict[int, Project], found: list[Found]) -> None:
-    days = {pid: ctx.local(p.timezone).date() for pid, p in projects.items()}
-    current = {(f.project_id, f.rule, f.entity): f for f in found}
-    open_rows = await store.open_risks(session, list(projects))
-    known = {(r.project_id, r.rule, r.entity) for r in open_rows}
-    cleared = [r for r in open_rows if (r.project_id, r.rule, r.entity) not in current]
-    await store.resolve(session, [r.id for r in cleared], now=ctx.now)
-    fresh = [f for k, f in current.items() if k not in known]
-    raised = await store.raise_risks(session, [
-        {"project_id": f.project_id, "rule": f.rule, "entity": f.entity, "raised_on": days[f.project_id],
-         "raised_at": ctx.now, "detail": {"params": f.params, "owners": list(f.owners)}} for f in fresh])
-    fresh = [f for f in fresh if (f.rule, f.entity) in raised]
+@dataclass(frozen=True, slots=True)
+class ProjectInfo:
+    id: int
+    key: str
+    timezone: str | None
+    locale: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    projects: dict[int, ProjectInfo]
+    cfgs: dict[int, dict[str, Any]]
+    now: dt.datetime
+    default_locale: str
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a scan found, ready to write: small, whatever the portfolio's size (but `packed`: one string)."""
+
+    packed: str  # the new risks as storage.risks.pack's JSON (all projects: one string to bind as it is)
+    raised: dict[int, int]  # per project: how many new risks
+    cleared: dict[int, list[int]]  # per project: the ids of open risks that cleared
+    texts: dict[int, tuple[str, list[int]]]  # per touched project: the message, the people it mentions
+    pms: dict[int, list[int]]
+    statements: int = 0
+
+
+def compute(url: str, request: Request) -> Outcome:
+    """The heavy part of a scan; runs in a job worker process (its own engine, read-only)."""
+    return asyncio.run(_compute(url, request))
+
+
+async def _compute(url: str, request: Request) -> Outcome:
+    db = Database(url)
+    try:
+        return await _compute_on(db, request)
+    finally:
+        await db.dispose()
+
+
+async def _compute_on(db: Database, request: Request) -> Outcome:
+    statements = 0
+
+    def count(*_: Any) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with db.sessions() as session:
+            outcome = await _evaluate_all(session, request)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    outcome.statements = statements
+    return outcome
+
+
+async def _evaluate_all(session: Any, request: Request) -> Outcome:
+    projects, cfgs, now = request.projects, request.cfgs, request.now
+    cal = await load_calendar(session)
+    days = {pid: now.astimezone(zone(p.timezone)).date() for pid, p in projects.items()}
+    horizon = max(days.values()) + dt.timedelta(days=14)
+    overrun = min((cfgs[pid]["overrun_pct"] for pid in projects if cfgs[pid]["overrun_pct"]), default=100.0)
+    facts = await store.facts(session, sorted(projects), horizon=horizon, min_overrun=float(overrun))
+    found = evaluate(facts, projects, cfgs, cal, now)
+    open_ = await store.open_keys(session, list(projects))
+    again = await store.resolved_on(session, days)  # raised and cleared earlier today: not raised again
+    diff = _diff(found, open_, again, days)
+    cleared = await store.details(session, diff.cleared_ids)
     new_by: dict[int, list[Found]] = defaultdict(list)
-    for f in fresh:
+    for f in diff.fresh:
         new_by[f.project_id].append(f)
     cleared_by: dict[int, list[Any]] = defaultdict(list)
     for r in cleared:
-        cleared_by[r.project_id].append(r)
+        cleared_by[int(r.project_id)].append(r)
     touched = sorted(set(new_by) | set(cleared_by))
-    if not touched:
-        return
-    members = await common.members(session, touched)
+    members = await common.members(session, touched) if touched else []
     names = {m.person_id: m.name for m in members}
-    pms = defaultdict(list)
+    pms: dict[int, list[int]] = defaultdict(list)
     for m in members:
         if m.role == "pm":
             pms[m.project_id].append(m.person_id)
-    chats = await standups.project_chats(session, touched)
-    threads = await store.day_threads(session, {pid: days[pid] for pid in touched})
-    refs = await jobruns.sent_refs(session, list(threads.values()))
-    for pid in touched:
+    texts = _texts(projects, new_by, cleared_by, names, pms, request.default_locale)
+    packed = store.pack([(f.project_id, f.rule, f.entity, days[f.project_id],
+                          {"params": f.params, "owners": list(f.owners)}) for f in diff.fresh])
+    return Outcome(packed, {pid: len(fs) for pid, fs in new_by.items()}, {pid: [int(r.id) for r in rs] for pid, rs in cleared_by.items()},
+                   {pid: (text, sorted(m)) for pid, (text, m) in texts.items()}, dict(pms))
+
+
+@dataclass(slots=True)
+class _Diff:
+    fresh: list[Found]
+    cleared_ids: list[int]
+
+
+def _diff(found: list[Found], open_: dict[store.Key, int], again: set[store.Key], days: dict[int, dt.date]) -> _Diff:
+    """What to raise and what to resolve; pure."""
+    current = {(f.project_id, f.rule, f.entity): f for f in found if f.project_id in days}
+    fresh = [f for k, f in current.items() if k not in open_ and k not in again]
+    cleared = sorted(i for k, i in open_.items() if k not in current)
+    return _Diff(fresh, cleared)
+
+
+def _texts(projects: dict[int, Any], new_by: dict[int, list[Found]], cleared_by: dict[int, list[Any]],
+           names: dict[int, str], pms: dict[int, list[int]], default_locale: str) -> dict[int, tuple[str, set[int]]]:
+    """Each touched project's message and the people it mentions; pure."""
+    out: dict[int, tuple[str, set[int]]] = {}
+    for pid in sorted(set(new_by) | set(cleared_by)):
         project = projects[pid]
-        locale = project.locale or ctx.settings.default_locale
+        locale = project.locale or default_locale
         mention_ids: set[int] = set()
-        lines = [t(locale, "risk.header", key=project.key, new=len(new_by[pid]), resolved=len(cleared_by[pid]))]
-        for f in sorted(new_by[pid], key=lambda f: (RULES.index(f.rule), f.entity)):
-            owners = list(f.owners) or pms[pid]
+        lines = [t(locale, "risk.header", key=project.key, new=len(new_by.get(pid, [])),
+                   resolved=len(cleared_by.get(pid, [])))]
+        for f in sorted(new_by.get(pid, []), key=lambda f: (RULES.index(f.rule), f.entity)):
+            owners = list(f.owners) or pms.get(pid, [])
             mention_ids |= set(owners)
             who = " ".join(f"@{names.get(o, o)}" for o in owners)
             lines.append(f"• {t(locale, 'risk.' + f.rule, **f.params)} {who}".rstrip())
-        for r in cleared_by[pid]:
+        for r in cleared_by.get(pid, []):
             lines.append("✅ " + t(locale, "risk.resolved", what=t(locale, "risk." + r.rule, **r.detail["params"])))
-        text = "\n".join(lines)
-        ids = await standups.identities(session, sorted(mention_ids))
+        out[pid] = "\n".join(lines), mention_ids
+    return out
+
+
+async def _write(ctx: JobContext, session: Any, projects: dict[int, ProjectInfo], outcome: Outcome) -> None:
+    """Raise, resolve and tell, for the projects this process claimed."""
+    days = {pid: ctx.local(p.timezone).date() for pid, p in projects.items()}
+    if outcome.raised:
+        packed = outcome.packed
+        if not set(outcome.raised) <= set(projects):  # another process claimed some of the projects
+            packed = await ctx.process(store.pack_only, packed, sorted(projects))
+        await store.insert_packed(session, packed, now=ctx.now)
+    await store.resolve(session, [i for pid in sorted(projects) for i in outcome.cleared.get(pid, [])],
+                        now=ctx.now)
+    touched = sorted(pid for pid in outcome.texts if pid in projects)
+    if not touched:
+        return
+    pms = outcome.pms
+    chats = await standups.project_chats(session, touched)
+    threads = await store.day_threads(session, {pid: days[pid] for pid in touched})
+    refs = await jobruns.sent_refs(session, list(threads.values()))
+    ids = await standups.identities(session, sorted(
+        {i for pid in touched for i in outcome.texts[pid][1]} | {p for pid in touched for p in pms.get(pid, [])}))
+    firsts: list[dict[str, Any]] = []  # the message to each project's first chat (its id starts the thread)
+    rest: list[dict[str, Any]] = []
+    for pid in touched:
+        text, mention_ids = outcome.texts[pid]
         targets = chats.get(pid) or []
         if not targets:  # no chat bound: the PMs hear it directly
-            rows = [common.dm(*to, text, job=SCAN) for to in (common.address(ids.get(p, {})) for p in pms[pid]) if to]
-            await ctx.send(session, rows)
+            rest += [common.dm(*to, text, job=SCAN) for to in (common.address(ids.get(p, {}))
+                                                                for p in pms.get(pid, [])) if to]
             continue
         platform, chat = targets[0]
-        thread = refs.get(threads.get(pid, 0))
-        mentions = sorted({i.get(platform) or next(iter(i.values())) for i in ids.values() if i})
-        sent = await ctx.send(session, [common.to_chat(platform, chat, text, thread=thread, mentions=mentions,
-                                                       job=SCAN)], ids=True)
-        await ctx.send(session, [common.to_chat(p, c, text, mentions=mentions, job=SCAN) for p, c in targets[1:]])
-        if pid not in threads and sent and new_by[pid]:
-            await store.set_thread(session, pid, days[pid], sent[0])
+        people = [ids.get(i, {}) for i in mention_ids]
+        mentions = sorted({i.get(platform) or next(iter(i.values())) for i in people if i})
+        firsts.append(common.to_chat(platform, chat, text, thread=refs.get(threads.get(pid, 0)), mentions=mentions,
+                                     job=SCAN))
+        rest += [common.to_chat(p, c, text, mentions=mentions, job=SCAN) for p, c in targets[1:]]
+    sent = await ctx.send(session, firsts, ids=True)
+    await ctx.send(session, rest)
+    started = [pid for pid in touched if chats.get(pid)]
+    await store.set_threads(session, {pid: (days[pid], outbox_id) for pid, outbox_id in zip(started, sent, strict=True)
+                                      if pid not in threads and pid in outcome.raised})

@@ -52,17 +52,24 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def inline_sqlite(url: str) -> bool:
+    """Whether this SQLite URL gets the inline driver (statements on the event loop)."""
+    database = make_url(url).database
+    return (is_sqlite(url) and os.environ.get("SQLITE_DRIVER", "inline") == "inline" and bool(database)
+            and database != ":memory:")
+
+
+def create_engine(url: str, *, echo: bool = False, threaded: bool = False, pool_size: int = 1) -> AsyncEngine:
+    """`threaded`: on SQLite, the aiosqlite driver (each statement in its thread) whatever SQLITE_DRIVER says."""
     full = async_url(url)
     if is_sqlite(full):
         # SQLite wants exactly one writer connection: several pooled writers push p99 to ~0.9 s
         # (performance-facts.md). The Database lock below serialises units of work on it.
         extra: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
-        database = make_url(full).database
-        if os.environ.get("SQLITE_DRIVER", "inline") == "inline" and database and database != ":memory:":
-            extra = {"async_creator": sqlite_inline.creator(database)}
+        if not threaded and inline_sqlite(full):
+            extra = {"async_creator": sqlite_inline.creator(make_url(full).database or "")}
         engine = create_async_engine(
-            full, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, **extra,
+            full, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=pool_size, max_overflow=0, **extra,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
@@ -89,6 +96,23 @@ class Database:
         self.sqlite = is_sqlite(self.engine)
         # One writer at a time on SQLite, in FIFO order, instead of fighting over the file lock.
         self._write_lock = asyncio.Lock() if self.sqlite else None
+        self._threaded: Database | None = None
+
+    def threaded(self) -> Database:
+        """This database for work whose big statements must not run on the event loop (scheduled jobs).
+
+        With the inline SQLite driver: a twin on the threaded aiosqlite driver for the same file, sharing this
+        one's writer lock (so writers still take turns instead of waiting on the file lock), with a second
+        connection for lock-free reads; disposed with this one. Otherwise this database itself."""
+        if self._write_lock is None or not inline_sqlite(self.url):
+            return self
+        if self._threaded is None:
+            twin = Database.__new__(Database)
+            twin.url, twin.sqlite, twin._write_lock, twin._threaded = self.url, True, self._write_lock, None
+            twin.engine = create_engine(self.url, echo=self.engine.echo, threaded=True, pool_size=2)
+            twin.sessions = async_sessionmaker(twin.engine, expire_on_commit=False, autoflush=True)
+            self._threaded = twin
+        return self._threaded
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
@@ -122,4 +146,7 @@ class Database:
             return False
 
     async def dispose(self) -> None:
+        if self._threaded is not None:
+            await self._threaded.dispose()
+            self._threaded = None
         await self.engine.dispose()

@@ -1,21 +1,23 @@
-"""The facts the risk rules need, aggregated in SQL: a fixed number of statements however many tasks there are.
-Never commits: the unit of work does."""
+"""The facts the risk rules need, aggregated in SQL, and the risks raised and resolved: a fixed number of
+statements however many tasks and risks there are; big results streamed in chunks. Never commits."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Insert, and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, bindparam, func, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.db import core
 from storage.models import ChangeRequest, Milestone, Risk, Task, TaskAssignee, WorkLog
+
+_CHUNK = 1000  # rows turned into Python objects between two turns of the event loop (~5 ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class TaskFact:
 
 @dataclass(slots=True)
 class Facts:
-    """Everything one scan reads, for every project in scope."""
+    """Everything one scan reads, for every project in scope (as rows until `materialize`)."""
 
     due: list[TaskFact]  # open tasks due by the horizon (overdue and due soon)
     blocked: list[TaskFact]
@@ -57,25 +59,40 @@ _COLS = (Task.id, Task.project_id, Task.seq, Task.title, Task.status, Task.progr
          Task.estimate_hours, Task.updated_at)
 
 
+async def _chunks(conn: AsyncConnection, stmt: Any, size: int = _CHUNK) -> AsyncIterator[Sequence[Any]]:
+    """A big result in chunks, with the event loop let through between them: the rows of a whole portfolio
+    are turned into Python objects a few thousand at a time, never in one long stall."""
+    result = await conn.stream(stmt.execution_options(yield_per=size))
+    async for part in result.partitions(size):
+        yield part
+        await asyncio.sleep(0)
+
+
 async def facts(session: AsyncSession, project_ids: Sequence[int], *, horizon: dt.date,
                 min_overrun: float) -> Facts:
-    """Seven statements for the whole portfolio, whatever its size."""
+    """Seven statements for the whole portfolio, whatever its size; each result streamed in chunks."""
     conn = await core(session)
     pids = sorted(set(project_ids))
     in_scope = Task.project_id.in_(pids)
     open_ = Task.status != "done"
-    due = [_fact(r) for r in (await conn.execute(
-        select(*_COLS).where(in_scope, open_, Task.due_date <= horizon))).all()]
-    blocked = [_fact(r) for r in (await conn.execute(select(*_COLS).where(in_scope, Task.status == "blocked"))).all()]
+
+    async def tasks(stmt: Any) -> list[Any]:  # rows: `materialize` makes them TaskFacts
+        out: list[Any] = []
+        async for part in _chunks(conn, stmt):
+            out += part
+        return out
+
+    due = await tasks(select(*_COLS).where(in_scope, open_, Task.due_date <= horizon))
+    blocked = await tasks(select(*_COLS).where(in_scope, Task.status == "blocked"))
     logged = func.sum(WorkLog.hours)
-    overrun = [_fact(r, logged=float(r.logged)) for r in (await conn.execute(
+    overrun = await tasks(
         select(*_COLS, logged.label("logged")).join(WorkLog, WorkLog.task_id == Task.id)
         .where(in_scope, open_, Task.estimate_hours > 0).group_by(*_COLS)
-        .having(logged > Task.estimate_hours * Decimal(str(min_overrun / 100))))).all()]
+        .having(logged > Task.estimate_hours * Decimal(str(min_overrun / 100))))
     last = func.max(WorkLog.work_date)
-    idle = [_fact(r, last_log=r.last_log) for r in (await conn.execute(
+    idle = await tasks(
         select(*_COLS, last.label("last_log")).outerjoin(WorkLog, WorkLog.task_id == Task.id)
-        .where(in_scope, Task.status == "in_progress").group_by(*_COLS))).all()]
+        .where(in_scope, Task.status == "in_progress").group_by(*_COLS))
     remaining = func.sum(func.coalesce(Task.estimate_hours, 0) * (100 - Task.progress) / 100)
     milestones = [dict(r._mapping) for r in (await conn.execute(
         select(Milestone.id, Milestone.project_id, Milestone.name, Milestone.due_date,
@@ -93,47 +110,122 @@ async def facts(session: AsyncSession, project_ids: Sequence[int], *, horizon: d
     flagged = or_(and_(open_, Task.due_date <= horizon), Task.status.in_(["blocked", "in_progress"]),
                   and_(open_, Task.estimate_hours > 0))
     owners: dict[int, list[int]] = {}
-    for tid, pid in (await conn.execute(
-            select(TaskAssignee.task_id, TaskAssignee.person_id).join(Task, Task.id == TaskAssignee.task_id)
-            .where(in_scope, flagged).order_by(TaskAssignee.task_id, TaskAssignee.person_id))).all():
-        owners.setdefault(int(tid), []).append(int(pid))
+    async for part in _chunks(conn, select(TaskAssignee.task_id, TaskAssignee.person_id)
+                              .join(Task, Task.id == TaskAssignee.task_id).where(in_scope, flagged)
+                              .order_by(TaskAssignee.task_id, TaskAssignee.person_id)):
+        for tid, pid in part:
+            owners.setdefault(int(tid), []).append(int(pid))
     return Facts(due, blocked, overrun, idle, milestones, approvals, owners)
 
 
-async def open_risks(session: AsyncSession, project_ids: Sequence[int]) -> list[Risk]:
-    stmt = select(Risk).where(Risk.project_id.in_(sorted(set(project_ids))), Risk.resolved_at.is_(None))
-    return list((await session.scalars(stmt.order_by(Risk.id))).all())
+def materialize(facts: Facts) -> Facts:
+    """The rows `facts` read as TaskFacts; pure (run it in a thread: a portfolio has 100k such rows)."""
+    return Facts([_fact(r) for r in facts.due], [_fact(r) for r in facts.blocked],
+                 [_fact(r, logged=float(r.logged)) for r in facts.overrun],
+                 [_fact(r, last_log=r.last_log) for r in facts.idle], facts.milestones, facts.approvals,
+                 facts.assignees)
 
 
-def _raise_stmt(insert: Any) -> Insert:
-    return (insert(Risk).on_conflict_do_nothing(index_elements=["project_id", "rule", "entity", "raised_on"])
-            .returning(Risk.id, Risk.rule, Risk.entity))
+Key = tuple[int, str, str]  # project, rule, entity
 
 
-_RAISE = {"postgresql": _raise_stmt(pg_insert), "sqlite": _raise_stmt(sqlite_insert)}
-
-
-async def raise_risks(session: AsyncSession, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
-    """Insert new risks; one raised (and cleared) earlier the same day is not raised again. Returns
-    the (rule, entity) pairs actually raised."""
-    if not rows:
-        return set()
+async def open_keys(session: AsyncSession, project_ids: Sequence[int]) -> dict[Key, int]:
+    """The open risks of these projects: (project, rule, entity) -> risk id (streamed; no JSON decoded)."""
     conn = await core(session)
-    out: set[tuple[str, str]] = set()
-    for start in range(0, len(rows), 500):
-        result = await conn.execute(_RAISE[conn.dialect.name], rows[start:start + 500])  # insertmanyvalues
-        out |= {(r.rule, r.entity) for r in result.all()}
+    out: dict[Key, int] = {}
+    async for part in _chunks(conn, select(Risk.id, Risk.project_id, Risk.rule, Risk.entity).where(
+            Risk.project_id.in_(sorted(set(project_ids))), Risk.resolved_at.is_(None))):
+        out.update({(int(p), r, e): int(i) for i, p, r, e in part})
     return out
 
 
+async def resolved_on(session: AsyncSession, days: dict[int, dt.date]) -> set[Key]:
+    """Risks raised on each project's day and resolved since: not raised again that day."""
+    if not days:
+        return set()
+    conn = await core(session)
+    stmt = (select(Risk.project_id, Risk.rule, Risk.entity, Risk.raised_on)
+            .where(Risk.project_id.in_(sorted(days)), Risk.raised_on >= min(days.values()),
+                   Risk.resolved_at.is_not(None)))
+    return {(int(p), r, e) for p, r, e, d in (await conn.execute(stmt)).all() if days.get(int(p)) == d}
+
+
+def pack(rows: Sequence[tuple[int, str, str, dt.date, dict[str, Any]]]) -> str:
+    """New risks (project, rule, entity, day, detail) as one JSON document, the single parameter of one INSERT
+    (PostgreSQL's json_array_elements, SQLite's json_each). Pure: run it off the event loop. ASCII (escaped),
+    so drivers bind its megabytes without re-encoding them."""
+    return json.dumps([[r[0], r[1], r[2], r[3].isoformat(), r[4]] for r in rows])
+
+
+def pack_only(packed: str, project_ids: Sequence[int]) -> str:
+    """`pack`'s document, with only these projects' risks."""
+    keep = set(project_ids)
+    return json.dumps([r for r in json.loads(packed) if r[0] in keep])
+
+
+_INSERT = {
+    "postgresql": text(
+        "INSERT INTO risks (project_id, rule, entity, raised_on, raised_at, detail) "
+        "SELECT CAST(v->>0 AS INTEGER), v->>1, v->>2, CAST(v->>3 AS DATE), :at, v->4 "
+        "FROM json_array_elements(CAST(:rows AS JSON)) AS v "
+        "ON CONFLICT (project_id, rule, entity, raised_on) DO NOTHING"),
+    "sqlite": text(  # "WHERE true": SQLite would read ON CONFLICT as a join constraint
+        "INSERT INTO risks (project_id, rule, entity, raised_on, raised_at, detail) "
+        "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
+        "json_extract(value, '$[3]'), :at, json_extract(value, '$[4]') FROM json_each(:rows) WHERE true "
+        "ON CONFLICT (project_id, rule, entity, raised_on) DO NOTHING"),
+}
+
+
+async def insert_packed(session: AsyncSession, packed: str, *, now: dt.datetime) -> None:
+    """Insert the risks `pack` prepared, in one statement however many there are (one raised earlier the
+    same day, and cleared since, is not raised again: see `resolved_on`)."""
+    conn = await core(session)
+    stmt = _INSERT[conn.dialect.name].bindparams(bindparam("at", type_=Risk.__table__.c.raised_at.type))
+    await conn.execute(stmt, {"rows": packed, "at": now})
+
+
+def _ids_in(dialect: str) -> str:
+    """`id` is one of the parameter :ids (an array on PostgreSQL, a JSON array on SQLite): one bound value
+    however many ids (an IN list has one per id, and drivers stop at 32,767)."""
+    return "id = ANY(CAST(:ids AS BIGINT[]))" if dialect == "postgresql" else "id IN (SELECT value FROM json_each(:ids))"
+
+
+def _ids(dialect: str, ids: Sequence[int]) -> Any:
+    return sorted(ids) if dialect == "postgresql" else json.dumps(sorted(ids))
+
+
 async def resolve(session: AsyncSession, risk_ids: Sequence[int], *, now: dt.datetime) -> None:
+    """Mark these risks resolved, in one statement."""
     if risk_ids:
-        await session.execute(update(Risk).where(Risk.id.in_(list(risk_ids))).values(resolved_at=now))
+        conn = await core(session)
+        name = conn.dialect.name
+        stmt = (text(f"UPDATE risks SET resolved_at = :now WHERE {_ids_in(name)}")
+                .bindparams(bindparam("now", type_=Risk.__table__.c.resolved_at.type)))
+        await conn.execute(stmt, {"ids": _ids(name, risk_ids), "now": now})
 
 
-async def set_thread(session: AsyncSession, project_id: int, day: dt.date, outbox_id: int) -> None:
-    await session.execute(update(Risk).where(Risk.project_id == project_id, Risk.raised_on == day,
-                                             Risk.thread_id.is_(None)).values(thread_id=outbox_id))
+async def details(session: AsyncSession, risk_ids: Sequence[int]) -> list[Any]:
+    """These risks' (id, project_id, rule, detail), in one statement."""
+    if not risk_ids:
+        return []
+    conn = await core(session)
+    name = conn.dialect.name
+    stmt = (text(f"SELECT id, project_id, rule, detail FROM risks WHERE {_ids_in(name)}")
+            .columns(Risk.__table__.c.id, Risk.__table__.c.project_id, Risk.__table__.c.rule,
+                     Risk.__table__.c.detail))
+    return sorted((await conn.execute(stmt, {"ids": _ids(name, risk_ids)})).all(), key=lambda r: r.id)
+
+
+async def set_threads(session: AsyncSession, threads: dict[int, tuple[dt.date, int]]) -> None:
+    """Each project's risks of its day that have no thread yet get this outbox id (one executemany)."""
+    if threads:
+        conn = await core(session)
+        await conn.execute(_SET_THREAD, [{"pid": p, "day": d, "tid": t} for p, (d, t) in sorted(threads.items())])
+
+
+_SET_THREAD = (update(Risk).where(Risk.project_id == bindparam("pid"), Risk.raised_on == bindparam("day"),
+                                  Risk.thread_id.is_(None)).values(thread_id=bindparam("tid")))
 
 
 async def day_threads(session: AsyncSession, days: dict[int, dt.date]) -> dict[int, int]:
