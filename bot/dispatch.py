@@ -19,6 +19,7 @@ from bot.model import Card, CardAction, Event, FormSubmission, HomeOpened, Incom
 from bot.router import Router
 from handlers.context import Ctx, Settings
 from handlers.errors import UserError
+from handlers.workdays import WorkCalendar, load_calendar
 from storage import inbox, outbox, people, projects
 from storage.db import Database
 from storage.models import Chat, Person, Project
@@ -26,6 +27,7 @@ from storage.models import Chat, Person, Project
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4000
+CALENDAR_TTL = 60.0  # seconds: how stale the admins' calendar overrides may be when parsing "3个工作日"
 # A message read as one of these may instead answer a question the bot asked ("which date?", "why?").
 ANSWERABLE = (nlu.Unknown, nlu.Query, nlu.Standup, nlu.Help)
 
@@ -50,6 +52,7 @@ class Dispatcher:
         self.clock = clock
         self.metrics = metrics or Metrics()
         self.bot_ids = bot_ids or {}
+        self._cal: tuple[float, WorkCalendar] | None = None
 
     async def handle(self, event: Event) -> Outcome:
         """Record and process one event in one unit of work (the console's path)."""
@@ -139,8 +142,10 @@ class Dispatcher:
         if len(text) > MAX_TEXT:
             text = text[:MAX_TEXT]
             ctx.notices.append(ctx.t("notice.message_cut", limit=MAX_TEXT))
+        calendar = await self._calendar(ctx.session)
         intent = nlu.parse(text, now=ctx.local_now(), tz=ctx.tz, bot_id=self.bot_ids.get(event.platform),
-                           workday_end=self.settings.workday_end, day_hours=self.settings.day_hours)
+                           workday_end=self.settings.workday_end, day_hours=self.settings.day_hours,
+                           is_workday=calendar.is_workday)
         if isinstance(intent, ANSWERABLE):
             for answer in self.router.answers:
                 answered = await answer(ctx)
@@ -150,6 +155,12 @@ class Dispatcher:
         if handler is None:
             raise LookupError(f"no handler for {type(intent).__name__}")
         return await handler(intent, ctx)
+
+    async def _calendar(self, session: AsyncSession) -> WorkCalendar:
+        """The working-day calendar with the admins' overrides, re-read at most once a minute."""
+        if self._cal is None or time.monotonic() - self._cal[0] > CALENDAR_TTL:
+            self._cal = (time.monotonic(), await load_calendar(session))
+        return self._cal[1]
 
     @staticmethod
     def _rows(event: Event, replies: list[Reply], now: dt.datetime) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ChatHarness
+from tests.conftest import ChatHarness, Clock
 
 
 async def test_first_user_is_pmo_and_creates_a_project(bot: ChatHarness) -> None:
@@ -115,3 +115,10 @@ async def test_an_unknown_task_offers_the_closest_ones_as_buttons(crm: ChatHarne
     logged = (await crm.say("bob", "log 2h on CRM-19"))[0]
     assert "log:2:CRM-1" in [b["id"] for b in logged["card"]["buttons"]]
     assert "Logged" in (await crm.click("bob", "log:2:CRM-1"))[0]["text"]
+
+
+async def test_working_days_in_a_deadline_skip_public_holidays(crm: ChatHarness, clock: Clock) -> None:
+    clock.set("2026-09-29T10:00:00")  # a Tuesday before the National Day week
+    await crm.say("bob", "新建任务 部署 3个工作日内")
+    task = (await crm.export("CRM"))["tasks"][0]
+    assert task["due"] == "2026-10-09"  # 9-30, then 10-08 and 10-09: 10-01..10-07 are days off

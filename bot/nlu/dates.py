@@ -41,12 +41,17 @@ class DateSpan:
         return f"{self.day.isoformat()}T{self.at.hour:02d}:{self.at.minute:02d}"
 
 
+def _weekday_rule(d: date) -> bool:
+    return d.weekday() < 5
+
+
 @dataclass(slots=True)
 class _Ctx:
     today: date
     now: time
     mode: Mode
     workday_end: time
+    is_workday: Callable[[date], bool] = _weekday_rule  # the caller's calendar (public holidays, 调休)
 
     @property
     def monday(self) -> date:
@@ -104,10 +109,10 @@ def _add_months(d: date, n: int) -> date:
     return date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
-def _add_workdays(d: date, n: int) -> date:
+def _add_workdays(d: date, n: int, is_workday: Callable[[date], bool] = _weekday_rule) -> date:
     while n > 0:
         d += timedelta(days=1)
-        if d.weekday() < 5:
+        if is_workday(d):
             n -= 1
     return d
 
@@ -186,7 +191,7 @@ def _offset(ctx: _Ctx, n: float, unit: str, back: bool) -> date | None:
     if "工作日" in unit or "business" in unit or "working" in unit:
         if back:
             return None
-        return _add_workdays(ctx.today, round(n))
+        return _add_workdays(ctx.today, round(n), ctx.is_workday)
     if unit in ("周", "星期", "礼拜") or unit.startswith("week"):
         return ctx.today + timedelta(days=sign * round(7 * n))
     if unit == "月" or unit.startswith("month"):
@@ -528,9 +533,10 @@ def _merge(text: str, raws: list[_Raw]) -> list[_Raw]:
 
 
 def find_dates(text: str, today: date, now: time, mode: Mode = DEADLINE,
-               workday_end: time = time(18, 0)) -> list[DateSpan]:
-    """All date/time expressions in ``text``, resolved, in order of appearance."""
-    ctx = _Ctx(today, now, mode, workday_end)
+               workday_end: time = time(18, 0), is_workday: Callable[[date], bool] | None = None) -> list[DateSpan]:
+    """All date/time expressions in ``text``, resolved, in order of appearance. ``is_workday`` is the
+    working-day rule for "3个工作日" (weekdays when not given)."""
+    ctx = _Ctx(today, now, mode, workday_end, is_workday or _weekday_rule)
     spans: list[DateSpan] = []
     for r in _merge(text, _collect(text, ctx)):
         day = r.day

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -19,6 +20,7 @@ class Message:
     now: time
     workday_end: time
     day_hours: float
+    is_workday: Callable[[date], bool] | None = None
     lower: str = ""
     tasks: list[KeySpan] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
@@ -32,7 +34,7 @@ class Message:
 
     def dates(self, mode: Mode = DEADLINE) -> list[DateSpan]:
         if mode not in self._dates:
-            spans = find_dates(self.text, self.today, self.now, mode, self.workday_end)
+            spans = find_dates(self.text, self.today, self.now, mode, self.workday_end, self.is_workday)
             # A mention or task key is never a date ("@5号楼", "CRM-12").
             taken = self._fixed_spans()
             self._dates[mode] = [d for d in spans if not any(d.start < e and s < d.end for s, e in taken)]

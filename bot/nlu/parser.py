@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from .admin import parse_admin
@@ -66,14 +66,16 @@ _GRAMMARS: list[Callable[[Message], Intent | None]] = [
 
 
 def parse(text: str, *, now: datetime, tz: str = "Asia/Shanghai", bot_id: str | None = None,
-          workday_end: time = time(18, 0), day_hours: float = 8.0) -> Intent:
-    """Parse one chat message into an intent. Pure and total: any input gives an intent."""
+          workday_end: time = time(18, 0), day_hours: float = 8.0,
+          is_workday: Callable[[date], bool] | None = None) -> Intent:
+    """Parse one chat message into an intent. Pure and total: any input gives an intent. ``is_workday`` is the
+    caller's working-day calendar (public holidays, make-up days) for "3个工作日"; weekdays when not given."""
     try:
         clean = normalize(text if isinstance(text, str) else str(text), bot_id)
         if not clean:
             return Unknown()
         local = local_now(now, tz)
-        msg = Message(clean, local.date(), local.time(), workday_end, day_hours)
+        msg = Message(clean, local.date(), local.time(), workday_end, day_hours, is_workday=is_workday)
         for grammar in _GRAMMARS:
             result = grammar(msg)
             if result is not None:
