@@ -79,3 +79,47 @@ def task_modal(*, title: str, channel: str | None, thread: str | None, labels: d
             field("estimate_block", labels["estimate"], {"type": "plain_text_input", "action_id": "estimate_input"}),
         ],
     }
+
+
+def _input(block: str, label: str, element: dict[str, Any], optional: bool = True) -> dict[str, Any]:
+    return {"type": "input", "block_id": block, "optional": optional,
+            "label": {"type": "plain_text", "text": label[:2000]}, "element": element}
+
+
+def change_modal(*, task: str, channel: str | None, thread: str | None, labels: dict[str, str]) -> dict[str, Any]:
+    """The change-request form for a task (its card's "request change" button)."""
+    import json
+
+    types = [{"text": {"type": "plain_text", "text": labels[f"ct_{t}"]}, "value": t}
+             for t in ("schedule", "scope", "budget", "resource")]
+    return {
+        "type": "modal", "callback_id": "change_request_modal",
+        "title": {"type": "plain_text", "text": f"{labels['change_title']} {task}"[:24]},
+        "submit": {"type": "plain_text", "text": labels["submit_change"][:24]},
+        "private_metadata": json.dumps({"channel_id": channel, "thread_ts": thread, "task": task}),
+        "blocks": [
+            _input("type_block", labels["change_type"], {"type": "static_select", "action_id": "change_type_select",
+                                                         "options": types, "initial_option": types[0]},
+                   optional=False),
+            _input("due_block", labels["new_due"], {"type": "datepicker", "action_id": "new_due_picker"}),
+            _input("hours_block", labels["extra_hours"], {"type": "plain_text_input", "action_id": "extra_hours_input"}),
+            _input("budget_block", labels["budget"], {"type": "plain_text_input", "action_id": "budget_input"}),
+            _input("people_block", labels["people"], {"type": "plain_text_input", "action_id": "people_input"}),
+            _input("reason_block", labels["reason"], {"type": "plain_text_input", "action_id": "reason_input",
+                                                      "multiline": True}, optional=False),
+        ],
+    }
+
+
+def reject_modal(*, change: int, channel: str | None, labels: dict[str, str]) -> dict[str, Any]:
+    """A rejection needs a reason: the reject button opens this form."""
+    import json
+
+    return {
+        "type": "modal", "callback_id": "change_reject_modal",
+        "title": {"type": "plain_text", "text": f"{labels['reject_title']} CR-{change}"[:24]},
+        "submit": {"type": "plain_text", "text": labels["submit_reject"][:24]},
+        "private_metadata": json.dumps({"channel_id": channel, "change": change}),
+        "blocks": [_input("reason_block", labels["reason"], {"type": "plain_text_input", "action_id": "reason_input",
+                                                             "multiline": True}, optional=False)],
+    }

@@ -10,6 +10,8 @@ from bot.model import CardAction, FormSubmission, HomeOpened, IncomingMessage, U
 
 PLATFORM = "slack"
 MODAL_CALLBACK = "create_task_modal"
+CHANGE_MODAL = "change_request_modal"  # render.change_modal
+REJECT_MODAL = "change_reject_modal"  # render.reject_modal
 SHORTCUT_CALLBACK = "create_task_from_message"
 
 # Slack escapes &, < and > in message text; mentions are <@U123> or <@U123|name>, channels <#C1|name>,
@@ -111,15 +113,14 @@ def slash_command(form: dict[str, str]) -> IncomingMessage | None:
 
 
 def view_submission(payload: dict[str, Any]) -> FormSubmission | None:
-    """Our "new task" modal -> FormSubmission("create_task"); private_metadata carries where it came from."""
+    """Our modals -> FormSubmission: "new task" -> create_task, the change-request form -> change_request, the
+    reject form -> change_reject; private_metadata carries where it came from."""
     view = payload.get("view") or {}
+    if view.get("callback_id") in (CHANGE_MODAL, REJECT_MODAL):
+        return _change_form(payload, view)
     if view.get("callback_id") != MODAL_CALLBACK:
         return None
-    values: dict[str, Any] = {}
-    for block in (view.get("state") or {}).get("values", {}).values():
-        for action_id, field in block.items():
-            values[action_id] = (field.get("value") or field.get("selected_user") or field.get("selected_date")
-                                 or (field.get("selected_option") or {}).get("value") or field.get("selected_users"))
+    values = _values(view)
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
@@ -134,6 +135,36 @@ def view_submission(payload: dict[str, Any]) -> FormSubmission | None:
     is_dm = not channel or str(channel).startswith("D")
     return FormSubmission(platform=PLATFORM, event_id=f"view:{view.get('id')}:{view.get('hash')}",
                           user=UserRef(PLATFORM, payload["user"]["id"]), form="create_task", values=form,
+                          chat=None if is_dm else channel, thread=None if is_dm else meta.get("thread_ts"))
+
+
+def _values(view: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for block in (view.get("state") or {}).get("values", {}).values():
+        for action_id, field in block.items():
+            values[action_id] = (field.get("value") or field.get("selected_user") or field.get("selected_date")
+                                 or (field.get("selected_option") or {}).get("value") or field.get("selected_users"))
+    return values
+
+
+def _change_form(payload: dict[str, Any], view: dict[str, Any]) -> FormSubmission:
+    values = _values(view)
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        meta = {}
+    if view.get("callback_id") == REJECT_MODAL:
+        name, form = "change_reject", {"change": str(meta.get("change") or ""), "reason": values.get("reason_input")}
+    else:
+        name, form = "change_request", {
+            "task": meta.get("task"), "change_type": values.get("change_type_select"),
+            "new_due": values.get("new_due_picker"), "extra_hours": values.get("extra_hours_input"),
+            "budget": values.get("budget_input"), "people": values.get("people_input"),
+            "reason": values.get("reason_input")}
+    channel = meta.get("channel_id")
+    is_dm = not channel or str(channel).startswith("D")
+    return FormSubmission(platform=PLATFORM, event_id=f"view:{view.get('id')}:{view.get('hash')}",
+                          user=UserRef(PLATFORM, payload["user"]["id"]), form=name, values=form,
                           chat=None if is_dm else channel, thread=None if is_dm else meta.get("thread_ts"))
 
 
