@@ -309,7 +309,7 @@ async def _database(backend: str, scale: float, tasks_per: int, keep: bool) -> t
     name = _kept_name(scale, tasks_per) if keep else f"pmo_bench_{uuid.uuid4().hex[:8]}"
     exists = bool(await _pg(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
     seeded = exists and keep and bool(await _pg(f"SELECT 1 FROM pg_database WHERE datname = '{name}' AND "
-                                                f"obj_description(oid, 'pg_database') = 'seeded'"))
+                                                f"shobj_description(oid, 'pg_database') = 'seeded'"))
     if exists and not seeded:
         await _pg(f'DROP DATABASE "{name}"')
     if not seeded:

@@ -3,6 +3,7 @@ Each carries a chart: burndown (agile), milestone timeline (waterfall), portfoli
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import logging
@@ -101,6 +102,8 @@ async def _plan(ctx: JobContext) -> list[Digest]:
         cal = await load_calendar(session)
         stored = await jobruns.project_settings(session)
         projects = {p.id: p for p in await common.all_projects(session)}
+        cfg = {pid: merged(stored.get(pid)) for pid in projects}  # a deep copy each: once per project, not member
+        default_cfg = merged(None)
         members = await common.members(session)
         pmo = {int(i): (n, tz, loc) for i, n, tz, loc in (await session.execute(
             select(Person.id, Person.display_name, Person.timezone, Person.locale).where(Person.is_pmo))).all()}
@@ -108,7 +111,7 @@ async def _plan(ctx: JobContext) -> list[Digest]:
         for m in members:
             if m.role == "pmo":
                 pmo.setdefault(m.person_id, (m.name, m.timezone, m.locale))
-            elif m.role in ("pm", "sponsor") and merged(stored.get(m.project_id))["digest"]["enabled"]:
+            elif m.role in ("pm", "sponsor") and cfg.get(m.project_id, default_cfg)["digest"]["enabled"]:
                 readers.setdefault(m.person_id, []).append(m)
         due: dict[str, tuple[int, dt.date, str]] = {}  # slot -> (person, day, tz)
         for pid, info in {**{p: (ms[0].name, ms[0].timezone, ms[0].locale) for p, ms in readers.items()},
@@ -116,7 +119,7 @@ async def _plan(ctx: JobContext) -> list[Digest]:
             first = readers.get(pid, [None])[0]
             project = projects.get(first.project_id) if first else None
             tz = info[1] or (project.timezone if project else ctx.settings.default_tz)
-            configured = merged(stored.get(project.id) if project else None)["digest"]["time"]
+            configured = (cfg.get(project.id, default_cfg) if project else default_cfg)["digest"]["time"]
             at = parse_time(configured) if configured else ctx.settings.workday_end
             day = due_slot(ctx.local(tz), at, GRACE["digest"])
             if day is not None and cal.is_workday(day):
@@ -133,7 +136,7 @@ async def _plan(ctx: JobContext) -> list[Digest]:
                                           week_ago=ctx.now - dt.timedelta(days=7))
         for m in members:  # the plan for today's hours: each working member's day
             if m.role in ("pm", "member", "vendor") and m.project_id in stats:
-                hours = float(merged(stored.get(m.project_id))["risks"]["day_hours"] or 8)
+                hours = float(cfg[m.project_id]["risks"]["day_hours"] or 8)
                 stats[m.project_id]["capacity"] = stats[m.project_id].get("capacity", 0) + hours
         approvals = await store.pending_approvals(session, wanted)
         ids = await standups.identities(session, [p for p, _, _ in due.values()])
@@ -147,7 +150,9 @@ async def _plan(ctx: JobContext) -> list[Digest]:
         burndowns = {(pid, day): series for day, pids in burn.items() for pid, series in
                      (await store.burndowns(session, sorted(pids), _days(day))).items()}
         out = []
-        for slot, (pid, day, _tz) in sorted(due.items()):
+        for n, (slot, (pid, day, _tz)) in enumerate(sorted(due.items())):
+            if n % 50 == 49:
+                await asyncio.sleep(0)  # thousands of readers: let the event loop through now and then
             mine = readers.get(pid, [])
             prefer = [plat for m in mine for plat, _ in chats.get(m.project_id, [])]
             to = common.address(ids.get(pid, {}), prefer)
@@ -186,7 +191,8 @@ def _projects(slot: str, to: tuple[str, str], locale: str, day: dt.date, mine: l
               burndowns: dict[tuple[int, dt.date], list[int]], workday: bool) -> Digest:
     lines = []
     d = Digest(slot, to, "")
-    waiting = [a for a in approvals if a["project_id"] in {m.project_id for m in mine}]
+    theirs = {m.project_id for m in mine}
+    waiting = [a for a in approvals if a["project_id"] in theirs]
     if waiting:  # what waits on them, approvals first
         lines.append(t(locale, "digest.waiting", n=len(waiting)))
         lines += [f"• #{a['id']} {a['summary'] or ''}".rstrip() for a in waiting[:10]]

@@ -29,7 +29,7 @@ _lock = threading.Lock()
 
 def _start() -> None:
     with contextlib.suppress(OSError):
-        os.nice(5)  # the bot's event loop first
+        os.nice(19)  # the bot's event loop first
     from jobs import charts
 
     charts.warm_up()
