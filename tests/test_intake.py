@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
+import json
 
-from bot.dispatch import payload_of
-from bot.model import IncomingMessage, UserRef
+import pytest
+
+from bot import intake as intake_module
+from bot.dispatch import event_of, payload_of
+from bot.model import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
 from storage import inbox
 from tests.conftest import ChatHarness, Clock
 
@@ -45,3 +50,37 @@ async def test_events_stored_before_a_crash_are_recovered_once(crm: ChatHarness,
     outcome = await crm.app.dispatcher.process(row_id, stored)
     assert outcome.status == "duplicate"
     assert await crm.scalar("select count(*) from tasks where title = 'survived the crash'") == 1
+
+
+def test_the_inbox_copy_of_an_event_is_asdict_and_rebuilds_it() -> None:
+    events = [
+        IncomingMessage("slack", "msg:C1:1.2", UserRef("slack", "U1", "Ann", "en", "Asia/Shanghai", "a@x.io"),
+                        "hi <@U2>", chat="C1", thread="1.2", mentions=(UserRef("slack", "U2"),), reply_url="https://r"),
+        CardAction("slack", "act:1:U1", UserRef("slack", "U1"), "task:done:CRM-1", chat="C1", message="C1:1.2"),
+        FormSubmission("slack", "view:V1:h", UserRef("slack", "U1"), "create_task",
+                       {"title": "x", "assignees": ["U1", "U2"], "due": None, "estimate_hours": 1.5}),
+        HomeOpened("feishu", "home:1", UserRef("feishu", "ou_1")),
+    ]
+    for event in events:
+        stored = json.loads(json.dumps(payload_of(event)))
+        assert stored == json.loads(json.dumps(dataclasses.asdict(event) | {"kind": stored["kind"]}))
+        assert event_of(stored) == event
+
+
+async def test_a_burst_beyond_the_in_memory_queue_waits_in_the_inbox_and_is_processed_once(
+        crm: ChatHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(intake_module, "MAX_QUEUED", 4)
+    intake = crm.app.intake
+    intake.start()
+    try:
+        results = await asyncio.gather(*(intake.accept(msg(f"b{i}", f"new task burst {i}")) for i in range(15)))
+        assert all(results)
+        assert intake.backlog <= 4  # the other events are only in the inbox
+        for _ in range(400):
+            if await crm.scalar("select count(*) from inbox where status = 'received'") == 0:
+                break
+            await asyncio.sleep(0.025)
+    finally:
+        await intake.stop()
+    assert await crm.scalar("select count(*) from tasks") == 15
+    assert await crm.scalar("select count(distinct title) from tasks") == 15

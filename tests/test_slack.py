@@ -162,7 +162,38 @@ async def test_bad_signature_stale_timestamp_and_malformed_body(slack: SlackRig)
     assert stale.status == 401
     malformed = await slack.post(b'{"type": "event_callback", "event": ')
     assert malformed.status == 400
+    for body, content_type in ((b'["not", "an", "object"]', "application/json"), (b"", "application/json"),
+                               (b"payload=%5B1%5D", "application/x-www-form-urlencoded"),
+                               (b"payload=%7Bbroken", "application/x-www-form-urlencoded")):
+        assert (await slack.post(body, content_type=content_type)).status == 400, body
     assert await slack.sql("select count(*) from inbox") == 0
+
+
+def test_signature_check_is_slacks_v0_hmac_with_a_replay_window() -> None:
+    import time
+
+    from bot.platforms.slack.adapter import SlackAdapter, SlackConfig
+    from tests.fakes.slack import SIGNING_SECRET
+
+    async def accept(_: object) -> bool:
+        return True
+
+    adapter = SlackAdapter(SlackConfig(bot_token="xoxb-x", signing_secret=SIGNING_SECRET), db=None,  # type: ignore[arg-type]
+                           accept=accept)  # type: ignore[arg-type]
+    body = fixture_bytes("slack_message_im.json")
+    ok = sign(body)
+    assert adapter._signed(body, ok["X-Slack-Request-Timestamp"], ok["X-Slack-Signature"])
+    assert not adapter._signed(body + b" ", ok["X-Slack-Request-Timestamp"], ok["X-Slack-Signature"])
+    assert not adapter._signed(body, ok["X-Slack-Request-Timestamp"], ok["X-Slack-Signature"].upper())
+    assert not adapter._signed(body, ok["X-Slack-Request-Timestamp"], "v0=é" + ok["X-Slack-Signature"][4:])
+    for skew in (-301, 301):  # a replayed (or far-future) request, correctly signed for its timestamp
+        old = sign(body, timestamp=int(time.time()) + skew)
+        assert not adapter._signed(body, old["X-Slack-Request-Timestamp"], old["X-Slack-Signature"])
+    assert not adapter._signed(body, "", ok["X-Slack-Signature"])
+    assert not adapter._signed(body, "12ab", ok["X-Slack-Signature"])
+    unsigned = SlackAdapter(SlackConfig(bot_token="xoxb-x"), db=None, accept=accept)  # type: ignore[arg-type]
+    empty_key = sign(body, secret="")
+    assert not unsigned._signed(body, empty_key["X-Slack-Request-Timestamp"], empty_key["X-Slack-Signature"])
 
 
 async def test_own_and_other_bot_messages_and_edits_are_ignored(slack: SlackRig) -> None:
