@@ -391,3 +391,47 @@ async def test_change_request_card_goes_to_the_pm_and_a_click_updates_every_copy
     thread = [p for p in slack.fake.of("chat.postMessage") if p["channel"] == "C0CHAN0001" and p.get("thread_ts")]
     assert [p["thread_ts"] for p in thread] == [summary_ts]  # the decision is told in the request's thread
     assert await slack.sql("select due_date from tasks") in ("2026-12-08", __import__("datetime").date(2026, 12, 8))
+
+
+def _submit(view: dict[str, Any], user: str, values: dict[str, dict[str, Any]], view_id: str) -> bytes:
+    """What Slack posts when `user` submits our modal `view` with `values` ({block: {action: state}})."""
+    submission = fixture_json("slack_view_submission.payload.json")
+    submission["user"]["id"] = user
+    submission["view"].update(id=view_id, hash=f"{view_id}.h", callback_id=view["callback_id"],
+                              private_metadata=view["private_metadata"], state={"values": values})
+    return ("payload=" + urllib.parse.quote(json.dumps(submission))).encode()
+
+
+async def test_change_form_and_reject_reason_are_slack_modals(slack: SlackRig) -> None:
+    await slack.message("new task login page by Dec 4", event_id="Ev0CF000001", ts="1718000401.000100")
+    await slack.settle()
+    click = fixture_json("slack_block_actions.payload.json")
+    click["user"]["id"] = HUMAN
+    click["actions"][0]["value"] = "cr:new:CRM-1"
+    await slack.post(("payload=" + urllib.parse.quote(json.dumps(click))).encode(),
+                     content_type="application/x-www-form-urlencoded")
+    opened = slack.fake.of("views.open")[-1]
+    form = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
+    assert form["callback_id"] == "change_request_modal" and "CRM-1" in form["private_metadata"]
+    body = _submit(form, HUMAN, {
+        "type_block": {"change_type_select": {"type": "static_select", "selected_option": {"value": "schedule"}}},
+        "due_block": {"new_due_picker": {"type": "datepicker", "selected_date": "2026-12-08"}},
+        "reason_block": {"reason_input": {"type": "plain_text_input", "value": "vendor API is late"}}}, "V0CR1")
+    assert (await slack.post(body, content_type="application/x-www-form-urlencoded")).status == 200
+    await slack.settle()
+    assert await slack.sql("select status from change_requests") == "pending"
+
+    click["user"]["id"] = PM
+    click["actions"][0].update(value="cr:reject:1", action_ts="1718000900.1")
+    await slack.post(("payload=" + urllib.parse.quote(json.dumps(click))).encode(),
+                     content_type="application/x-www-form-urlencoded")
+    opened = slack.fake.of("views.open")[-1]
+    form = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
+    assert form["callback_id"] == "change_reject_modal"
+    assert await slack.sql("select status from change_requests") == "pending"  # opening the form decides nothing
+    body = _submit(form, PM, {"reason_block": {"reason_input": {"type": "plain_text_input",
+                                                                 "value": "test the fallback first"}}}, "V0RJ1")
+    assert (await slack.post(body, content_type="application/x-www-form-urlencoded")).status == 200
+    await slack.settle()
+    assert await slack.sql("select status from change_requests") == "rejected"
+    assert await slack.sql("select reason from approval_steps") == "test the fallback first"

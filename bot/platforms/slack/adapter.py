@@ -164,7 +164,8 @@ class SlackAdapter:
         bolt.action(re.compile(".*"))(self._on_action)
         bolt.command(re.compile(".*"))(self._on_command)
         bolt.shortcut(translate.SHORTCUT_CALLBACK)(self._on_shortcut)
-        bolt.view(translate.MODAL_CALLBACK)(self._on_view)
+        for callback in (translate.MODAL_CALLBACK, translate.CHANGE_MODAL, translate.REJECT_MODAL):
+            bolt.view(callback)(self._on_view)
         return bolt
 
     async def _store(self, event: Event | None) -> None:
@@ -191,8 +192,42 @@ class SlackAdapter:
         await ack()
 
     async def _on_action(self, body: dict[str, Any], ack: AsyncAck) -> None:
+        value = str(((body.get("actions") or [{}])[0] or {}).get("value") or "")
+        if value.startswith(("cr:new:", "cr:reject:")):
+            # A form first (the change request; a rejection's reason): trigger_id lives for 3 s, so it opens now;
+            # its submission is the event, checked like any other.
+            await ack()
+            await self._open_change_form(body, value)
+            return
         await self._store(translate.block_action(body))
         await ack()
+
+    async def _open_change_form(self, body: dict[str, Any], value: str) -> None:
+        labels = await self._labels(body.get("user", {}).get("id", ""), (
+            "change_title", "submit_change", "change_type", "ct_schedule", "ct_scope", "ct_budget", "ct_resource",
+            "new_due", "extra_hours", "budget", "people", "reason", "reject_title", "submit_reject"))
+        container = body.get("container") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        _, verb, ref = value.split(":", 2)
+        if verb == "reject":
+            if not ref.isdigit():
+                return
+            view = render.reject_modal(change=int(ref), channel=channel, labels=labels)
+        else:
+            view = render.change_modal(task=ref, channel=channel, labels=labels,
+                                       thread=container.get("thread_ts") or container.get("message_ts"))
+        try:
+            await self.client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+        except Exception:
+            logger.exception("views.open failed")
+
+    async def _labels(self, user_id: str, keys: tuple[str, ...]) -> dict[str, str]:
+        """Modal labels in the clicker's Slack language (users.info, cached)."""
+        locale = self.default_locale
+        profile = await self.profiles.get(user_id)
+        if profile and str(profile.get("locale") or "")[:2] in i18n.LOCALES:
+            locale = str(profile["locale"])[:2]
+        return {k: i18n.t(locale, f"modal.{k}") for k in keys}
 
     async def _on_command(self, body: dict[str, Any], ack: AsyncAck) -> None:
         await self._store(translate.slash_command(body))
@@ -208,12 +243,8 @@ class SlackAdapter:
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
         thread = message.get("thread_ts") or message.get("ts")
-        locale = self.default_locale
-        profile = await self.profiles.get(body.get("user", {}).get("id", ""))
-        if profile and str(profile.get("locale") or "")[:2] in i18n.LOCALES:
-            locale = str(profile["locale"])[:2]
-        labels = {k: i18n.t(locale, f"modal.{k}") for k in
-                  ("modal_title", "submit", "title", "assignee", "due", "priority", "estimate")}
+        labels = await self._labels(body.get("user", {}).get("id", ""),
+                                    ("modal_title", "submit", "title", "assignee", "due", "priority", "estimate"))
         view = render.task_modal(title=translate.plain_text(message.get("text") or ""), channel=channel,
                                  thread=thread, labels=labels)
         try:
