@@ -25,6 +25,7 @@ T = TypeVar("T")
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
+_warm: set[ProcessPoolExecutor] = set()  # pools whose workers were started off the loop
 
 
 def _start() -> None:
@@ -44,6 +45,22 @@ def _executor() -> ProcessPoolExecutor:
         return _pool
 
 
+def _ping() -> int:
+    return os.getpid()
+
+
+def _started() -> ProcessPoolExecutor:
+    """The pool with all its workers running. Starting a worker blocks its caller until the process answers
+    (hundreds of milliseconds while the first one imports), so this runs in a thread, never on the loop."""
+    pool = _executor()
+    for _ in range(3):  # each round of pings starts workers while none is idle
+        if len(getattr(pool, "_processes", None) or {}) >= WORKERS:
+            break
+        for future in [pool.submit(_ping) for _ in range(WORKERS)]:
+            future.result()
+    return pool
+
+
 async def call(fn: Callable[..., T], *args: Any) -> T:
     """`fn(*args)` in a worker process (a pool that broke, say a worker killed, is replaced once)."""
     return (await gather([(fn, args)]))[0]
@@ -56,7 +73,8 @@ async def gather(calls: list[tuple[Callable[..., T], tuple[Any, ...]]]) -> list[
         return []
     loop = asyncio.get_running_loop()
     for attempt in (1, 2):
-        pool = _executor()
+        pool = _pool if _pool is not None and _pool in _warm else await asyncio.to_thread(_started)
+        _warm.add(pool)
         try:
             return list(await asyncio.gather(*(loop.run_in_executor(pool, fn, *args) for fn, args in calls)))
         except BrokenProcessPool:
@@ -86,4 +104,5 @@ def shutdown() -> None:
     with _lock:
         pool, _pool = _pool, None
     if pool is not None:
+        _warm.discard(pool)
         pool.shutdown(wait=True, cancel_futures=True)
