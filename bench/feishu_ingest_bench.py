@@ -21,7 +21,6 @@ import socket
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import aiohttp
@@ -29,6 +28,8 @@ from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from loadgen import load, p99, spawn  # noqa: E402  (bench/loadgen.py, beside this script)
 
 from bot.platforms.feishu.crypto import encrypt, signature  # noqa: E402
 from tests.fakes.feishu import APP_ID, APP_SECRET, ENCRYPT_KEY, VERIFICATION_TOKEN, FakeFeishu  # noqa: E402
@@ -86,44 +87,6 @@ async def wait_up(http: aiohttp.ClientSession, url: str) -> None:
         except aiohttp.ClientConnectionError:
             await asyncio.sleep(0.05)
     raise RuntimeError(f"{url} did not start")
-
-
-async def load(http: aiohttp.ClientSession, url: str, seconds: float, concurrency: int) -> tuple[int, list[float]]:
-    run = uuid.uuid4().hex[:8]
-    latencies: list[float] = []
-    counter = iter(range(10**9))
-    deadline = time.perf_counter() + seconds
-    failures = 0
-
-    async def worker() -> None:
-        nonlocal failures
-        while time.perf_counter() < deadline:
-            body, headers = sealed_event(next(counter), run)
-            t0 = time.perf_counter()
-            async with http.post(url, data=body, headers=headers) as resp:
-                await resp.read()
-                if resp.status != 200:
-                    failures += 1
-            latencies.append(time.perf_counter() - t0)
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    if failures:
-        print(f"  {failures} requests were not acked with 200")
-    return len(latencies), latencies
-
-
-def p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000
-
-
-async def spawn(args: list[str], env: dict[str, str]) -> asyncio.subprocess.Process:
-    def pin() -> None:
-        if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
-            os.sched_setaffinity(0, {0})
-
-    return await asyncio.create_subprocess_exec(*args, env=env, cwd=ROOT, preexec_fn=pin,
-                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
 
 def rss_mb(pid: int) -> float:
@@ -219,7 +182,7 @@ async def main() -> None:
         lark_server = await spawn([sys.executable, __file__, "--serve-lark", str(lark_port)], env)
         url = f"http://127.0.0.1:{lark_port}/feishu/events"
         await wait_up(http, url)
-        n_lark, lat_lark = await load(http, url, args.seconds, args.concurrency)
+        n_lark, lat_lark = await load(http, url, args.seconds, args.concurrency, sealed_event)
         lark_server.terminate()
         await lark_server.wait()
 
@@ -238,7 +201,7 @@ async def main() -> None:
             url = f"http://127.0.0.1:{port}/feishu/events"
             before = sends_count(fake)
             started = time.perf_counter()
-            n_bot, lat_bot = await load(http, url, args.seconds, args.concurrency)
+            n_bot, lat_bot = await load(http, url, args.seconds, args.concurrency, sealed_event)
             for _ in range(int(600 / 0.1)):
                 if sends_count(fake) - before >= n_bot:
                     break

@@ -26,7 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,9 @@ from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from loadgen import load, p99, spawn  # noqa: E402  (bench/loadgen.py, beside this script)
+
 SECRET = "8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59"
 
 
@@ -122,44 +124,6 @@ async def wait_up(http: aiohttp.ClientSession, url: str) -> None:
     raise RuntimeError(f"{url} did not start")
 
 
-async def load(http: aiohttp.ClientSession, url: str, seconds: float, concurrency: int) -> tuple[int, list[float]]:
-    run = uuid.uuid4().hex[:8]
-    latencies: list[float] = []
-    counter = iter(range(10**9))
-    deadline = time.perf_counter() + seconds
-    failures = 0
-
-    async def worker() -> None:
-        nonlocal failures
-        while time.perf_counter() < deadline:
-            body, headers = signed_event(next(counter), run)
-            t0 = time.perf_counter()
-            async with http.post(url, data=body, headers=headers) as resp:
-                await resp.read()
-                if resp.status != 200:
-                    failures += 1
-            latencies.append(time.perf_counter() - t0)
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    if failures:
-        print(f"  {failures} requests were not acked with 200")
-    return len(latencies), latencies
-
-
-def p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000
-
-
-async def spawn(args: list[str], env: dict[str, str]) -> asyncio.subprocess.Process:
-    def pin() -> None:
-        if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
-            os.sched_setaffinity(0, {0})
-
-    return await asyncio.create_subprocess_exec(*args, env=env, cwd=ROOT, preexec_fn=pin,
-                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process so far (Linux); NaN elsewhere."""
     try:
@@ -176,7 +140,7 @@ async def one_round(http: aiohttp.ClientSession, args: argparse.Namespace, env: 
     url = f"http://127.0.0.1:{bare_port}/slack/events"
     await wait_up(http, url)
     cpu0 = cpu_seconds(bare.pid)
-    n_bare, lat_bare = await load(http, url, args.seconds, args.concurrency)
+    n_bare, lat_bare = await load(http, url, args.seconds, args.concurrency, signed_event)
     cpu_bare = (cpu_seconds(bare.pid) - cpu0) / max(1, n_bare)
     bare.terminate()
     await bare.wait()
@@ -197,7 +161,7 @@ async def one_round(http: aiohttp.ClientSession, args: argparse.Namespace, env: 
         await wait_up(http, url)
         started = time.perf_counter()
         cpu0 = cpu_seconds(bot.pid)
-        n_bot, lat_bot = await load(http, url, args.seconds, args.concurrency)
+        n_bot, lat_bot = await load(http, url, args.seconds, args.concurrency, signed_event)
         cpu_bot = (cpu_seconds(bot.pid) - cpu0) / max(1, n_bot)
         async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
             during = sum(float(line.split()[1]) for line in (await r.text()).splitlines()
