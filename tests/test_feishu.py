@@ -13,10 +13,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import text
 
 from bot.app import App
 from bot.config import Config
+from tests import service
 from tests.fakes.feishu import (
     APP_ID,
     APP_SECRET,
@@ -78,33 +78,10 @@ class FeishuRig:
         return await self.post(*seal(event, **seal_kw), path=path)
 
     async def sql(self, query: str) -> Any:
-        async with self.app.db.engine.connect() as conn:
-            return (await conn.execute(text(query))).scalar()
+        return await service.scalar(self.app, query)
 
     async def settle(self) -> None:
-        """Wait until every stored event is processed and the outbox is empty."""
-        for _ in range(400):
-            pending = await self.sql("select count(*) from inbox where status = 'received'")
-            unsent = await self.sql("select count(*) from outbox where status in ('pending', 'sending')")
-            if pending == 0 and unsent == 0 and self.app.intake.backlog == 0:
-                return
-            await asyncio.sleep(0.025)
-        raise AssertionError("the bot did not settle")
-
-
-async def _seed(app: App) -> None:
-    from bot.admin import cli_context, split_ref
-    from handlers import projects as admin
-    from storage import people
-
-    async with app.db.unit_of_work() as session:
-        ctx = cli_context(session, now=app.clock(), settings=app.config.settings, platform="feishu")
-        project = await admin.create_project(ctx, "CRM", "Customer portal", locale="en")
-        for ref, role in ((f"feishu:{ALICE}", "pm"), (f"feishu:{BOB}", "member")):
-            platform, ident = split_ref(ref)
-            person, _ = await people.get_or_create(session, platform=platform, external_id=ident, name=ident)
-            await admin.add_member(ctx, project, person, role)
-        await admin.bind_chat(ctx, project, "feishu", GROUP)
+        await service.settle(self.app)
 
 
 @contextlib.asynccontextmanager
@@ -121,7 +98,7 @@ async def rig(db_url: str, *, seed: bool = True, **extra: Any) -> AsyncIterator[
     app = App(cfg)
     await app.migrate()
     if seed:
-        await _seed(app)
+        await service.seed_crm(app, "feishu", pm=ALICE, member=BOB, chat=GROUP)
     stop = asyncio.Event()
     server = asyncio.create_task(app.serve(stop, host="127.0.0.1", port=port))
     async with aiohttp.ClientSession() as http:

@@ -14,10 +14,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import text
 
 from bot.app import App
 from bot.config import Config
+from tests import service
 from tests.conftest import Clock
 from tests.fakes.slack import FakeSlack, fixture_bytes, fixture_json, sign
 
@@ -53,33 +53,10 @@ class SlackRig:
         return await self.post(json.dumps(body).encode(), headers=headers)
 
     async def sql(self, query: str) -> Any:
-        async with self.app.db.engine.connect() as conn:
-            return (await conn.execute(text(query))).scalar()
+        return await service.scalar(self.app, query)
 
     async def settle(self) -> None:
-        """Wait until every stored event is processed and the outbox is empty."""
-        for _ in range(400):
-            pending = await self.sql("select count(*) from inbox where status = 'received'")
-            unsent = await self.sql("select count(*) from outbox where status in ('pending', 'sending')")
-            if pending == 0 and unsent == 0 and self.app.intake.backlog == 0:
-                return
-            await asyncio.sleep(0.025)
-        raise AssertionError("the bot did not settle")
-
-
-async def _seed(app: App) -> None:
-    from bot.admin import cli_context, split_ref
-    from handlers import projects as admin
-    from storage import people
-
-    async with app.db.unit_of_work() as session:
-        ctx = cli_context(session, now=app.clock(), settings=app.config.settings, platform="slack")
-        project = await admin.create_project(ctx, "CRM", "Customer portal", locale="en")
-        for ref, role in ((f"slack:{PM}", "pm"), (f"slack:{HUMAN}", "member")):
-            platform, ident = split_ref(ref)
-            person, _ = await people.get_or_create(session, platform=platform, external_id=ident, name=ident)
-            await admin.add_member(ctx, project, person, role)
-        await admin.bind_chat(ctx, project, "slack", "C0CHAN0001")
+        await service.settle(self.app)
 
 
 @pytest.fixture
@@ -101,7 +78,7 @@ async def rig(db_url: str, **extra: Any) -> AsyncIterator[SlackRig]:
                   slack_signing_secret="8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59", slack_api_url=fake.api_url, **extra)
     app = App(cfg)
     await app.migrate()
-    await _seed(app)
+    await service.seed_crm(app, "slack", pm=PM, member=HUMAN, chat="C0CHAN0001")
     stop = asyncio.Event()
     server = asyncio.create_task(app.serve(stop, host="127.0.0.1", port=port))
     async with aiohttp.ClientSession() as http:

@@ -1,0 +1,41 @@
+"""Helpers for tests that run the real service (aiohttp server, intake, delivery) against a fake platform."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import text
+
+from bot.app import App
+
+
+async def scalar(app: App, query: str) -> Any:
+    async with app.db.engine.connect() as conn:
+        return (await conn.execute(text(query))).scalar()
+
+
+async def settle(app: App) -> None:
+    """Wait until every stored event is processed and the outbox is empty."""
+    for _ in range(400):
+        pending = await scalar(app, "select count(*) from inbox where status = 'received'")
+        unsent = await scalar(app, "select count(*) from outbox where status in ('pending', 'sending')")
+        if pending == 0 and unsent == 0 and app.intake.backlog == 0:
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError("the bot did not settle")
+
+
+async def seed_crm(app: App, platform: str, *, pm: str, member: str, chat: str) -> None:
+    """Project CRM (English) with a PM and a member on `platform`, bound to `chat`, as the admin CLI would."""
+    from bot.admin import cli_context
+    from handlers import projects as admin
+    from storage import people
+
+    async with app.db.unit_of_work() as session:
+        ctx = cli_context(session, now=app.clock(), settings=app.config.settings, platform=platform)
+        project = await admin.create_project(ctx, "CRM", "Customer portal", locale="en")
+        for ident, role in ((pm, "pm"), (member, "member")):
+            person, _ = await people.get_or_create(session, platform=platform, external_id=ident, name=ident)
+            await admin.add_member(ctx, project, person, role)
+        await admin.bind_chat(ctx, project, platform, chat)
