@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
 from bot.dispatch import Dispatcher, event_of, payload_of
-from bot.model import Event
+from bot.model import Event, IncomingMessage, UserRef
 from storage import inbox
 from storage.db import Database
 
@@ -28,6 +29,15 @@ GATHER = 0.002  # a batch smaller than the one before waits at most this long fo
 QUIET = 0.02  # processing waits for this long a gap in incoming events...
 MAX_DEFER = 1.0  # ...but never longer than this per event
 RECOVER_AFTER = dt.timedelta(seconds=30)
+
+
+async def with_profiles(event: Event, profile: Callable[[UserRef], Awaitable[UserRef]]) -> Event:
+    """The event with its writer (and the people it mentions) filled in by a platform's profile lookup."""
+    user = await profile(event.user)
+    if isinstance(event, IncomingMessage) and event.mentions:
+        mentions = tuple([await profile(m) for m in event.mentions])
+        return dataclasses.replace(event, user=user, mentions=mentions)
+    return dataclasses.replace(event, user=user)
 
 
 class Intake:

@@ -21,7 +21,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.model import Event, IncomingMessage, UserRef
+from bot.intake import with_profiles
+from bot.model import Event, UserRef
 from bot.platforms.feishu import translate
 from bot.platforms.feishu.api import ApiError, FeishuApi
 from bot.platforms.feishu.crypto import Rejected, Verifier
@@ -93,11 +94,7 @@ class FeishuAdapter:
 
     async def enrich(self, event: Event) -> Event:
         """Fill in names, email and timezone from the contact API (cached) before processing."""
-        user = await self._profile(event.user)
-        if isinstance(event, IncomingMessage) and event.mentions:
-            mentions = tuple([await self._profile(m) for m in event.mentions])
-            return dataclasses.replace(event, user=user, mentions=mentions)
-        return dataclasses.replace(event, user=user)
+        return await with_profiles(event, self._profile)
 
     async def _profile(self, ref: UserRef) -> UserRef:
         info = await self.profiles.get(ref.user_id)

@@ -28,7 +28,8 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot import i18n
-from bot.model import Event, IncomingMessage, UserRef
+from bot.intake import with_profiles
+from bot.model import Event, UserRef
 from bot.platforms.slack import render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
 from storage import outbox
@@ -94,11 +95,7 @@ class SlackAdapter:
 
     async def enrich(self, event: Event) -> Event:
         """Fill in names, timezone, locale and email from users.info (cached) before processing."""
-        user = await self._profile(event.user)
-        if isinstance(event, IncomingMessage) and event.mentions:
-            mentions = tuple([await self._profile(m) for m in event.mentions])
-            return dataclasses.replace(event, user=user, mentions=mentions)
-        return dataclasses.replace(event, user=user)
+        return await with_profiles(event, self._profile)
 
     async def _profile(self, ref: UserRef) -> UserRef:
         info = await self.profiles.get(ref.user_id)
