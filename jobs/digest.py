@@ -191,11 +191,13 @@ def _projects(slot: str, to: tuple[str, str], locale: str, day: dt.date, mine: l
               burndowns: dict[tuple[int, dt.date], list[int]], workday: bool) -> Digest:
     lines = []
     d = Digest(slot, to, "")
-    theirs = {m.project_id for m in mine}
-    waiting = [a for a in approvals if a["project_id"] in theirs]
-    if waiting:  # what waits on them, approvals first
+    # What waits on them, approvals first: requests whose current step is their role (never their own).
+    roles = {(m.project_id, m.role) for m in mine}
+    asked_by_them = {m.person_id for m in mine}
+    waiting = [a for a in approvals if (a["project_id"], a["role"]) in roles and a["requester_id"] not in asked_by_them]
+    if waiting:
         lines.append(t(locale, "digest.waiting", n=len(waiting)))
-        lines += [f"• #{a['id']} {a['summary'] or ''}".rstrip() for a in waiting[:10]]
+        lines += [f"• CR-{a['id']} {a['summary'] or ''}".rstrip() for a in waiting[:10]]
     for m in mine:
         p, s = projects[m.project_id], stats.get(m.project_id, {})
         colour, why, params = rag(s)

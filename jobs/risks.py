@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from bot.i18n import t
+from handlers import approvals
 from handlers.workdays import WorkCalendar, load_calendar
 from jobs import common
 from jobs.config import merged
@@ -93,12 +94,15 @@ def evaluate(facts: store.Facts, projects: dict[int, Any], cfgs: dict[int, dict[
                              {"name": m["name"], "due": m["due_date"].isoformat(), "remaining": f"{remaining:g}",
                               "capacity": f"{capacity:g}"}, ()))
     for a in facts.approvals:
-        sla = cfgs[a["project_id"]]["approval_sla_workdays"]
+        sla = cfgs[a["project_id"]].get("approval_sla_hours")  # the project's approval policy, when on
         tz = zone(projects[a["project_id"]].timezone)
-        waited = between(a["created_at"].astimezone(tz).date(), local[a["project_id"]].date())
+        started = a["started_at"]
+        started = (started if started.tzinfo else started.replace(tzinfo=dt.UTC)).astimezone(tz)
+        waited = cal.workday_hours_between(started, local[a["project_id"]])
         if sla is not None and waited > sla:
             out.append(Found(a["project_id"], "approval_sla", f"change:{a['id']}",
-                             {"id": a["id"], "summary": a["summary"] or "", "days": waited}, ()))
+                             {"id": a["id"], "summary": a["summary"] or "", "hours": round(waited), "sla": sla,
+                              "role": a["role"]}, ()))
     return out
 
 
@@ -122,6 +126,8 @@ async def scan(ctx: JobContext) -> None:
             if not cfg["enabled"] or not cal.is_workday(local.date()) or not start <= local.hour < end:
                 continue
             slots[f"{local:%Y-%m-%dT%H}:{local.minute // 15}:{p.id}"] = p.id
+            # The approval SLA is the approval policy's (one home: handlers/approvals.py); the risk switch is ours.
+            cfg = {**cfg, "approval_sla_hours": approvals.effective(p)["sla_hours"] if cfg["approval_sla"] else None}
             projects[p.id], cfgs[p.id] = p, cfg
         for slot in await jobruns.claimed(session, SCAN, list(slots)):  # another process did these already
             del slots[slot]

@@ -12,7 +12,16 @@ from sqlalchemy import Integer, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import core
-from storage.models import AuditEntry, ChangeRequest, Milestone, Risk, StandupEntry, Task, WorkLog
+from storage.models import (
+    ApprovalStep,
+    AuditEntry,
+    ChangeRequest,
+    Milestone,
+    Risk,
+    StandupEntry,
+    Task,
+    WorkLog,
+)
 
 
 def _n(expr: Any) -> Any:
@@ -64,8 +73,12 @@ async def project_stats(session: AsyncSession, project_ids: Sequence[int], *, to
 
 
 async def pending_approvals(session: AsyncSession, project_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Pending change requests with the role their current step waits for (and who asked)."""
     conn = await core(session)
-    stmt = (select(ChangeRequest.id, ChangeRequest.project_id, ChangeRequest.summary, ChangeRequest.created_at)
+    stmt = (select(ChangeRequest.id, ChangeRequest.project_id, ChangeRequest.summary, ChangeRequest.created_at,
+                   ChangeRequest.requester_id, ApprovalStep.role)
+            .join(ApprovalStep, (ApprovalStep.change_request_id == ChangeRequest.id)
+                  & (ApprovalStep.status == "pending") & ApprovalStep.started_at.is_not(None))
             .where(ChangeRequest.project_id.in_(sorted(set(project_ids))), ChangeRequest.status == "pending")
             .order_by(ChangeRequest.created_at))
     return [dict(r._mapping) for r in (await conn.execute(stmt)).all()]

@@ -15,7 +15,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.db import core
-from storage.models import ChangeRequest, Milestone, Risk, Task, TaskAssignee, WorkLog
+from storage.models import ApprovalStep, ChangeRequest, Milestone, Risk, Task, TaskAssignee, WorkLog
 
 _CHUNK = 1000  # rows turned into Python objects between two turns of the event loop (~5 ms)
 
@@ -102,9 +102,12 @@ async def facts(session: AsyncSession, project_ids: Sequence[int], *, horizon: d
         .outerjoin(TaskAssignee, TaskAssignee.task_id == Task.id)
         .where(Milestone.project_id.in_(pids), Milestone.status == "open", Milestone.due_date.is_not(None))
         .group_by(Milestone.id, Milestone.project_id, Milestone.name, Milestone.due_date))).all()]
+    # Pending requests with their current step (the one that has started and is not decided).
     approvals = [dict(r._mapping) for r in (await conn.execute(
-        select(ChangeRequest.id, ChangeRequest.project_id, ChangeRequest.summary, ChangeRequest.created_at,
-               ChangeRequest.requester_id)
+        select(ChangeRequest.id, ChangeRequest.project_id, ChangeRequest.summary, ChangeRequest.requester_id,
+               ApprovalStep.role, ApprovalStep.started_at)
+        .join(ApprovalStep, and_(ApprovalStep.change_request_id == ChangeRequest.id,
+                                 ApprovalStep.status == "pending", ApprovalStep.started_at.is_not(None)))
         .where(ChangeRequest.project_id.in_(pids), ChangeRequest.status == "pending"))).all()]
     # The owners of every task above, in one statement (a join, not an IN list that grows with the tasks).
     flagged = or_(and_(open_, Task.due_date <= horizon), Task.status.in_(["blocked", "in_progress"]),

@@ -38,6 +38,8 @@ async def _seed(bot: ChatHarness, clock: Clock) -> None:
     await sql(bot, "INSERT INTO change_requests (project_id, requester_id, change_type, summary, reason, details, "
                    "impact, status, created_at) VALUES (1, 2, 'schedule', '延期导出', '', '{}', '{}', 'pending', "
                    "'2026-11-25 02:00:00+00')")
+    await sql(bot, "INSERT INTO approval_steps (change_request_id, seq, role, status, started_at, reason) VALUES "
+                   "(1, 1, 'pm', 'pending', '2026-11-25 02:00:00+00', ''), (1, 2, 'sponsor', 'pending', NULL, '')")
     clock.set("2026-11-25T10:00:00")
     await bot.say("bob", "CRM-2 3小时 今天", chat="crm-group")
     await bot._delivered()
@@ -62,6 +64,7 @@ async def test_digests_per_role_with_charts_once(crm: ChatHarness, clock: Clock)
     pm_text = by_user["pat"][0].payload["text"]
     assert "等你审批的变更 1 项" in pm_text and "延期导出" in pm_text  # approvals first
     assert pm_text.index("延期导出") < pm_text.index("【CRM")
+    assert "延期导出" not in by_user["sam"][0].payload["text"]  # the sponsor's step has not started
     assert "今日 3h / 计划" in pm_text and "新建任务 0，更新 0，工时记录 1" in pm_text
     assert [r.kind for r in by_user["pat"]] == ["message", "image"]
     png = base64.b64decode(by_user["pat"][1].payload["image"]["data"])
