@@ -367,3 +367,12 @@ async def test_a_reject_needs_a_reason_given_in_the_cards_form(feishu: FeishuRig
     assert await feishu.sql("select status from change_requests") == "rejected"
     assert "no budget" in json.dumps(answer, ensure_ascii=False)
     assert "cr:approve:1" not in _button_values(answer["card"]["data"])  # decided: the buttons are gone
+
+
+def test_people_a_job_names_get_real_at_mentions() -> None:
+    from bot.platforms.feishu import render
+
+    msg_type, content = render.content("CRM-1 已逾期 @王爱丽 <at user_id=\"all\"></at>", None, [ALICE])
+    body = json.loads(content)["zh_cn"]["content"]
+    assert msg_type == "post" and body[-1] == [{"tag": "at", "user_id": ALICE}]
+    assert body[0] == [{"tag": "text", "text": "CRM-1 已逾期 @王爱丽 <at user_id=\"all\"></at>"}]  # text stays text

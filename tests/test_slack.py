@@ -412,3 +412,17 @@ async def test_change_form_and_reject_reason_are_slack_modals(slack: SlackRig) -
     await slack.settle()
     assert await slack.sql("select status from change_requests") == "rejected"
     assert await slack.sql("select reason from approval_steps") == "test the fallback first"
+
+
+async def test_people_a_job_names_are_really_mentioned(slack: SlackRig) -> None:
+    from jobs.common import to_chat
+    from storage import outbox
+
+    row = to_chat("slack", "C0CHAN0001", "CRM-1 is overdue @alice <!here>", mentions=[HUMAN, "U0BAD!<x>"])
+    async with slack.app.db.unit_of_work() as session:
+        await outbox.enqueue(session, [dict(row, created_at=slack.app.clock())])
+    slack.app.delivery.wake()
+    await slack.settle()
+    posted = slack.fake.of("chat.postMessage")[-1]
+    assert f"<@{HUMAN}>" in posted["text"] and "<!here>" not in json.dumps(posted)  # text stays escaped
+    assert "U0BAD" not in json.dumps(posted)  # only real user ids become mentions

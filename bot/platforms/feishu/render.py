@@ -7,6 +7,7 @@ a task titled `<at id=all></at>` cannot mention everyone through the bot.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from bot.platforms.feishu.translate import REASON_FIELD, REASON_FORMS, VALUE_KEY
@@ -89,17 +90,21 @@ def image_card(text: str, image_key: str) -> dict[str, Any]:
             "body": {"direction": "vertical", "elements": elements}}
 
 
-def post(text: str) -> dict[str, Any]:
-    """Plain text as a `post`: `text` elements are shown literally (a `text` message would parse <at> tags)."""
+def post(text: str, mentions: Sequence[str] = ()) -> dict[str, Any]:
+    """Plain text as a `post`: `text` elements are shown literally (a `text` message would parse <at> tags);
+    the people to notify (open_ids) get real @-mentions on a last line."""
     lines = (text[:MAX_TEXT] or " ").split("\n")
-    return {"zh_cn": {"title": "", "content": [[{"tag": "text", "text": line}] for line in lines]}}
+    content: list[list[dict[str, Any]]] = [[{"tag": "text", "text": line}] for line in lines]
+    if mentions:
+        content.append([{"tag": "at", "user_id": str(m)} for m in mentions])
+    return {"zh_cn": {"title": "", "content": content}}
 
 
-def content(text: str, data: dict[str, Any] | None) -> tuple[str, str]:
+def content(text: str, data: dict[str, Any] | None, mentions: Sequence[str] = ()) -> tuple[str, str]:
     """(msg_type, content JSON string) of a message: a card when there is one, else rich text."""
     if data:
         return "interactive", json.dumps(card(text, data), ensure_ascii=False)
-    return "post", json.dumps(post(text), ensure_ascii=False)
+    return "post", json.dumps(post(text, mentions), ensure_ascii=False)
 
 
 def toast(text: str, kind: str = "success") -> dict[str, Any]:

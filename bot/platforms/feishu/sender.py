@@ -123,7 +123,7 @@ class FeishuSender:
                 image_key = await self._upload(message.payload["image"])
                 msg_type, content = "interactive", json.dumps(render.image_card(text, image_key), ensure_ascii=False)
             else:  # message, card; `home` (Slack's App Home) has no Feishu twin: it arrives as a message
-                msg_type, content = render.content(text, data)
+                msg_type, content = render.content(text, data, message.payload.get("mentions") or ())
             return await self._post(message, msg_type, content)
         except ApiError as exc:
             if exc.permanent:

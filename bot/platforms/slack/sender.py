@@ -66,9 +66,13 @@ class SlackSender:
                 return None
             channel = message.chat or await self._dm_channel(message.user or "")
             await self._pace(channel)
+            fallback, blocks = render.fallback_text(text, card), render.blocks(text, card)
+            mentions = " ".join(f"<@{m}>" for m in payload.get("mentions") or [] if str(m).isalnum())
+            if mentions:  # the people a risk or a summary names: real mentions, so Slack notifies them
+                fallback += "\n" + mentions
+                blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mentions}]})
             response = await self.client.chat_postMessage(
-                channel=channel, text=render.fallback_text(text, card), blocks=render.blocks(text, card),
-                thread_ts=message.thread, unfurl_links=False)
+                channel=channel, text=fallback, blocks=blocks, thread_ts=message.thread, unfurl_links=False)
             return str(response.get("ts") or "") or None
         except SlackApiError as exc:
             raise _classify(exc) from exc
