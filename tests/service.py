@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 from sqlalchemy import text
 
 from bot.app import App
@@ -39,3 +42,24 @@ async def seed_crm(app: App, platform: str, *, pm: str, member: str, chat: str) 
             person, _ = await people.get_or_create(session, platform=platform, external_id=ident, name=ident)
             await admin.add_member(ctx, project, person, role)
         await admin.bind_chat(ctx, project, platform, chat)
+
+
+@contextlib.asynccontextmanager
+async def serving(app: App, port: int) -> AsyncIterator[tuple[aiohttp.ClientSession, str]]:
+    """Run `app.serve` on 127.0.0.1:`port` until the block ends; yield an HTTP session and the base URL."""
+    stop = asyncio.Event()
+    server = asyncio.create_task(app.serve(stop, host="127.0.0.1", port=port))
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as http:
+        for _ in range(400):
+            try:
+                async with http.get(f"{base}/healthz") as r:
+                    if r.status == 200:
+                        break
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.025)
+        try:
+            yield http, base
+        finally:
+            stop.set()
+            await asyncio.wait_for(server, 30)

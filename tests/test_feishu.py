@@ -99,23 +99,11 @@ async def rig(db_url: str, *, seed: bool = True, **extra: Any) -> AsyncIterator[
     await app.migrate()
     if seed:
         await service.seed_crm(app, "feishu", pm=ALICE, member=BOB, chat=GROUP)
-    stop = asyncio.Event()
-    server = asyncio.create_task(app.serve(stop, host="127.0.0.1", port=port))
-    async with aiohttp.ClientSession() as http:
-        for _ in range(400):
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
-                    if r.status == 200:
-                        break
-            except aiohttp.ClientConnectionError:
-                await asyncio.sleep(0.025)
-        running = FeishuRig(app, fake, f"http://127.0.0.1:{port}", http)
-        try:
-            yield running
-        finally:
-            stop.set()
-            await asyncio.wait_for(server, 30)
-            fake.stop()
+    try:
+        async with service.serving(app, port) as (http, base):
+            yield FeishuRig(app, fake, base, http)
+    finally:
+        fake.stop()
 
 
 @pytest.fixture

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 from dataclasses import replace
-from typing import Any
 
-import aiohttp
 import pytest
-from sqlalchemy import text
 
 from bot.admin import admin_main
 from bot.app import App
 from bot.cli import build_parser
 from bot.config import Config
+from tests import service
 from tests.fakes import slack as slack_fake
 from tests.fakes.feishu import APP_ID, APP_SECRET, ENCRYPT_KEY, VERIFICATION_TOKEN, FakeFeishu, seal
 from tests.test_feishu import ALICE, p2p
@@ -27,21 +24,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-async def _sql(app: App, query: str) -> Any:
-    async with app.db.engine.connect() as conn:
-        return (await conn.execute(text(query))).scalar()
-
-
-async def _settle(app: App) -> None:
-    for _ in range(400):
-        pending = await _sql(app, "select count(*) from inbox where status = 'received'")
-        unsent = await _sql(app, "select count(*) from outbox where status in ('pending', 'sending')")
-        if pending == 0 and unsent == 0 and app.intake.backlog == 0:
-            return
-        await asyncio.sleep(0.025)
-    raise AssertionError("the bot did not settle")
 
 
 async def test_slack_and_feishu_in_one_process_and_one_person_by_email(db_url: str,
@@ -61,18 +43,8 @@ async def test_slack_and_feishu_in_one_process_and_one_person_by_email(db_url: s
     assert await _admin(db_url, "project", "create", "CRM", "--name", "CRM", "--locale", "en") == 0
     assert await _admin(db_url, "member", "add", "CRM", f"slack:{SLACK_ALICE}", "--role", "pm") == 0
     app = App(cfg)
-    stop = asyncio.Event()
-    server = asyncio.create_task(app.serve(stop, host="127.0.0.1", port=port))
-    base = f"http://127.0.0.1:{port}"
     try:
-        async with aiohttp.ClientSession() as http:
-            for _ in range(400):
-                try:
-                    async with http.get(f"{base}/healthz") as r:
-                        if r.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.025)
+        async with service.serving(app, port) as (http, base):
             # Alice asks on Slack...
             body = slack_fake.fixture_json("slack_message_im.json")
             body["event"].update(text="new task draft the rollout plan", user=SLACK_ALICE)
@@ -80,19 +52,17 @@ async def test_slack_and_feishu_in_one_process_and_one_person_by_email(db_url: s
             async with http.post(f"{base}/slack/events", data=raw, headers={
                     "Content-Type": "application/json", **slack_fake.sign(raw)}) as resp:
                 assert resp.status == 200
-            await _settle(app)
+            await service.settle(app)
             # ...and in Feishu her tasks are the same tasks: one person, two identities.
             async with http.post(f"{base}/feishu/events", data=(sealed := seal(p2p("my tasks")))[0],
                                  headers=sealed[1]) as resp:
                 assert resp.status == 200
-            await _settle(app)
+            await service.settle(app)
     finally:
-        stop.set()
-        await asyncio.wait_for(server, 30)
         await slack.stop()
         feishu.stop()
-    assert await _sql(app, "select count(*) from people") == 1
-    assert await _sql(app, "select count(distinct platform) from identities") == 2
+    assert await service.scalar(app, "select count(*) from people") == 1
+    assert await service.scalar(app, "select count(distinct platform) from identities") == 2
     answer = json.dumps([json.loads(s["content"]) for s in feishu.of("send")], ensure_ascii=False)
     assert "draft the rollout plan" in answer
 
@@ -113,14 +83,14 @@ async def test_admin_links_identities_across_platforms(db_url: str, capsys: pyte
         await people.get_or_create(session, platform="feishu", external_id=ALICE, name="王爱丽")
     assert await _admin(db_url, "person", "link", f"slack:{SLACK_ALICE}", f"feishu:{ALICE}") == 0
     assert "are one person" in capsys.readouterr().out
-    assert await _sql(app, "select count(*) from people") == 1
-    assert await _sql(app, "select count(distinct person_id) from identities") == 1
-    assert await _sql(app, "select count(*) from audit_log where action = 'person.linked'") == 1
+    assert await service.scalar(app, "select count(*) from people") == 1
+    assert await service.scalar(app, "select count(distinct person_id) from identities") == 1
+    assert await service.scalar(app, "select count(*) from audit_log where action = 'person.linked'") == 1
     # A new identity is simply added; a record with data of its own is not merged behind anyone's back.
     assert await _admin(db_url, "person", "link", f"slack:{SLACK_ALICE}", "feishu:ou_second_account") == 0
     assert await _admin(db_url, "member", "add", "CRM", "feishu:ou_bob", "--role", "member") == 0
     capsys.readouterr()
     assert await _admin(db_url, "person", "link", f"slack:{SLACK_ALICE}", "feishu:ou_bob") == 1
     assert "memberships" in capsys.readouterr().err
-    assert await _sql(app, "select count(*) from people") == 2
+    assert await service.scalar(app, "select count(*) from people") == 2
     await app.close()

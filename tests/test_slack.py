@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import copy
 import json
@@ -79,23 +78,11 @@ async def rig(db_url: str, **extra: Any) -> AsyncIterator[SlackRig]:
     app = App(cfg)
     await app.migrate()
     await service.seed_crm(app, "slack", pm=PM, member=HUMAN, chat="C0CHAN0001")
-    stop = asyncio.Event()
-    server = asyncio.create_task(app.serve(stop, host="127.0.0.1", port=port))
-    async with aiohttp.ClientSession() as http:
-        for _ in range(200):
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
-                    if r.status == 200:
-                        break
-            except aiohttp.ClientConnectionError:
-                await asyncio.sleep(0.025)
-        rig = SlackRig(app, fake, f"http://127.0.0.1:{port}", http)
-        try:
-            yield rig
-        finally:
-            stop.set()
-            await asyncio.wait_for(server, 30)
-            await fake.stop()
+    try:
+        async with service.serving(app, port) as (http, base):
+            yield SlackRig(app, fake, base, http)
+    finally:
+        await fake.stop()
 
 
 async def test_signed_dm_creates_a_task_and_the_reply_reaches_slack(slack: SlackRig) -> None:
