@@ -364,3 +364,23 @@ def test_people_a_job_names_get_real_at_mentions() -> None:
     body = json.loads(content)["zh_cn"]["content"]
     assert msg_type == "post" and body[-1] == [{"tag": "at", "user_id": ALICE}]
     assert body[0] == [{"tag": "text", "text": "CRM-1 已逾期 @王爱丽 <at user_id=\"all\"></at>"}]  # text stays text
+
+
+def test_nonces_are_forgotten_as_they_leave_the_replay_window() -> None:
+    from bot.platforms.feishu.crypto import Rejected, Verifier, signature
+
+    now = [1_800_000_000.0]
+    verifier = Verifier(encrypt_key=ENCRYPT_KEY, clock=lambda: now[0], window=300)
+
+    def headers(nonce: str) -> dict[str, str]:
+        ts = str(int(now[0]))
+        return {"X-Lark-Request-Timestamp": ts, "X-Lark-Request-Nonce": nonce,
+                "X-Lark-Signature": signature(ts, nonce, ENCRYPT_KEY, b"{}")}
+
+    for n in range(3):
+        verifier.check_signature(headers(f"n{n}"), b"{}")
+    with pytest.raises(Rejected):
+        verifier.check_signature(headers("n1"), b"{}")  # a replay inside the window
+    now[0] += 301
+    verifier.check_signature(headers("later"), b"{}")
+    assert list(verifier._nonces) == [(str(int(now[0])), "later")]  # the old ones are gone, one by one
