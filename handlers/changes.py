@@ -20,7 +20,7 @@ from handlers import approvals, lookup, notify, permissions
 from handlers.cards import change_card, change_lines
 from handlers.context import Ctx
 from handlers.errors import UserError
-from handlers.impact import Ask, as_decimal, assess
+from handlers.impact import Ask, as_decimal, assess, dependents_moved
 from handlers.workdays import WorkCalendar, load_calendar
 from storage import changes, projects
 from storage.models import CHANGE_TYPES, ApprovalStep, ChangeRequest, Milestone, Project, Task
@@ -49,20 +49,48 @@ async def request_change(intent: RequestChange, ctx: Ctx) -> list[Reply]:
     text = " ".join(x for x in (summary, ctx.text) if x)
     details: dict[str, Any] = {"new_due": intent.new_due, "extra_hours": intent.extra_hours,
                                "budget": figures.money_in(text), "people": figures.people_in(text)}
-    delay = figures.delay_in(text)
     calendar = await load_calendar(ctx.session)
-    if details["new_due"] is None and delay is not None and task is not None and task.due_date is not None:
-        amount, unit = delay
-        moved = calendar.add_workdays(task.due_date, amount) if unit == "workdays" else \
-            task.due_date + dt.timedelta(days=amount)
-        details["new_due"] = moved.isoformat()
+    if details["new_due"] is None:
+        details["new_due"] = _delayed(calendar, task, figures.delay_in(text))
     change_type = intent.change_type if intent.change_type in CHANGE_TYPES else "scope"
+    change = await _draft(ctx, project, task, change_type, summary=summary,
+                          reason=lookup.cut(ctx, intent.reason or "", 1000), details=details)
+    return await _submit_or_ask(ctx, change, project, task, calendar)
+
+
+def _delayed(calendar: WorkCalendar, task: Task | None, delay: tuple[int, str] | None) -> str | None:
+    """The task's new due date for "延期3天" / "delay 2 working days", or None."""
+    if delay is None or task is None or task.due_date is None:
+        return None
+    amount, unit = delay
+    moved = calendar.add_workdays(task.due_date, amount) if unit == "workdays" else \
+        task.due_date + dt.timedelta(days=amount)
+    return moved.isoformat()
+
+
+async def _draft(ctx: Ctx, project: Project, task: Task | None, change_type: str, *, summary: str, reason: str,
+                 details: dict[str, Any]) -> ChangeRequest:
+    """A new request by the actor, a draft until it is complete and submitted."""
+    assert ctx.actor is not None
     change = ChangeRequest(project_id=project.id, task_id=task.id if task else None, requester_id=ctx.actor.id,
-                           change_type=change_type, summary=summary, reason=lookup.cut(ctx, intent.reason or "", 1000),
-                           details=details, impact={}, status="draft", created_at=ctx.now)
+                           change_type=change_type, summary=summary, reason=reason, details=details, impact={},
+                           status="draft", created_at=ctx.now)
     ctx.session.add(change)
     await ctx.session.flush()
-    return await _submit_or_ask(ctx, change, project, task, calendar)
+    return change
+
+
+async def _loaded(ctx: Ctx, change: ChangeRequest, project: Project) -> tuple[Task | None, str]:
+    """The request's task (if it targets one) and the name of its target, as cards and news show it."""
+    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
+    milestone_id = change.details.get("milestone_id")
+    milestone = await ctx.session.get(Milestone, milestone_id) if milestone_id else None
+    return task, _target_name(project, task, milestone)
+
+
+def _slip_buttons(ctx: Ctx, change_id: int) -> Card:
+    return Card(title="", buttons=tuple(Button(f"cr:slip:{change_id}:{n}", ctx.t("b.slip", n=n))
+                                        for n in QUICK_SLIPS))
 
 
 async def _target(ctx: Ctx, task_key: str | None, project_key: str | None) -> tuple[Task | None, Project]:
@@ -72,7 +100,7 @@ async def _target(ctx: Ctx, task_key: str | None, project_key: str | None) -> tu
     return None, await lookup.project(ctx, project_key)
 
 
-def _missing(change: ChangeRequest, task: Task | None) -> str | None:
+def _missing(change: ChangeRequest) -> str | None:
     """The first thing the bot must still ask for."""
     d = change.details
     if change.change_type == "schedule" and not d.get("new_due"):
@@ -88,20 +116,14 @@ def _missing(change: ChangeRequest, task: Task | None) -> str | None:
 
 async def _submit_or_ask(ctx: Ctx, change: ChangeRequest, project: Project, task: Task | None,
                          calendar: WorkCalendar) -> list[Reply]:
-    missing = _missing(change, task)
+    missing = _missing(change)
     if missing is not None:
         change.details = {**change.details, "ask": missing}
-        buttons: tuple[Button, ...] = ()
-        if missing == "date" and task is not None and task.due_date is not None:
-            buttons = tuple(Button(f"cr:slip:{change.id}:{n}", ctx.t("b.slip", n=n)) for n in QUICK_SLIPS)
-        target = _target_name(project, task, None)
+        slips = missing == "date" and task is not None and task.due_date is not None
+        _, target = await _loaded(ctx, change, project)
         question = ctx.t(f"change.ask_{missing}", id=change.id, target=target)
-        return [ctx.reply(question, card=_buttons(buttons))]
+        return [ctx.reply(question, card=_slip_buttons(ctx, change.id) if slips else None)]
     return await _submit(ctx, change, project, task, calendar)
-
-
-def _buttons(buttons: tuple[Button, ...]) -> Card | None:
-    return Card(title="", buttons=buttons) if buttons else None
 
 
 async def follow_up(ctx: Ctx) -> list[Reply] | None:
@@ -114,32 +136,28 @@ async def follow_up(ctx: Ctx) -> list[Reply] | None:
     text = ctx.text.strip()
     ask = change.details.get("ask")
     details = dict(change.details)
-    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
     project = await ctx.session.get(Project, change.project_id)
     assert project is not None
+    task, target = await _loaded(ctx, change, project)
     calendar = await load_calendar(ctx.session)
     if ask == "date":
         from bot.nlu import parse
 
         parsed = parse(f"CR {text}", now=ctx.local_now(project.timezone), tz=project.timezone)
-        due = getattr(parsed, "new_due", None)
-        delay = figures.delay_in(text) or figures.delay_in("延期" + text)
-        if due is None and delay is not None and task is not None and task.due_date is not None:
-            amount, unit = delay
-            due = (calendar.add_workdays(task.due_date, amount) if unit == "workdays"
-                   else task.due_date + dt.timedelta(days=amount)).isoformat()
+        due = getattr(parsed, "new_due", None) or _delayed(
+            calendar, task, figures.delay_in(text) or figures.delay_in("延期" + text))
         if due is None:
-            return [ctx.reply(ctx.t("change.ask_date", id=change.id, target=_target_name(project, task, None)))]
+            return [ctx.reply(ctx.t("change.ask_date", id=change.id, target=target))]
         details["new_due"] = due
     elif ask == "budget":
         money = figures.money_in(text) or figures.money_in(f"预算 {text}")
         if not money:
-            return [ctx.reply(ctx.t("change.ask_budget", id=change.id, target=_target_name(project, task, None)))]
+            return [ctx.reply(ctx.t("change.ask_budget", id=change.id, target=target))]
         details["budget"] = money
     elif ask == "people":
         count = figures.people_in(text) or figures.people_in(f"{text}人")
         if not count:
-            return [ctx.reply(ctx.t("change.ask_people", id=change.id, target=_target_name(project, task, None)))]
+            return [ctx.reply(ctx.t("change.ask_people", id=change.id, target=target))]
         details["people"] = count
     else:
         change.reason = lookup.cut(ctx, text, 1000)
@@ -168,11 +186,6 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
                            "reason": change.reason, **details})
     await ctx.audit("change.assessed", entity, project_id=project.id, after={"impact": impact, "chain": roles})
     card = await change_card(ctx, change, project, target=target, steps=steps)
-
-    async def ask_to_decide(reader: Ctx) -> tuple[str, Card | None]:
-        return (reader.t("change.your_turn", id=change.id, target=target),
-                await change_card(reader, change, project, target=target, steps=steps))
-
     first = await approvals.approvers(ctx, change, roles[0])
     waiting = await _names_of(ctx, first)
     text = ctx.t("change.submitted", id=change.id, target=target, role=ctx.t("role." + roles[0]),
@@ -181,10 +194,19 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
     replies = [ctx.reply(text, card=card, tag=card_tag(change.id))]
     if in_project_chat:  # the request itself starts the chat's thread about it
         replies.append(Reply(text=_line(ctx, change, target), tag=chat_tag(change.id)))
-    replies += await notify.direct(ctx, [p for p in first if p != ctx.actor_id], ask_to_decide,
-                                   tag=card_tag(change.id))
+    replies += await notify.direct(ctx, [p for p in first if p != ctx.actor_id],
+                                   _asking(change, project, target, steps), tag=card_tag(change.id))
     replies += await notify.project_chats(ctx, project.id, _line(ctx, change, target), tag=chat_tag(change.id))
     return replies
+
+
+def _asking(change: ChangeRequest, project: Project, target: str, steps: list[ApprovalStep]) -> notify.Render:
+    """The approver's "please decide" with the card, drawn in each reader's language."""
+    async def render(reader: Ctx) -> tuple[str, Card | None]:
+        return (reader.t("change.your_turn", id=change.id, target=target),
+                await change_card(reader, change, project, target=target, steps=steps))
+
+    return render
 
 
 def _line(ctx: Ctx, change: ChangeRequest, target: str) -> str:
@@ -239,15 +261,10 @@ async def _offer(ctx: Ctx, key: str) -> list[Reply]:
     await permissions.require_act(ctx, project)
     if ctx.actor is None:
         raise UserError("q.no_user")
-    task_key = lookup.task_key(project, task)
-    change = ChangeRequest(project_id=project.id, task_id=task.id, requester_id=ctx.actor.id, change_type="schedule",
-                           summary="", reason="", details={"ask": "date", "new_due": None}, impact={},
-                           status="draft", created_at=ctx.now)
-    ctx.session.add(change)
-    await ctx.session.flush()
-    buttons = tuple(Button(f"cr:slip:{change.id}:{n}", ctx.t("b.slip", n=n)) for n in QUICK_SLIPS) \
-        if task.due_date is not None else ()
-    return [ctx.reply(ctx.t("change.how", key=task_key), card=_buttons(buttons))]
+    change = await _draft(ctx, project, task, "schedule", summary="", reason="",
+                          details={"ask": "date", "new_due": None})
+    slips = _slip_buttons(ctx, change.id) if task.due_date is not None else None
+    return [ctx.reply(ctx.t("change.how", key=lookup.task_key(project, task)), card=slips)]
 
 
 async def _quick_slip(ctx: Ctx, change_id: int, days: int) -> list[Reply]:
@@ -257,9 +274,9 @@ async def _quick_slip(ctx: Ctx, change_id: int, days: int) -> list[Reply]:
     if change.status != "draft":
         return [Reply(text=ctx.t("change.already", id=change.id, status=ctx.t("cr_status." + change.status)),
                       ephemeral=True)]
-    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
     project = await ctx.session.get(Project, change.project_id)
     assert project is not None
+    task, _ = await _loaded(ctx, change, project)
     if task is None or task.due_date is None:
         raise UserError("change.not_found", id=change_id)
     calendar = await load_calendar(ctx.session)
@@ -307,20 +324,10 @@ async def request_form(values: dict[str, Any], ctx: Ctx) -> list[Reply]:
             details[name] = number
     milestone_name = _text(values.get("milestone"))
     if milestone_name:
-        from sqlalchemy import select
-
-        found = (await ctx.session.scalars(select(Milestone).where(Milestone.project_id == project.id,
-                                                                   Milestone.name == milestone_name))).first()
-        if found is None:
-            raise UserError("milestone.not_found", name=milestone_name, key=project.key)
-        details["milestone_id"] = found.id
+        details["milestone_id"] = (await lookup.milestone(ctx, project, milestone_name)).id
     summary = lookup.cut(ctx, _text(values.get("summary")), 500) or _form_summary(ctx, details)
-    change = ChangeRequest(project_id=project.id, task_id=task.id if task else None, requester_id=ctx.actor.id,
-                           change_type=change_type, summary=summary,
-                           reason=lookup.cut(ctx, _text(values.get("reason")), 1000), details=details, impact={},
-                           status="draft", created_at=ctx.now)
-    ctx.session.add(change)
-    await ctx.session.flush()
+    change = await _draft(ctx, project, task, change_type, summary=summary,
+                          reason=lookup.cut(ctx, _text(values.get("reason")), 1000), details=details)
     return await _submit_or_ask(ctx, change, project, task, await load_calendar(ctx.session))
 
 
@@ -384,8 +391,7 @@ async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, 
                     before={"status": "pending", "step": step.role},
                     after={"status": step.status, "step": step.role, "reason": reason or None})
     nxt = next((s for s in steps if s.status == "pending"), None)
-    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
-    target = _target_name(project, task, None)
+    task, target = await _loaded(ctx, change, project)
     who = ctx.actor.display_name if ctx.actor else "PMO"
     replies: list[Reply] = []
     nxt_people: list[int] = []
@@ -405,11 +411,8 @@ async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, 
     if not clicked:
         replies.append(ctx.reply(note))
     if nxt is not None and change.status == "pending":
-        async def ask_to_decide(reader: Ctx) -> tuple[str, Card | None]:
-            return (reader.t("change.your_turn", id=change.id, target=target),
-                    await change_card(reader, change, project, target=target, steps=steps))
-
-        replies += await notify.direct(ctx, nxt_people, ask_to_decide, tag=card_tag(change.id))
+        replies += await notify.direct(ctx, nxt_people, _asking(change, project, target, steps),
+                                       tag=card_tag(change.id))
     if change.requester_id != ctx.actor_id and change.status != "pending":
         async def tell(reader: Ctx) -> tuple[str, Card | None]:
             return _outcome(reader, change, who, target, reason, nxt, upcoming), None
@@ -440,8 +443,7 @@ async def _withdraw(ctx: Ctx, change: ChangeRequest, project: Project) -> list[R
     note = ctx.t("change.withdrawn", id=change.id)
     if was == "draft":
         return [ctx.reply(note)]
-    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
-    target = _target_name(project, task, None)
+    _, target = await _loaded(ctx, change, project)
     steps = await changes.steps(ctx.session, change.id)
     card = await change_card(ctx, change, project, target=target, steps=steps)
     replies = [Reply(text=note, card=card, update_tagged=card_tag(change.id)), ctx.reply(note)]
@@ -479,17 +481,14 @@ async def _apply(ctx: Ctx, change: ChangeRequest, project: Project, task: Task |
     moved: list[dict[str, Any]] = []
     if new_due is not None and task is not None:
         old = task.due_date
-        if old is not None and new_due > old:
-            slip = calendar.workdays_between(old, new_due)
-            for dep in await changes.dependents(ctx.session, task.id):
-                if dep.due_date is not None and dep.status != "done" and slip > 0:
-                    before = dep.due_date
-                    dep.due_date = calendar.add_workdays(dep.due_date, slip)
-                    dep.updated_at = ctx.now
-                    key = lookup.task_key(project, dep)
-                    moved.append({"task": key, "from": before.isoformat(), "to": dep.due_date.isoformat()})
-                    await ctx.audit("task.updated", f"task:{key}", project_id=project.id,
-                                    before={"due": before.isoformat()}, after={"due": dep.due_date.isoformat()})
+        if old is not None:
+            for dep, to in await dependents_moved(ctx, calendar, task, calendar.workdays_between(old, new_due)):
+                before, dep.due_date, dep.updated_at = dep.due_date, to, ctx.now
+                assert before is not None
+                key = lookup.task_key(project, dep)
+                moved.append({"task": key, "from": before.isoformat(), "to": to.isoformat()})
+                await ctx.audit("task.updated", f"task:{key}", project_id=project.id,
+                                before={"due": before.isoformat()}, after={"due": to.isoformat()})
         task.due_date, task.updated_at = new_due, ctx.now
         await ctx.audit("task.updated", f"task:{lookup.task_key(project, task)}", project_id=project.id,
                         before={"due": lookup.iso_due(old, task.due_time)},
@@ -521,8 +520,7 @@ async def _show(ctx: Ctx, change_id: int) -> list[Reply]:
     if change is None or project is None or change.status == "draft":
         raise UserError("change.not_found", id=change_id)
     await permissions.require_view(ctx, project)
-    task = await ctx.session.get(Task, change.task_id) if change.task_id else None
-    target = _target_name(project, task, None)
+    _, target = await _loaded(ctx, change, project)
     steps = await changes.steps(ctx.session, change.id)
     card = await change_card(ctx, change, project, target=target, steps=steps)
     trail = await _trail(ctx, change)
@@ -581,7 +579,7 @@ async def _mine(ctx: Ctx) -> list[Reply]:
         lines += [f"    {line}" for line in change_lines(ctx, change)]
     buttons = tuple(b for change, _ in mine[:3] for b in (Button(f"cr:approve:{change.id}", f"CR-{change.id} "
                                                                   + ctx.t("b.approve"), "primary"),))
-    return [ctx.reply("\n".join(lines), card=_buttons(buttons))]
+    return [ctx.reply("\n".join(lines), card=Card(title="", buttons=buttons))]
 
 
 async def waiting_on(ctx: Ctx) -> list[tuple[ChangeRequest, Project]]:

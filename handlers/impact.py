@@ -43,6 +43,15 @@ async def baseline_hours(ctx: Ctx, project: Project) -> float:
     return float(total or 0)
 
 
+async def dependents_moved(ctx: Ctx, calendar: WorkCalendar, task: Task, slip: int) -> list[tuple[Task, dt.date]]:
+    """The rule for what a slip drags along: every open task that waits on `task` (directly or not) and has a due
+    date moves by the same number of working days. Nothing moves when the date comes earlier."""
+    if slip <= 0:
+        return []
+    return [(dep, calendar.add_workdays(dep.due_date, slip)) for dep in await changes.dependents(ctx.session, task.id)
+            if dep.due_date is not None and dep.status != "done"]
+
+
 async def assess(ctx: Ctx, calendar: WorkCalendar, project: Project, ask: Ask, *, task: Task | None,
                  milestone: Milestone | None) -> dict[str, Any]:
     """The impact as plain data (stored on the request, shown on its card)."""
@@ -56,12 +65,11 @@ async def assess(ctx: Ctx, calendar: WorkCalendar, project: Project, ask: Ask, *
         if old_due is not None:
             slip = calendar.workdays_between(old_due, ask.new_due)
             out["slip_days"] = slip
-            if task is not None and slip > 0:
-                for dep in await changes.dependents(ctx.session, task.id):
-                    if dep.due_date is not None and dep.status != "done":
-                        moved = calendar.add_workdays(dep.due_date, slip)
-                        moves.append({"task": task_key(project, dep), "id": dep.id, "from": dep.due_date.isoformat(),
-                                      "to": moved.isoformat(), "milestone_id": dep.milestone_id})
+            if task is not None:
+                for dep, moved in await dependents_moved(ctx, calendar, task, slip):
+                    assert dep.due_date is not None
+                    moves.append({"task": task_key(project, dep), "id": dep.id, "from": dep.due_date.isoformat(),
+                                  "to": moved.isoformat(), "milestone_id": dep.milestone_id})
         # The milestones the new dates would pass.
         landing = [(task.milestone_id if task is not None else None, ask.new_due)]
         landing += [(m["milestone_id"], dt.date.fromisoformat(m["to"])) for m in moves]

@@ -11,7 +11,7 @@ from handlers import permissions
 from handlers.context import Ctx
 from handlers.errors import UserError
 from storage import people, projects, tasks
-from storage.models import Person, Project, Task
+from storage.models import Milestone, Person, Project, Task
 
 
 async def project(ctx: Ctx, key: str | None) -> Project:
@@ -77,6 +77,14 @@ async def person(ctx: Ctx, token: str, *, create: bool = False) -> Person:
         found, _ = await people.get_or_create(ctx.session, platform=ctx.platform, external_id=token, name=token)
     if found is None:
         raise UserError("person.not_found", name=token)
+    return found
+
+
+async def milestone(ctx: Ctx, project: Project, name: str) -> Milestone:
+    """The project's milestone of that name."""
+    found = await projects.milestone_by_name(ctx.session, project.id, name)
+    if found is None:
+        raise UserError("milestone.not_found", name=name, key=project.key)
     return found
 
 

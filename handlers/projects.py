@@ -7,8 +7,6 @@ import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
-
 from bot.model import Reply
 from bot.nlu.intents import Admin
 from handlers import approvals, lookup, permissions
@@ -135,10 +133,7 @@ async def plan_task(ctx: Ctx, task_key: str, *, milestone: str | None = None, de
     await permissions.require_manage(ctx, project, what="what.settings")
     key = lookup.task_key(project, task)
     if milestone is not None:
-        found = (await ctx.session.scalars(select(Milestone).where(Milestone.project_id == project.id,
-                                                                   Milestone.name == milestone))).first()
-        if found is None:
-            raise UserError("milestone.not_found", name=milestone, key=project.key)
+        found = await lookup.milestone(ctx, project, milestone)
         task.milestone_id = found.id
         await ctx.audit("task.updated", f"task:{key}", project_id=project.id, after={"milestone": found.name})
         return f"{key} is in milestone {found.name}"

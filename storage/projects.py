@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import core
-from storage.models import Chat, Membership, Person, Project
+from storage.models import Chat, Membership, Milestone, Person, Project
 
 
 async def by_key(session: AsyncSession, key: str) -> Project | None:
@@ -77,3 +77,8 @@ async def chat(session: AsyncSession, platform: str, external_id: str, *, create
 
 async def chats_of(session: AsyncSession, project_id: int) -> list[Chat]:
     return list((await session.scalars(select(Chat).where(Chat.project_id == project_id))).all())
+
+
+async def milestone_by_name(session: AsyncSession, project_id: int, name: str) -> Milestone | None:
+    stmt = select(Milestone).where(Milestone.project_id == project_id, Milestone.name == name).limit(1)
+    return (await session.scalars(stmt)).first()
