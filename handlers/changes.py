@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.model import Button, Card, Reply
 from bot.nlu import approval as figures
@@ -22,7 +23,7 @@ from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.impact import Ask, as_decimal, assess, dependents_moved
 from handlers.workdays import WorkCalendar, load_calendar
-from storage import changes, projects
+from storage import changes, people, projects
 from storage.models import CHANGE_TYPES, ApprovalStep, ChangeRequest, Milestone, Project, Task
 
 DRAFT_WINDOW = dt.timedelta(minutes=30)  # an unanswered question expires; the draft is then dropped
@@ -530,23 +531,19 @@ async def _show(ctx: Ctx, change_id: int) -> list[Reply]:
 async def _trail(ctx: Ctx, change: ChangeRequest) -> list[str]:
     from sqlalchemy import select
 
-    from handlers.cards import names
     from storage.models import AuditEntry
 
     rows = (await ctx.session.scalars(select(AuditEntry).where(AuditEntry.entity == f"change:{change.id}")
                                       .order_by(AuditEntry.id))).all()
-    known = dict(zip([r.actor_id or 0 for r in rows], await names(ctx, [r.actor_id or 0 for r in rows]), strict=True))
-    tz = ctx.tz
-    return [f"• {r.at.astimezone(dt.UTC).astimezone(_zone(tz)):%m-%d %H:%M} {known.get(r.actor_id or 0, 'PMO')} "
-            f"{ctx.t('audit.' + r.action)}" + (f"：{(r.after or {}).get('reason')}" if (r.after or {}).get('reason')
-                                              and r.action != "change.requested" else "")
-            for r in rows]
-
-
-def _zone(tz: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(tz)
+    known = await people.display_names(ctx.session, [r.actor_id for r in rows if r.actor_id])
+    zone = ZoneInfo(ctx.tz)
+    lines = []
+    for r in rows:
+        who = known.get(r.actor_id, "PMO") if r.actor_id else "PMO"  # no actor: the admin CLI, acting as the PMO
+        reason = (r.after or {}).get("reason") if r.action != "change.requested" else None
+        lines.append(f"• {r.at.astimezone(zone):%m-%d %H:%M} {who} {ctx.t('audit.' + r.action)}"
+                     + (f"：{reason}" if reason else ""))
+    return lines
 
 
 async def _list(ctx: Ctx, key: str | None) -> list[Reply]:
