@@ -101,18 +101,9 @@ _DELAY = re.compile(
     rf"slip\w*|extend\w*)\s*(?:by\s+)?(?P<n>\d+|{NUM_RE}|a|one|two|three|four|five)\s*(?:个)?\s*"
     r"(?P<u>工作日|working\s+days?|business\s+days?|天|日|周|星期|礼拜|days?|weeks?)",
     re.IGNORECASE)
-_EN_SMALL = {"a": 1, "an": 1, "one": 1, "another": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-
-
 def _num(token: str) -> float | None:
-    token = token.replace(",", "")
-    if token.lower() in _EN_SMALL:
-        return float(_EN_SMALL[token.lower()])
-    try:
-        return float(token)
-    except ValueError:
-        value = to_number(token)
-        return float(value) if value is not None else None
+    """A count or amount as written ("2", "两", "two", "another", "20,000"): numbers.to_number, plus "another"."""
+    return 1.0 if token.lower() == "another" else to_number(token.replace(",", ""))
 
 
 def money_in(text: str) -> float | None:
