@@ -134,9 +134,7 @@ class Intake:
             batch = await self._collect()
             now = self.clock()
             try:
-                async with self.db.unit_of_work() as session:
-                    ids = await inbox.record_many(session, [(e.platform, e.event_id, payload_of(e)) for e, _ in batch],
-                                                  now)
+                ids = await inbox.store(self.db, [(e.platform, e.event_id, payload_of(e)) for e, _ in batch], now)
             except Exception as exc:  # the database is down: every caller answers 500 and the platform retries
                 logger.exception("inbox write failed for %d events", len(batch))
                 for _, future in batch:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from storage import sqlite_inline
+from storage import sqlite_checkpoint, sqlite_inline
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,9 @@ class Database:
         # One writer at a time on SQLite, in FIFO order, instead of fighting over the file lock.
         self._write_lock = asyncio.Lock() if self.sqlite else None
         self._threaded: Database | None = None
+        self._direct: sqlite_inline.InlineConnection | None = None
+        self.checkpoints = (sqlite_checkpoint.Checkpoints(self._path(), self._write_lock)
+                            if self._write_lock is not None and inline_sqlite(url) else None)
 
     def threaded(self) -> Database:
         """This database for work whose big statements must not run on the event loop (scheduled jobs).
@@ -109,6 +113,7 @@ class Database:
         if self._threaded is None:
             twin = Database.__new__(Database)
             twin.url, twin.sqlite, twin._write_lock, twin._threaded = self.url, True, self._write_lock, None
+            twin._direct, twin.checkpoints = None, None  # the session path, in threads
             twin.engine = create_engine(self.url, echo=self.engine.echo, threaded=True, pool_size=2)
             twin.sessions = async_sessionmaker(twin.engine, expire_on_commit=False, autoflush=True)
             self._threaded = twin
@@ -118,6 +123,8 @@ class Database:
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
         """Yield a session; commit when the block succeeds, roll back when it raises."""
         if self._write_lock is not None:
+            if self.checkpoints is not None:
+                self.checkpoints.ensure_running()
             async with self._write_lock, self._session() as session:
                 yield session
         else:
@@ -134,6 +141,30 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def direct_sqlite(self) -> AsyncIterator[sqlite3.Connection | None]:
+        """For the one write on every platform request (the inbox), the sqlite3 connection itself, in its turn
+        among writers; committed when the block succeeds. None when this is not inline SQLite: use a session.
+
+        A session costs ~450 µs of Python per transaction here (greenlet hops, ORM bookkeeping) against ~110 µs
+        for the SQL and the commit; on the ack path that was a third of the CPU per request. The connection is
+        this Database's own, beside the pool, with the same settings."""
+        if self._write_lock is None or self.checkpoints is None:
+            yield None
+            return
+        self.checkpoints.ensure_running()
+        async with self._write_lock:
+            if self._direct is None:
+                self._direct = sqlite_inline.open_connection(self._path())
+                _sqlite_pragmas(self._direct.dbapi, None)
+            conn = self._direct.dbapi
+            try:
+                yield conn
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+
     async def ping(self) -> bool:
         from sqlalchemy import text
 
@@ -145,7 +176,15 @@ class Database:
             logger.exception("database ping failed")
             return False
 
+    def _path(self) -> str:
+        return make_url(async_url(self.url)).database or ""
+
     async def dispose(self) -> None:
+        if self.checkpoints is not None:
+            await self.checkpoints.stop()
+        if self._direct is not None:
+            self._direct.stop()
+            self._direct = None
         if self._threaded is not None:
             await self._threaded.dispose()
             self._threaded = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from sqlalchemy import Insert, bindparam, select, update
@@ -10,8 +11,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import core
+from storage.db import Database, core
 from storage.models import InboxEvent
+
+Batch = list[tuple[str, str, dict[str, Any]]]  # (platform, event_id, payload)
 
 
 def _record_stmt(insert: Any) -> Insert:
@@ -47,15 +50,56 @@ def _insert_many(insert: Any) -> Insert:
 _INSERT_MANY = {"postgresql": _insert_many(pg_insert), "sqlite": _insert_many(sqlite_insert)}
 
 
-async def record_many(session: AsyncSession, events: list[tuple[str, str, dict[str, Any]]],
-                      now: dt.datetime) -> list[int | None]:
-    """Store (platform, event_id, payload) rows in one statement; for each, its new row id, or None when it
-    was seen before (earlier, or earlier in this same batch)."""
-    conn = await core(session)
+async def store(db: Database, events: Batch, now: dt.datetime) -> list[int | None]:
+    """Store a batch of events in one transaction of its own (the ack path): `record_many`'s answer.
+
+    On inline SQLite the statement runs on the sqlite3 connection itself (`Database.direct_sqlite`), with the
+    column types' own bind processors, so the rows are exactly what a session would have written."""
+    async with db.direct_sqlite() as conn:
+        if conn is not None:
+            keys, first = _first_of_each(events)
+            payload_bind, time_bind = _sqlite_binds(db)
+            stamp = time_bind(now) if time_bind else now
+            values: list[Any] = []
+            for key, n in first.items():
+                payload = payload_bind(events[n][2]) if payload_bind else events[n][2]
+                values += (key[0], key[1], payload, stamp)
+            sql = (_DIRECT_INSERT + ", ".join(["(?, ?, ?, 'received', ?)"] * len(first)) + _DIRECT_RETURNING)
+            stored = {(p, e): i for i, p, e in conn.execute(sql, values).fetchall()}
+            return [stored.get(key) if first[key] == n else None for n, key in enumerate(keys)]
+    async with db.unit_of_work() as session:
+        return await record_many(session, events, now)
+
+
+_DIRECT_INSERT = "INSERT INTO inbox (platform, event_id, payload, status, received_at) VALUES "
+_DIRECT_RETURNING = " ON CONFLICT (platform, event_id) DO NOTHING RETURNING id, platform, event_id"
+
+
+def _sqlite_binds(db: Database) -> tuple[Any, Any]:
+    return _binds(db.engine.dialect)
+
+
+@functools.cache
+def _binds(dialect: Any) -> tuple[Any, Any]:
+    columns = InboxEvent.__table__.c
+    return tuple(column.type.dialect_impl(dialect).bind_processor(dialect)  # type: ignore[return-value]
+                 for column in (columns.payload, columns.received_at))
+
+
+def _first_of_each(events: Batch) -> tuple[list[tuple[str, str]], dict[tuple[str, str], int]]:
+    """Each event's key, and where each key first appears: a repeat within the batch counts as a duplicate."""
     keys = [(platform, event_id[:128]) for platform, event_id, _ in events]
     first: dict[tuple[str, str], int] = {}
     for n, key in enumerate(keys):
         first.setdefault(key, n)
+    return keys, first
+
+
+async def record_many(session: AsyncSession, events: Batch, now: dt.datetime) -> list[int | None]:
+    """Store (platform, event_id, payload) rows in one statement; for each, its new row id, or None when it
+    was seen before (earlier, or earlier in this same batch)."""
+    conn = await core(session)
+    keys, first = _first_of_each(events)
     rows = [{"platform": key[0], "event_id": key[1], "payload": events[n][2], "status": "received",
              "received_at": now} for key, n in first.items()]
     stored = {(p, e): i for i, p, e in (await conn.execute(_INSERT_MANY[conn.dialect.name], rows)).all()}

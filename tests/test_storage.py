@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from storage import people
+import asyncio
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from storage import inbox, people, sqlite_checkpoint
 from storage.db import Database
+from storage.models import InboxEvent
 
 
 async def test_one_person_with_a_slack_and_a_feishu_identity(db_url: str) -> None:
@@ -30,5 +40,76 @@ async def test_a_person_seeded_by_id_gets_the_platform_profile(db_url: str) -> N
             later, _ = await people.get_or_create(session, platform="slack", external_id="U9", name="Han Meimei",
                                                   email="hm@corp.example", timezone="Asia/Shanghai")
             assert later.id == seeded.id and later.display_name == "Han Meimei" and later.email == "hm@corp.example"
+    finally:
+        await db.dispose()
+
+
+async def test_the_inbox_ack_path_stores_what_a_session_stores(db_url: str) -> None:
+    """`inbox.store` (the sqlite3 connection itself on inline SQLite) writes the same rows as `record_many` in a
+    session, and both tell new events from repeats, earlier or within the batch."""
+    db = Database(db_url)
+    now = dt.datetime(2026, 11, 26, 12, 5, 6, 789, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    payload = {"text": "新建任务 登录页 <@U1>", "n": [1, None], "nested": {"ok": True}}
+    try:
+        first, repeat, other = await inbox.store(db, [("slack", "Ev1", payload), ("slack", "Ev1", payload),
+                                                      ("feishu", "Ev1", payload)], now)
+        assert repeat is None and first is not None and other is not None and first != other
+        assert await inbox.store(db, [("slack", "Ev1", payload)], now) == [None]
+        async with db.unit_of_work() as session:
+            new, old = await inbox.record_many(session, [("slack", "Ev2", payload), ("slack", "Ev1", payload)], now)
+            assert new is not None and old is None
+        async with db.unit_of_work() as session:
+            rows = (await session.scalars(select(InboxEvent).order_by(InboxEvent.id))).all()
+            raw = (await session.execute(text("SELECT received_at, payload FROM inbox ORDER BY id"))).all()
+        assert [(r.platform, r.event_id, r.status, r.payload, r.received_at) for r in rows] == [
+            ("slack", "Ev1", "received", payload, now), ("feishu", "Ev1", "received", payload, now),
+            ("slack", "Ev2", "received", payload, now)]
+        assert raw[0] == raw[1] == raw[2]  # byte for byte the same as the session's row
+    finally:
+        await db.dispose()
+
+
+async def test_sqlite_commits_never_checkpoint_a_thread_does(tmp_path: Path, sqlite_template: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commit on the event loop only appends to the WAL; checkpoints (seconds under load, with an fsync) run
+    in a thread and copy the WAL into the database file, and under a steady stream of writes one of them takes
+    the writer lock so the WAL starts over instead of growing for ever."""
+    target = tmp_path / "bot.db"
+    shutil.copy(sqlite_template, target)
+    monkeypatch.setattr(sqlite_checkpoint, "EVERY", 3600.0)
+    db = Database(f"sqlite:///{target}")
+    big = {"text": "x" * 4000}
+
+    async def write(first: int, count: int) -> None:  # ~2 pages of WAL each
+        for n in range(first, first + count):
+            async with db.unit_of_work() as session:
+                await inbox.record(session, platform="slack", event_id=f"E{n}", payload=big, now=dt.datetime.now(dt.UTC))
+
+    def wal_frames() -> int:
+        with sqlite3.connect(target) as conn:
+            return int(conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+
+    try:
+        await write(0, 600)  # past SQLite's automatic checkpoint at 1,000 pages
+        assert (tmp_path / "bot.db-wal").stat().st_size > 4_000_000
+        assert target.stat().st_size < 1_000_000  # no commit copied anything back
+        await db.dispose()  # stopping runs a last checkpoint
+        copied = target.stat().st_size
+        assert copied > 2_000_000
+
+        monkeypatch.setattr(sqlite_checkpoint, "EVERY", 0.02)
+        monkeypatch.setattr(sqlite_checkpoint, "RESTART_AT", 300)
+        db = Database(f"sqlite:///{target}")
+        await write(600, 600)
+        for _ in range(100):  # while the database stays open, the thread copies the new pages within moments
+            if target.stat().st_size > copied + 2_000_000 and db.checkpoints and db.checkpoints.restarts:
+                break
+            await asyncio.sleep(0.05)
+        assert target.stat().st_size > copied + 2_000_000
+        assert db.checkpoints is not None and db.checkpoints.restarts >= 1
+        await write(1200, 1)
+        assert wal_frames() < 1000  # it started over (600 writes made ~1,200 frames): only recent writes
+        async with db.unit_of_work() as session:
+            assert await session.scalar(text("SELECT count(*) FROM inbox")) == 1201
     finally:
         await db.dispose()
