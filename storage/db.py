@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -99,6 +100,8 @@ class Database:
         self._write_lock = asyncio.Lock() if self.sqlite else None
         self._threaded: Database | None = None
         self._direct: sqlite_inline.InlineConnection | None = None
+        self._direct_pg: Any = None  # an asyncpg connection
+        self._direct_pg_lock = asyncio.Lock()
         self.checkpoints = (sqlite_checkpoint.Checkpoints(self._path(), self._write_lock)
                             if self._write_lock is not None and inline_sqlite(url) else None)
 
@@ -113,7 +116,7 @@ class Database:
         if self._threaded is None:
             twin = Database.__new__(Database)
             twin.url, twin.sqlite, twin._write_lock, twin._threaded = self.url, True, self._write_lock, None
-            twin._direct, twin.checkpoints = None, None  # the session path, in threads
+            twin._direct, twin.checkpoints, twin._direct_pg = None, None, None  # the session path, in threads
             twin.engine = create_engine(self.url, echo=self.engine.echo, threaded=True, pool_size=2)
             twin.sessions = async_sessionmaker(twin.engine, expire_on_commit=False, autoflush=True)
             self._threaded = twin
@@ -165,6 +168,21 @@ class Database:
                 conn.rollback()
                 raise
 
+    @asynccontextmanager
+    async def direct_postgres(self) -> AsyncIterator[Any]:
+        """`direct_sqlite`'s twin on PostgreSQL: an asyncpg connection of this Database's own, one user at a time
+        (each statement commits by itself). None on SQLite. Reconnects after the server dropped it."""
+        if self.sqlite:
+            yield None
+            return
+        async with self._direct_pg_lock:
+            if self._direct_pg is None or self._direct_pg.is_closed():
+                import asyncpg
+
+                args, kwargs = self.engine.dialect.create_connect_args(self.engine.url)
+                self._direct_pg = await asyncpg.connect(*args, **kwargs)
+            yield self._direct_pg
+
     async def ping(self) -> bool:
         from sqlalchemy import text
 
@@ -185,6 +203,10 @@ class Database:
         if self._direct is not None:
             self._direct.stop()
             self._direct = None
+        if self._direct_pg is not None:
+            with contextlib.suppress(Exception):
+                await self._direct_pg.close(timeout=5)
+            self._direct_pg = None
         if self._threaded is not None:
             await self._threaded.dispose()
             self._threaded = None

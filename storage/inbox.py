@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from typing import Any
 
 from sqlalchemy import Insert, bindparam, select, update
@@ -54,7 +55,9 @@ async def store(db: Database, events: Batch, now: dt.datetime) -> list[int | Non
     """Store a batch of events in one transaction of its own (the ack path): `record_many`'s answer.
 
     On inline SQLite the statement runs on the sqlite3 connection itself (`Database.direct_sqlite`), with the
-    column types' own bind processors, so the rows are exactly what a session would have written."""
+    column types' own bind processors; on PostgreSQL on an asyncpg connection (`Database.direct_postgres`), the
+    batch as three arrays. Either way the rows are exactly what a session would have written, for a fraction of
+    a session's cost (this runs before every platform ack)."""
     async with db.direct_sqlite() as conn:
         if conn is not None:
             keys, first = _first_of_each(events)
@@ -67,8 +70,25 @@ async def store(db: Database, events: Batch, now: dt.datetime) -> list[int | Non
             sql = (_DIRECT_INSERT + ", ".join(["(?, ?, ?, 'received', ?)"] * len(first)) + _DIRECT_RETURNING)
             stored = {(p, e): i for i, p, e in conn.execute(sql, values).fetchall()}
             return [stored.get(key) if first[key] == n else None for n, key in enumerate(keys)]
+    async with db.direct_postgres() as pg:
+        if pg is not None:
+            keys, first = _first_of_each(events)
+            columns = list(zip(*[(key[0], key[1], _pg_json(events[n][2])) for key, n in first.items()], strict=True))
+            stored = {(p, e): i for i, p, e in await pg.fetch(_PG_INSERT, *columns, now)}
+            return [stored.get(key) if first[key] == n else None for n, key in enumerate(keys)]
     async with db.unit_of_work() as session:
         return await record_many(session, events, now)
+
+
+_PG_INSERT = (
+    "INSERT INTO inbox (platform, event_id, payload, status, received_at) "
+    "SELECT v.platform, v.event_id, CAST(v.payload AS JSON), 'received', $4 "
+    "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS v(platform, event_id, payload, n) "
+    "ORDER BY v.n ON CONFLICT (platform, event_id) DO NOTHING RETURNING id, platform, event_id")
+
+
+def _pg_json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload)  # what SQLAlchemy's JSON type sends (json.dumps, ASCII)
 
 
 _DIRECT_INSERT = "INSERT INTO inbox (platform, event_id, payload, status, received_at) VALUES "

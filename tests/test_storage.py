@@ -113,3 +113,25 @@ async def test_sqlite_commits_never_checkpoint_a_thread_does(tmp_path: Path, sql
             assert await session.scalar(text("SELECT count(*) FROM inbox")) == 1201
     finally:
         await db.dispose()
+
+
+async def test_the_inbox_ack_path_reconnects_after_postgresql_dropped_it(db_url: str) -> None:
+    """The ack path's own PostgreSQL connection: a dropped connection fails one batch (the platform retries that
+    request) and the next batch reconnects."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's connection of its own")
+    db = Database(db_url)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        assert (await inbox.store(db, [("slack", "A", {})], now))[0] is not None
+        async with db.direct_postgres() as pg:
+            pid = pg.get_server_pid()
+        async with db.unit_of_work() as session:
+            await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(Exception):  # noqa: B017 (asyncpg's or the socket's: whatever the driver raises)
+            await inbox.store(db, [("slack", "B", {})], now)
+        assert (await inbox.store(db, [("slack", "B", {})], now))[0] is not None
+        async with db.unit_of_work() as session:
+            assert await session.scalar(text("SELECT count(*) FROM inbox")) == 2
+    finally:
+        await db.dispose()
