@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import BigInteger, String, any_, bindparam, event, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -86,6 +88,17 @@ async def core(session: AsyncSession) -> AsyncConnection:
     if session.new or session.dirty or session.deleted:
         await session.flush()
     return await session.connection()
+
+
+def one_of(column: Any, ids: Sequence[int], dialect: str) -> Any:
+    """`column IN ids` as one bound value however many ids: a BIGINT array on PostgreSQL, a JSON array read by
+    json_each on SQLite. An IN list binds one parameter per id (drivers stop at 32,767) and SQLAlchemy re-renders
+    the statement for each list (~30 ms per 1,000 ids here, on the event loop)."""
+    ordered = sorted(set(ids))
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, ordered, type_=ARRAY(BigInteger)))
+    return column.in_(select(literal_column("value")).select_from(
+        func.json_each(bindparam(None, json.dumps(ordered), type_=String))).scalar_subquery())
 
 
 class Database:

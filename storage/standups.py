@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import core
+from storage.db import core, one_of
 from storage.models import Chat, Identity, Leave, StandupEntry
 
 
@@ -42,11 +42,10 @@ async def on_leave(session: AsyncSession, person_ids: Sequence[int], first: dt.d
     if not ids:
         return out
     conn = await core(session)
-    for start in range(0, len(ids), 1000):
-        stmt = select(Leave.person_id, Leave.start_date, Leave.end_date).where(
-            Leave.person_id.in_(ids[start:start + 1000]), Leave.end_date >= first, Leave.start_date <= last)
-        for pid, a, b in (await conn.execute(stmt)).all():
-            out[int(pid)].append((a, b))
+    stmt = select(Leave.person_id, Leave.start_date, Leave.end_date).where(
+        one_of(Leave.person_id, ids, conn.dialect.name), Leave.end_date >= first, Leave.start_date <= last)
+    for pid, a, b in (await conn.execute(stmt)).all():
+        out[int(pid)].append((a, b))
     return out
 
 
@@ -93,11 +92,10 @@ async def identities(session: AsyncSession, person_ids: Sequence[int]) -> dict[i
     if not ids:
         return out
     conn = await core(session)
-    for start in range(0, len(ids), 1000):
-        stmt = (select(Identity.person_id, Identity.platform, Identity.external_id)
-                .where(Identity.person_id.in_(ids[start:start + 1000])).order_by(Identity.id))
-        for pid, platform, ext in (await conn.execute(stmt)).all():
-            out[int(pid)].setdefault(platform, ext)
+    stmt = (select(Identity.person_id, Identity.platform, Identity.external_id)
+            .where(one_of(Identity.person_id, ids, conn.dialect.name)).order_by(Identity.id))
+    for pid, platform, ext in (await conn.execute(stmt)).all():
+        out[int(pid)].setdefault(platform, ext)
     return out
 
 
