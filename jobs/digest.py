@@ -151,8 +151,8 @@ async def _plan(ctx: JobContext) -> list[Digest]:
                      (await store.burndowns(session, sorted(pids), _days(day))).items()}
         out = []
         for n, (slot, (pid, day, _tz)) in enumerate(sorted(due.items())):
-            if n % 50 == 49:
-                await asyncio.sleep(0)  # thousands of readers: let the event loop through now and then
+            if n % 20 == 19:
+                await asyncio.sleep(0)  # thousands of readers (~1 ms each): let the event loop through often
             mine = readers.get(pid, [])
             prefer = [plat for m in mine for plat, _ in chats.get(m.project_id, [])]
             to = common.address(ids.get(pid, {}), prefer)
