@@ -108,14 +108,17 @@ async def _plan(ctx: JobContext) -> list[Digest]:
         pmo = {int(i): (n, tz, loc) for i, n, tz, loc in (await session.execute(
             select(Person.id, Person.display_name, Person.timezone, Person.locale).where(Person.is_pmo))).all()}
         readers: dict[int, list[common.Member]] = {}
+        await asyncio.sleep(0)  # tens of thousands of memberships were just read: let the event loop through
         for m in members:
             if m.role == "pmo":
                 pmo.setdefault(m.person_id, (m.name, m.timezone, m.locale))
             elif m.role in ("pm", "sponsor") and cfg.get(m.project_id, default_cfg)["digest"]["enabled"]:
                 readers.setdefault(m.person_id, []).append(m)
         due: dict[str, tuple[int, dt.date, str]] = {}  # slot -> (person, day, tz)
-        for pid, info in {**{p: (ms[0].name, ms[0].timezone, ms[0].locale) for p, ms in readers.items()},
-                          **pmo}.items():
+        for n, (pid, info) in enumerate({**{p: (ms[0].name, ms[0].timezone, ms[0].locale)
+                                             for p, ms in readers.items()}, **pmo}.items()):
+            if n % 200 == 199:
+                await asyncio.sleep(0)
             first = readers.get(pid, [None])[0]
             project = projects.get(first.project_id) if first else None
             tz = info[1] or (project.timezone if project else ctx.settings.default_tz)
@@ -138,7 +141,9 @@ async def _plan(ctx: JobContext) -> list[Digest]:
             if m.role in ("pm", "member", "vendor") and m.project_id in stats:
                 hours = float(cfg[m.project_id]["risks"]["day_hours"] or 8)
                 stats[m.project_id]["capacity"] = stats[m.project_id].get("capacity", 0) + hours
-        approvals = await store.pending_approvals(session, wanted)
+        approvals: dict[tuple[int, str], list[tuple[int, dict[str, Any]]]] = {}  # (project, step's role) ->
+        for n, a in enumerate(await store.pending_approvals(session, wanted)):  # (position, request), in order
+            approvals.setdefault((a["project_id"], a["role"]), []).append((n, a))
         ids = await standups.identities(session, [p for p, _, _ in due.values()])
         chats = await standups.project_chats(session, wanted)
         milestones = await store.milestones(session, wanted)
@@ -186,7 +191,8 @@ def _portfolio(slot: str, to: tuple[str, str], locale: str, day: dt.date, projec
 
 
 def _projects(slot: str, to: tuple[str, str], locale: str, day: dt.date, mine: list[common.Member],
-              projects: dict[int, Project], stats: dict[int, dict[str, Any]], approvals: list[dict[str, Any]],
+              projects: dict[int, Project], stats: dict[int, dict[str, Any]],
+              approvals: dict[tuple[int, str], list[tuple[int, dict[str, Any]]]],
               milestones: dict[int, list[tuple[str, dt.date, int]]],
               burndowns: dict[tuple[int, dt.date], list[int]], workday: bool) -> Digest:
     lines = []
@@ -194,7 +200,8 @@ def _projects(slot: str, to: tuple[str, str], locale: str, day: dt.date, mine: l
     # What waits on them, approvals first: requests whose current step is their role (never their own).
     roles = {(m.project_id, m.role) for m in mine}
     asked_by_them = {m.person_id for m in mine}
-    waiting = [a for a in approvals if (a["project_id"], a["role"]) in roles and a["requester_id"] not in asked_by_them]
+    waiting = [a for _, a in sorted(ia for key in roles for ia in approvals.get(key, ()))
+               if a["requester_id"] not in asked_by_them]
     if waiting:
         lines.append(t(locale, "digest.waiting", n=len(waiting)))
         lines += [f"• CR-{a['id']} {a['summary'] or ''}".rstrip() for a in waiting[:10]]
