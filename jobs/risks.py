@@ -9,6 +9,7 @@ import functools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -139,11 +140,16 @@ async def scan(ctx: JobContext) -> None:
     in_memory = ctx.db.sqlite and make_url(ctx.db.url).database in (None, "", ":memory:")  # no other process sees it
     outcome = await (_compute_on(ctx.db, request) if in_memory else ctx.process(compute, ctx.db.url, request))
     ctx.counters["worker_statements"] = ctx.counters.get("worker_statements", 0) + outcome.statements
-    async with ctx.unit_of_work() as session:
-        won = await ctx.claim(session, SCAN, list(slots))
-        mine = {pid for s, pid in slots.items() if s in won}
-        if mine:
-            await _write(ctx, session, {pid: info[pid] for pid in mine}, outcome)
+    files = [outcome.packed] if isinstance(outcome.packed, Path) else []
+    try:
+        async with ctx.unit_of_work() as session:
+            won = await ctx.claim(session, SCAN, list(slots))
+            mine = {pid for s, pid in slots.items() if s in won}
+            if mine:
+                await _write(ctx, session, {pid: info[pid] for pid in mine}, outcome, files)
+    finally:
+        for file in files:
+            file.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +172,7 @@ class Request:
 class Outcome:
     """What a scan found, ready to write: small, whatever the portfolio's size (but `packed`: one string)."""
 
-    packed: str  # the new risks as storage.risks.pack's JSON (all projects: one string to bind as it is)
+    packed: store.Packed  # the new risks as storage.risks.pack's JSON, or a file holding it (from a worker)
     raised: dict[int, int]  # per project: how many new risks
     cleared: dict[int, list[int]]  # per project: the ids of open risks that cleared
     texts: dict[int, tuple[str, list[int]]]  # per touched project: the message, the people it mentions
@@ -175,8 +181,15 @@ class Outcome:
 
 
 def compute(url: str, request: Request) -> Outcome:
-    """The heavy part of a scan; runs in a job worker process (its own engine, read-only)."""
-    return asyncio.run(_compute(url, request))
+    """The heavy part of a scan; runs in a job worker process (its own engine, read-only). Megabytes of new
+    risks come back as a file (`storage.risks.spill`), which the caller removes."""
+    outcome = asyncio.run(_compute(url, request))
+    if isinstance(outcome.packed, str) and len(outcome.packed) > SPILL_OVER:
+        outcome.packed = store.spill(outcome.packed)
+    return outcome
+
+
+SPILL_OVER = 1 << 20  # characters
 
 
 async def _compute(url: str, request: Request) -> Outcome:
@@ -271,13 +284,16 @@ def _texts(projects: dict[int, Any], new_by: dict[int, list[Found]], cleared_by:
     return out
 
 
-async def _write(ctx: JobContext, session: Any, projects: dict[int, ProjectInfo], outcome: Outcome) -> None:
-    """Raise, resolve and tell, for the projects this process claimed."""
+async def _write(ctx: JobContext, session: Any, projects: dict[int, ProjectInfo], outcome: Outcome,
+                 files: list[Path]) -> None:
+    """Raise, resolve and tell, for the projects this process claimed (`files`: temporary files to remove)."""
     days = {pid: ctx.local(p.timezone).date() for pid, p in projects.items()}
     if outcome.raised:
         packed = outcome.packed
         if not set(outcome.raised) <= set(projects):  # another process claimed some of the projects
             packed = await ctx.process(store.pack_only, packed, sorted(projects))
+            if isinstance(packed, Path):
+                files.append(packed)
         await store.insert_packed(session, packed, now=ctx.now)
     await store.resolve(session, [i for pid in sorted(projects) for i in outcome.cleared.get(pid, [])],
                         now=ctx.now)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
+import tempfile
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, text, update
@@ -160,10 +163,24 @@ def pack(rows: Sequence[tuple[int, str, str, dt.date, dict[str, Any]]]) -> str:
     return json.dumps([[r[0], r[1], r[2], r[3].isoformat(), r[4]] for r in rows])
 
 
-def pack_only(packed: str, project_ids: Sequence[int]) -> str:
-    """`pack`'s document, with only these projects' risks."""
+Packed = str | Path  # `pack`'s document, or a file holding it (how a job worker hands megabytes back)
+
+
+def spill(packed: str) -> Path:
+    """`pack`'s document in a temporary file (the caller removes it). A worker process returns the file instead
+    of the string: unpickling tens of MB in the bot's process holds the GIL, and so the event loop, ~50 ms."""
+    fd, name = tempfile.mkstemp(prefix="pmo-risks-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(packed + "\n")
+    return Path(name)
+
+
+def pack_only(packed: Packed, project_ids: Sequence[int]) -> Packed:
+    """`pack`'s document, with only these projects' risks (a file again when it came as one)."""
     keep = set(project_ids)
-    return json.dumps([r for r in json.loads(packed) if r[0] in keep])
+    text_ = packed.read_text(encoding="ascii") if isinstance(packed, Path) else packed
+    only = json.dumps([r for r in json.loads(text_) if r[0] in keep])
+    return spill(only) if isinstance(packed, Path) else only
 
 
 _COLUMNS = "INSERT INTO risks (project_id, rule, entity, raised_on, raised_at, detail) "
@@ -180,7 +197,7 @@ _INSERT = {
 _COPY_CHUNK = 1 << 20  # bytes of the document per COPY message: ~1 ms on the event loop each
 
 
-async def insert_packed(session: AsyncSession, packed: str, *, now: dt.datetime) -> None:
+async def insert_packed(session: AsyncSession, packed: Packed, *, now: dt.datetime) -> None:
     """Insert the risks `pack` prepared, in one statement however many there are (one raised earlier the
     same day, and cleared since, is not raised again: see `resolved_on`).
 
@@ -191,21 +208,23 @@ async def insert_packed(session: AsyncSession, packed: str, *, now: dt.datetime)
     conn = await core(session)
     stmt = _INSERT[conn.dialect.name].bindparams(bindparam("at", type_=Risk.__table__.c.raised_at.type))
     if conn.dialect.name != "postgresql":
+        if isinstance(packed, Path):
+            packed = await asyncio.to_thread(packed.read_text, encoding="ascii")
         await conn.execute(stmt, {"rows": packed, "at": now})
         return
     await conn.execute(text("CREATE TEMPORARY TABLE risk_rows (doc TEXT) ON COMMIT DROP"))
     driver: Any = (await conn.get_raw_connection()).driver_connection  # asyncpg, in this transaction
 
-    async def chunks() -> AsyncIterator[bytes]:
-        for start in range(0, len(packed), _COPY_CHUNK):
-            yield packed[start:start + _COPY_CHUNK].encode()
+    async def chunks(document: str) -> AsyncIterator[bytes]:
+        for start in range(0, len(document), _COPY_CHUNK):
+            yield document[start:start + _COPY_CHUNK].encode()
             await asyncio.sleep(0)
         yield b"\n"
 
     # CSV with a quote and a delimiter that ASCII JSON never holds (json.dumps escapes control characters),
-    # so the document goes as it is: no escaping, one row, one field.
-    await driver.copy_to_table("risk_rows", source=chunks(), columns=["doc"], format="csv", quote="\x01",
-                               delimiter="\x02")
+    # so the document goes as it is: no escaping, one row, one field. A file is read by asyncpg in a thread.
+    await driver.copy_to_table("risk_rows", source=packed if isinstance(packed, Path) else chunks(packed),
+                               columns=["doc"], format="csv", quote="\x01", delimiter="\x02")
     await conn.execute(stmt, {"at": now})
     await conn.execute(text("DROP TABLE risk_rows"))
 

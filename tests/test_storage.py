@@ -155,11 +155,26 @@ async def test_risks_go_in_as_one_document_whatever_they_say(db_url: str) -> Non
             found = [(project.id, "overdue", f"task:{n}", day, {"params": {"title": f"{tricky} {n}"}, "owners": [n]})
                      for n in range(3000)]
             await risks.insert_packed(session, risks.pack(found + found[:5]), now=now)
+            other = Project(key="ERP", name="ERP")
+            session.add(other)
+            await session.flush()
+            # As a job worker hands it back: a file; and only some projects' risks of it, a file again.
+            spilled = risks.spill(risks.pack(found[:5] + [(other.id, "overdue", f"task:{n}", day,
+                                                            {"params": {"title": tricky}, "owners": []})
+                                                           for n in range(3000, 3010)]))
+            only = risks.pack_only(spilled, [other.id])
+            try:
+                assert isinstance(only, Path)
+                await risks.insert_packed(session, only, now=now)
+            finally:
+                spilled.unlink()
+                only.unlink()
         async with db.unit_of_work() as session:
             stored = (await session.execute(select(Risk.entity, Risk.detail, Risk.raised_on)
                                             .order_by(Risk.id))).all()
-        assert len(stored) == 3000
-        assert {(e, d["params"]["title"], d["owners"][0], r) for e, d, r in stored} == {
-            (f"task:{n}", f"{tricky} {n}", n, day) for n in range(3000)}
+        assert len(stored) == 3010
+        assert {(e, d["params"]["title"], d["owners"][0] if d["owners"] else None, r) for e, d, r in stored} == {
+            (f"task:{n}", f"{tricky} {n}", n, day) for n in range(3000)} | {
+            (f"task:{n}", tricky, None, day) for n in range(3000, 3010)}
     finally:
         await db.dispose()
