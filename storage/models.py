@@ -237,6 +237,8 @@ class ChangeRequest(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column()
     __table_args__ = (
         CheckConstraint("change_type in ('schedule','scope','budget','resource')", name="change_type"),
+        # Every chatter message looks for its writer's open draft (handlers/changes.follow_up).
+        Index("ix_change_requests_requester_status", "requester_id", "status"),
     )
 
 
