@@ -140,16 +140,15 @@ async def scan(ctx: JobContext) -> None:
     in_memory = ctx.db.sqlite and make_url(ctx.db.url).database in (None, "", ":memory:")  # no other process sees it
     outcome = await (_compute_on(ctx.db, request) if in_memory else ctx.process(compute, ctx.db.url, request))
     ctx.counters["worker_statements"] = ctx.counters.get("worker_statements", 0) + outcome.statements
-    files = [outcome.packed] if isinstance(outcome.packed, Path) else []
     try:
         async with ctx.unit_of_work() as session:
             won = await ctx.claim(session, SCAN, list(slots))
             mine = {pid for s, pid in slots.items() if s in won}
             if mine:
-                await _write(ctx, session, {pid: info[pid] for pid in mine}, outcome, files)
+                await _write(ctx, session, {pid: info[pid] for pid in mine}, outcome)
     finally:
-        for file in files:
-            file.unlink(missing_ok=True)
+        if isinstance(outcome.packed, Path):
+            outcome.packed.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +169,8 @@ class Request:
 
 @dataclass(slots=True)
 class Outcome:
-    """What a scan found, ready to write: small, whatever the portfolio's size (but `packed`: one string)."""
+    """What a scan found, ready to write: small, whatever the portfolio's size (but `packed`: one document,
+    handed back as a file when it is big)."""
 
     packed: store.Packed  # the new risks as storage.risks.pack's JSON, or a file holding it (from a worker)
     raised: dict[int, int]  # per project: how many new risks
@@ -284,17 +284,18 @@ def _texts(projects: dict[int, Any], new_by: dict[int, list[Found]], cleared_by:
     return out
 
 
-async def _write(ctx: JobContext, session: Any, projects: dict[int, ProjectInfo], outcome: Outcome,
-                 files: list[Path]) -> None:
-    """Raise, resolve and tell, for the projects this process claimed (`files`: temporary files to remove)."""
+async def _write(ctx: JobContext, session: Any, projects: dict[int, ProjectInfo], outcome: Outcome) -> None:
+    """Raise, resolve and tell, for the projects this process claimed."""
     days = {pid: ctx.local(p.timezone).date() for pid, p in projects.items()}
     if outcome.raised:
         packed = outcome.packed
         if not set(outcome.raised) <= set(projects):  # another process claimed some of the projects
             packed = await ctx.process(store.pack_only, packed, sorted(projects))
-            if isinstance(packed, Path):
-                files.append(packed)
-        await store.insert_packed(session, packed, now=ctx.now)
+        try:
+            await store.insert_packed(session, packed, now=ctx.now)
+        finally:
+            if isinstance(packed, Path) and packed != outcome.packed:  # pack_only's own file
+                packed.unlink(missing_ok=True)
     await store.resolve(session, [i for pid in sorted(projects) for i in outcome.cleared.get(pid, [])],
                         now=ctx.now)
     touched = sorted(pid for pid in outcome.texts if pid in projects)

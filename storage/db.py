@@ -124,7 +124,7 @@ class Database:
         With the inline SQLite driver: a twin on the threaded aiosqlite driver for the same file, sharing this
         one's writer lock (so writers still take turns instead of waiting on the file lock), with a second
         connection for lock-free reads; disposed with this one. Otherwise this database itself."""
-        if self._write_lock is None or not inline_sqlite(self.url):
+        if self.checkpoints is None:  # not inline SQLite (a twin has none either)
             return self
         if self._threaded is None:
             twin = Database.__new__(Database)

@@ -58,24 +58,21 @@ async def store(db: Database, events: Batch, now: dt.datetime) -> list[int | Non
     column types' own bind processors; on PostgreSQL on an asyncpg connection (`Database.direct_postgres`), the
     batch as three arrays. Either way the rows are exactly what a session would have written, for a fraction of
     a session's cost (this runs before every platform ack)."""
+    keys, first = _first_of_each(events)
     async with db.direct_sqlite() as conn:
         if conn is not None:
-            keys, first = _first_of_each(events)
-            payload_bind, time_bind = _sqlite_binds(db)
+            payload_bind, time_bind = _binds(db.engine.dialect)
             stamp = time_bind(now) if time_bind else now
             values: list[Any] = []
             for key, n in first.items():
                 payload = payload_bind(events[n][2]) if payload_bind else events[n][2]
                 values += (key[0], key[1], payload, stamp)
             sql = (_DIRECT_INSERT + ", ".join(["(?, ?, ?, 'received', ?)"] * len(first)) + _DIRECT_RETURNING)
-            stored = {(p, e): i for i, p, e in conn.execute(sql, values).fetchall()}
-            return [stored.get(key) if first[key] == n else None for n, key in enumerate(keys)]
+            return _answers(keys, first, conn.execute(sql, values).fetchall())
     async with db.direct_postgres() as pg:
         if pg is not None:
-            keys, first = _first_of_each(events)
             columns = list(zip(*[(key[0], key[1], _pg_json(events[n][2])) for key, n in first.items()], strict=True))
-            stored = {(p, e): i for i, p, e in await pg.fetch(_PG_INSERT, *columns, now)}
-            return [stored.get(key) if first[key] == n else None for n, key in enumerate(keys)]
+            return _answers(keys, first, await pg.fetch(_PG_INSERT, *columns, now))
     async with db.unit_of_work() as session:
         return await record_many(session, events, now)
 
@@ -95,10 +92,6 @@ _DIRECT_INSERT = "INSERT INTO inbox (platform, event_id, payload, status, receiv
 _DIRECT_RETURNING = " ON CONFLICT (platform, event_id) DO NOTHING RETURNING id, platform, event_id"
 
 
-def _sqlite_binds(db: Database) -> tuple[Any, Any]:
-    return _binds(db.engine.dialect)
-
-
 @functools.cache
 def _binds(dialect: Any) -> tuple[Any, Any]:
     columns = InboxEvent.__table__.c
@@ -115,6 +108,13 @@ def _first_of_each(events: Batch) -> tuple[list[tuple[str, str]], dict[tuple[str
     return keys, first
 
 
+def _answers(keys: list[tuple[str, str]], first: dict[tuple[str, str], int], inserted: Any) -> list[int | None]:
+    """For each event, the id of the row the batch inserted for it (rows: id, platform, event_id), or None for
+    a repeat: seen before (ON CONFLICT skipped it) or earlier in the batch."""
+    stored = {(p, e): i for i, p, e in inserted}
+    return [stored.get(key) if first[key] == n else None for n, key in enumerate(keys)]
+
+
 async def record_many(session: AsyncSession, events: Batch, now: dt.datetime) -> list[int | None]:
     """Store (platform, event_id, payload) rows in one statement; for each, its new row id, or None when it
     was seen before (earlier, or earlier in this same batch)."""
@@ -122,8 +122,7 @@ async def record_many(session: AsyncSession, events: Batch, now: dt.datetime) ->
     keys, first = _first_of_each(events)
     rows = [{"platform": key[0], "event_id": key[1], "payload": events[n][2], "status": "received",
              "received_at": now} for key, n in first.items()]
-    stored = {(p, e): i for i, p, e in (await conn.execute(_INSERT_MANY[conn.dialect.name], rows)).all()}
-    return [stored.get(key) if first[key] == n else None for n, key in enumerate(keys)]
+    return _answers(keys, first, (await conn.execute(_INSERT_MANY[conn.dialect.name], rows)).all())
 
 
 async def claim(session: AsyncSession, row_id: int, *, status: str, now: dt.datetime) -> bool:
