@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -29,16 +28,10 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from loadgen import load, p99, spawn  # noqa: E402  (bench/loadgen.py, beside this script)
+from loadgen import database, free_port, load, p99, spawn, spawn_bot, wait_up  # noqa: E402  (bench/loadgen.py, beside this script)
 
 from bot.platforms.feishu.crypto import encrypt, signature  # noqa: E402
 from tests.fakes.feishu import APP_ID, APP_SECRET, ENCRYPT_KEY, VERIFICATION_TOKEN, FakeFeishu  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def sealed_event(i: int, run: str) -> tuple[bytes, dict[str, str]]:
@@ -76,17 +69,6 @@ async def serve_lark(port: int) -> None:
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     await asyncio.Event().wait()
-
-
-async def wait_up(http: aiohttp.ClientSession, url: str) -> None:
-    for _ in range(2400):
-        try:
-            async with http.get(url) as r:
-                await r.read()
-                return
-        except aiohttp.ClientConnectionError:
-            await asyncio.sleep(0.05)
-    raise RuntimeError(f"{url} did not start")
 
 
 def rss_mb(pid: int) -> float:
@@ -151,8 +133,7 @@ async def idle_rss(env: dict[str, str], fake: FakeFeishu, tmp: str) -> dict[str,
     async with aiohttp.ClientSession() as http:
         for name, extra in cases.items():
             port = free_port()
-            bot = await spawn([sys.executable, "-m", "bot.cli", "run", "--console", "off", "--port", str(port)],
-                              dict(env, DATABASE_URL=f"sqlite:///{tmp}/rss-{port}.db", **extra))
+            bot = await spawn_bot(port, dict(env, DATABASE_URL=f"sqlite:///{tmp}/rss-{port}.db", **extra))
             await wait_up(http, f"http://127.0.0.1:{port}/healthz")
             await asyncio.sleep(2)
             out[name] = rss_mb(bot.pid)
@@ -188,15 +169,11 @@ async def main() -> None:
 
         with tempfile.TemporaryDirectory() as tmp:
             port = free_port()
-            db = f"sqlite:///{tmp}/bench.db"
-            if args.db == "postgresql":
-                db = os.environ.get("PMO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-            bot_env = dict(env, DATABASE_URL=db, FEISHU_APP_ID=APP_ID, FEISHU_APP_SECRET=APP_SECRET,
+            bot_env = dict(env, DATABASE_URL=database(args.db, tmp), FEISHU_APP_ID=APP_ID, FEISHU_APP_SECRET=APP_SECRET,
                            FEISHU_ENCRYPT_KEY=ENCRYPT_KEY, FEISHU_VERIFICATION_TOKEN=VERIFICATION_TOKEN,
                            FEISHU_DOMAIN=fake.url, FEISHU_SEND_RATE="100000",  # the pipeline, not Feishu's quota
                            LOG_FILE=os.environ.get("BENCH_BOT_LOG", f"{tmp}/bot.log"))
-            bot = await spawn([sys.executable, "-m", "bot.cli", "run", "--console", "off", "--port", str(port)],
-                              bot_env)
+            bot = await spawn_bot(port, bot_env)
             await wait_up(http, f"http://127.0.0.1:{port}/healthz")
             url = f"http://127.0.0.1:{port}/feishu/events"
             before = sends_count(fake)

@@ -1,9 +1,12 @@
-"""The load both ingest benches use: N clients posting signed events as fast as they are acked."""
+"""What both ingest benches use: N clients posting signed events as fast as they are acked, and the pmo-bot
+process they post to (on a fresh SQLite file or $PMO_TEST_POSTGRES_URL)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -55,3 +58,33 @@ async def spawn(args: list[str], env: dict[str, str]) -> asyncio.subprocess.Proc
 
     return await asyncio.create_subprocess_exec(*args, env=env, cwd=ROOT, preexec_fn=pin,
                                                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def wait_up(http: aiohttp.ClientSession, url: str) -> None:
+    """Until `url` answers at all (any status): the server is listening."""
+    for _ in range(2400):
+        try:
+            async with http.get(url) as r:
+                await r.read()
+                return
+        except aiohttp.ClientConnectionError:
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"{url} did not start")
+
+
+def database(kind: str, tmp: str) -> str:
+    """The bot's DATABASE_URL: a fresh SQLite file in `tmp`, or $PMO_TEST_POSTGRES_URL for "postgresql"."""
+    if kind == "postgresql":
+        return os.environ.get("PMO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    return f"sqlite:///{tmp}/bench.db"
+
+
+async def spawn_bot(port: int, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """`pmo-bot run` without the console on `port`, pinned like every server here."""
+    return await spawn([sys.executable, "-m", "bot.cli", "run", "--console", "off", "--port", str(port)], env)

@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -35,15 +34,9 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from loadgen import load, p99, spawn  # noqa: E402  (bench/loadgen.py, beside this script)
+from loadgen import database, free_port, load, p99, spawn, spawn_bot, wait_up  # noqa: E402  (bench/loadgen.py, beside this script)
 
 SECRET = "8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def signed_event(i: int, run: str) -> tuple[bytes, dict[str, str]]:
@@ -113,17 +106,6 @@ class FakeSlackApi:
         await web.TCPSite(runner, "127.0.0.1", self.port).start()
 
 
-async def wait_up(http: aiohttp.ClientSession, url: str) -> None:
-    for _ in range(300):
-        try:
-            async with http.post(url, data=b"{}") as r:
-                await r.read()
-                return
-        except aiohttp.ClientConnectionError:
-            await asyncio.sleep(0.05)
-    raise RuntimeError(f"{url} did not start")
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process so far (Linux); NaN elsewhere."""
     try:
@@ -149,14 +131,10 @@ async def one_round(http: aiohttp.ClientSession, args: argparse.Namespace, env: 
     await fake.start()
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        db = f"sqlite:///{tmp}/bench.db"
-        if args.db == "postgresql":
-            db = os.environ.get("PMO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-        bot_env = dict(env, DATABASE_URL=db, SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET=SECRET,
+        bot_env = dict(env, DATABASE_URL=database(args.db, tmp), SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET=SECRET,
                        SLACK_API_URL=f"http://127.0.0.1:{fake.port}/api/", LOG_LEVEL="WARNING",
                        LOG_FILE=os.environ.get("BENCH_BOT_LOG", f"{tmp}/bot.log"), PYTHONPATH=str(ROOT))
-        bot = await spawn([sys.executable, "-m", "bot.cli", "run", "--console", "off", "--port", str(port)],
-                          bot_env)
+        bot = await spawn_bot(port, bot_env)
         url = f"http://127.0.0.1:{port}/slack/events"
         await wait_up(http, url)
         started = time.perf_counter()
