@@ -8,6 +8,13 @@ pure and testable. Two modes follow what people mean (weeks start on Monday):
 
 :func:`find_dates` returns non-overlapping spans so callers can cut them out of titles and
 notes. A date followed by a clock time ("明天下午3点", "Friday 3pm") becomes one span.
+
+Clock times: an hour from 1 to 6 without am/pm or a part of day is the afternoon ("3点", "3:30", "at 5");
+"03:30" (a leading zero) and 24-hour times are read as written. A bare number is a time only when a
+day word stands next to it ("8 tonight", "9 tomorrow") or a preposition says so ("at 5", "around 1030").
+Parts of day without a clock time are dates only, except 中午 / noon (12:00) and 下班前 / EOD / COB
+(the working day's end). Holiday names ("国庆前", "节后第一天") are resolved through the caller's
+calendar and are no date when it cannot be sure.
 """
 
 from __future__ import annotations
@@ -34,11 +41,17 @@ class DateSpan:
     end: int
     day: date
     at: time | None = None
+    warning: dict[str, str] | None = None  # e.g. a weekday that does not match the date said with it
 
     def iso(self) -> str:
         if self.at is None:
             return self.day.isoformat()
         return f"{self.day.isoformat()}T{self.at.hour:02d}:{self.at.minute:02d}"
+
+
+# (holiday name or None for "any holiday", a day) -> first and last day of that holiday's block ending on or
+# after the day, or None when the calendar has no data for it. Names: 元旦 春节 清明 劳动节 端午 中秋 国庆.
+HolidayLookup = Callable[[str | None, date], "tuple[date, date] | None"]
 
 
 def _weekday_rule(d: date) -> bool:
@@ -52,6 +65,7 @@ class _Ctx:
     mode: Mode
     workday_end: time
     is_workday: Callable[[date], bool] = _weekday_rule  # the caller's calendar (public holidays, 调休)
+    holidays: HolidayLookup | None = None
 
     @property
     def monday(self) -> date:
@@ -66,7 +80,10 @@ class _Raw:
     end: int
     day: date | None = None
     at: time | None = None
-    period: str | None = None  # "am" / "pm" / "noon": shifts a following bare hour
+    period: str | None = None  # "am" / "pm" / "noon": a part of day, or the am/pm a clock time carried
+    weak: bool = False  # a bare number: a time only next to a day word ("8 tonight", "9 tomorrow")
+    rel: bool = False  # a day word a bare hour may lean on (today, tonight, tomorrow morning, in the evening)
+    warning: dict[str, str] | None = None
 
 
 _Handler = Callable[[re.Match[str], _Ctx], "_Raw | None"]
@@ -89,7 +106,8 @@ EN_MONTH = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7
             "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 PERIOD_ZH = {"凌晨": "am", "早上": "am", "早晨": "am", "上午": "am", "早": "am", "中午": "noon",
              "下午": "pm", "傍晚": "pm", "晚上": "pm", "晚": "pm", "夜里": "pm", "今早": "am",
-             "今晚": "pm", "明早": "am", "明晚": "pm", "昨晚": "pm"}
+             "今晚": "pm", "明早": "am", "明晚": "pm", "昨晚": "pm", "晏昼": "pm", "夜晚": "pm"}
+_PERIOD_ZH_RE = "凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜晚|晏昼"
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -216,10 +234,10 @@ def _hour_with_period(h: int, period: str | None) -> int:
 
 # ---------------------------------------------------------------- Chinese rules
 
-_ZH_N = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_ZH_N = r"(?:\d{1,2}|[一二三四五六七八九十廿卅]{1,3})"
 
 
-@_rule(r"(?P<pre>下下个?|下个?|上上个?|上个?|本|这个?)?\s*(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")
+@_rule(r"(?P<pre>下下个?|下个?|上上个?|上个?|本|这个?|今个?)?\s*(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")
 def _zh_weekday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     day = _weekday(ctx, ZH_WEEKDAY[m["wd"]], _week_offset_zh(m["pre"]))
     return _Raw(m.start(), m.end(), day)
@@ -240,13 +258,15 @@ def _zh_weekend(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), _weekday(ctx, 6, None if ctx.mode == LOG else 0))
 
 
-@_rule(r"大后天|后天|明天|明日|明儿|今天|今日|今儿|当天|昨天|昨日|昨儿|大前天|前天|"
-       r"今早|今晚|明早|明晚|昨晚")
+# 听日 / 琴日 / 寻日 / 后日 / 大后日: the Cantonese day words (聽日, 琴日, 後日 once folded).
+@_rule(r"大后天|大后日|后天|(?<![\d{ZH_NUM_CHARS}])后日|明天|明日|明儿|今天|今日|今儿|当天|昨天|昨日|昨儿|大前天|前天|"
+       r"听日|琴日|寻日|今早|今晚|明早|明晚|昨晚".replace("{ZH_NUM_CHARS}", ZH_NUM_CHARS))
 def _zh_relative(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     w = m[0]
-    offsets = {"大后": 3, "后天": 2, "明": 1, "今": 0, "当": 0, "昨": -1, "前天": -2, "大前": -3}
+    offsets = {"大后": 3, "后": 2, "明": 1, "听": 1, "今": 0, "当": 0, "昨": -1, "琴": -1, "寻": -1,
+               "前天": -2, "大前": -3}
     off = next(v for k, v in offsets.items() if w.startswith(k))
-    return _Raw(m.start(), m.end(), ctx.today + timedelta(days=off), period=PERIOD_ZH.get(w))
+    return _Raw(m.start(), m.end(), ctx.today + timedelta(days=off), period=PERIOD_ZH.get(w), rel=True)
 
 
 @_rule(rf"(?<![\d.{ZH_NUM_CHARS}])(?P<n>{NUM_RE}|半)\s*(?P<g>个)?\s*(?P<u>天|日|周|星期|礼拜|月|工作日)\s*"
@@ -269,7 +289,7 @@ def _zh_after(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), day) if day else None
 
 
-@_rule(r"(?P<pre>本|这个?|下个?|上个?)?月(?P<w>底|末|初|中)")
+@_rule(r"(?P<pre>本|这个?|今个?|下个?|上个?)?月(?P<w>底|末|初|中)")
 def _zh_month_part(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     base = _add_months(ctx.today.replace(day=1), _month_offset_zh(m["pre"]))
     w = m["w"]
@@ -292,16 +312,17 @@ def _zh_year_part(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), day)
 
 
-@_rule(rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<m>{_ZH_N})\s*月\s*(?:份\s*)?(?P<d>{_ZH_N})\s*(?:日|号)?(?![\d点时:])")
+@_rule(rf"(?:(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*年\s*)?(?P<m>{_ZH_N})\s*月\s*(?:份\s*)?(?P<d>{_ZH_N})\s*(?:日|号)?"
+       r"(?![\d点时:])")
 def _zh_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     mo, d = to_int(m["m"]), to_int(m["d"])
     if mo is None or d is None or not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
-    day = _bare_month_day(ctx, mo, d, int(m["y"]) if m["y"] else None)
+    day = _bare_month_day(ctx, mo, d, to_int(m["y"]) if m["y"] else None)
     return _Raw(m.start(), m.end(), day) if day else None
 
 
-@_rule(rf"(?P<pre>下个?月|本月|这个?月|上个?月)?\s*(?P<d>{_ZH_N})\s*(?:号|日)(?![\d点时])")
+@_rule(rf"(?P<pre>下个?月|本月|这个?月|今个?月|上个?月)?\s*(?P<d>{_ZH_N})\s*(?:号|日)(?![\d点时])")
 def _zh_month_day(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     d = to_int(m["d"])
     if d is None or not 1 <= d <= 31:
@@ -311,11 +332,97 @@ def _zh_month_day(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), day) if day else None
 
 
+# ---------------------------------------------------------------- weekday + date, holidays
+
+def _checked(raw: _Raw | None, wd: int, said: str) -> _Raw | None:
+    """A date said with a weekday: the date wins; a weekday that does not match it is reported."""
+    if raw is None or raw.day is None:
+        return raw
+    if raw.day.weekday() != wd:
+        raw.warning = {"code": "weekday_mismatch", "date": raw.day.isoformat(), "said": said,
+                       "actual": calendar.day_abbr[raw.day.weekday()]}
+    return raw
+
+
+@_rule(rf"(?P<md>(?:(?P<y>\d{{4}})\s*年\s*)?(?P<m>{_ZH_N})\s*月\s*(?P<d>{_ZH_N})\s*(?:日|号)?)\s*[(,]?\s*"
+       r"(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])\)?|"
+       r"(?:周|星期|礼拜)(?P<wd2>[一二三四五六日天1-7])\s*[,(]?\s*"
+       rf"(?P<md2>(?:(?P<y2>\d{{4}})\s*年\s*)?(?P<m2>{_ZH_N})\s*月\s*(?P<d2>{_ZH_N})\s*(?:日|号)?)\)?")
+def _zh_weekday_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    y, mo, d = (m["y"], m["m"], m["d"]) if m["md"] else (m["y2"], m["m2"], m["d2"])
+    mo_i, d_i = to_int(mo), to_int(d)
+    if mo_i is None or d_i is None or not (1 <= mo_i <= 12 and 1 <= d_i <= 31):
+        return None
+    day = _bare_month_day(ctx, mo_i, d_i, int(y) if y else None)
+    wd = m["wd"] or m["wd2"]
+    return _checked(_Raw(m.start(), m.end(), day), ZH_WEEKDAY[wd], "周" + wd) if day else None
+
+
+_HOLIDAY_ZH = {"元旦": "元旦", "春节": "春节", "过年": "春节", "清明": "清明", "劳动": "劳动节", "五一": "劳动节",
+               "端午": "端午", "中秋": "中秋", "国庆": "国庆", "十一": "国庆"}
+_HOLIDAY_EN = {"new": "元旦", "spring": "春节", "chinese": "春节", "lunar": "春节", "qingming": "清明",
+               "tomb": "清明", "labor": "劳动节", "labour": "劳动节", "may": "劳动节", "dragon": "端午",
+               "mid": "中秋", "national": "国庆", "golden": "国庆"}
+
+
+def _holiday(ctx: _Ctx, name: str | None, after: bool) -> date | None:
+    """The last working day before the holiday, or the first one after it; None when the calendar
+    cannot say (no lookup given, or a year it has no data for)."""
+    if ctx.holidays is None or ctx.mode != DEADLINE:
+        return None
+    try:
+        block = ctx.holidays(name, ctx.today)
+    except Exception:  # the caller's calendar must not break parsing
+        return None
+    if block is None:
+        return None
+    first, last = block
+    if after:
+        return _add_workdays(last, 1, ctx.is_workday)
+    d = first - timedelta(days=1)
+    for _ in range(15):
+        if ctx.is_workday(d):
+            break
+        d -= timedelta(days=1)
+    return d if d >= ctx.today else None
+
+
+@_rule(r"(?P<name>元旦|春节|过年|清明|劳动|五一|端午|中秋|国庆|十一(?=假期|长假|节|前|后|之))(?:节)?(?:假期|长假|小长假)?"
+       r"\s*(?P<dir>之前|以前|前|之后|以后|后)(?:\s*(?:的)?第一(?:个工作日|天))?|"
+       r"(?P<any>节|假期|长假|节假日)(?P<dir2>前|后)(?:\s*(?:的)?第一(?:个工作日|天))?")
+def _zh_holiday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    name = _HOLIDAY_ZH[m["name"]] if m["name"] else None
+    after = (m["dir"] or m["dir2"]).endswith("后")
+    day = _holiday(ctx, name, after)
+    return _Raw(m.start(), m.end(), day) if day else None
+
+
+@_rule(r"\b(?P<dir>before|after)\s+(?:the\s+)?(?P<name>new\s+year(?:'s)?(?:\s+day)?|(?:spring|chinese\s+new\s+year|"
+       r"lunar\s+new\s+year)(?:\s+festival)?|spring\s+festival|qingming(?:\s+festival)?|tomb[-\s]sweeping\s+day|"
+       r"labou?r\s+day|may\s+day|dragon\s+boat(?:\s+festival)?|mid-?autumn(?:\s+festival)?|national\s+day|"
+       r"golden\s+week|holidays?)(?:\s+holidays?|\s+break)?\b")
+def _en_holiday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    word = re.split(r"[\s-]", m["name"].lower())[0]
+    name = None if word.startswith("holiday") else _HOLIDAY_EN.get(word)
+    if name is None and not word.startswith("holiday"):
+        return None
+    day = _holiday(ctx, name, m["dir"].lower() == "after")
+    return _Raw(m.start(), m.end(), day) if day else None
+
+
 # ---------------------------------------------------------------- numeric dates
 
 @_rule(r"(?<![\d/.\-])(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d])")
 def _iso_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     day = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+    return _Raw(m.start(), m.end(), day) if day else None
+
+
+@_rule(r"(?<![A-Za-z0-9/.:\-])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![A-Za-z0-9/\-])")
+def _mdy_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    # US order, as "3/3/2015" and "12/20" are read everywhere in this parser.
+    y = int(m["y"]) + (2000 if len(m["y"]) == 2 else 0)
+    day = _safe_date(y, int(m["m"]), int(m["d"]))
     return _Raw(m.start(), m.end(), day) if day else None
 
 
@@ -331,21 +438,42 @@ def _md_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 # ---------------------------------------------------------------- English rules
 
-_EN_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of|couple\s+of)"
-_EN_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_EN_NUM = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+couple\s+of|"
+           r"couple\s+of)")
+_MON_WORDS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+              r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_EN_MON = rf"(?P<mon>{_MON_WORDS})"
+# "sat" and "sun" are words too: a weekday only after a word that introduces a day.
 _EN_WD = (r"(?P<wd>monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu|friday|fri|"
-          r"saturday|sunday)")
+          r"saturday|sunday|(?:(?<=by )|(?<=on )|(?<=until )|(?<=till )|(?<=before )|(?<=due )|(?<=this )|"
+          r"(?<=next )|(?<=last )|(?<=coming )|(?<=, ))(?:sat|sun)(?=\.|,|\s*$|\s+(?:at|by|morning|afternoon|"
+          r"evening|night|\d)\b))")
+_ORDINALS = {w: i + 1 for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"])}
+_ORDINALS.update({f"twenty{sep}{w}": 20 + i for w, i in list(_ORDINALS.items())[:9] for sep in (" ", "-", "")})
+_ORDINALS.update({"thirtieth": 30, "thirty first": 31, "thirty-first": 31, "thirtyfirst": 31})
+_ORD_RE = "|".join(sorted((w.replace(" ", r"\s+") for w in _ORDINALS), key=len, reverse=True))
+_EN_DAY = rf"(?:(?P<d>\d{{1,2}})(?P<suf>st|nd|rd|th)?|(?P<dw>{_ORD_RE}))"
+# What may follow a bare "the 3rd" / "at 5" for it to be a date or time ("the first draft" is not).
+_TAIL_OK = re.compile(r"\s*(?:$|[^\sA-Za-z]|(?:of|at|on|by|in|for|and|or|to|from|with|before|until|due|am|pm|a\.m|"
+                      r"p\.m|morning|afternoon|evening|night|tonight|tomorrow|today|this|next|eod|cob|sharp|"
+                      r"o'?clock|oclock|p[0-3]|est|please|pls|assign|cc)\b)", re.IGNORECASE)
+
+
+def _day_num(m: re.Match[str]) -> int | None:
+    if m["d"]:
+        return int(m["d"])
+    return _ORDINALS.get(re.sub(r"\s+", " ", m["dw"].lower())) if m["dw"] else None
 
 
 @_rule(r"\b(?:the\s+)?day\s+after\s+tomorrow\b|\b(?:the\s+)?day\s+before\s+yesterday\b|"
-       r"\btoday\b|\btonight\b|\btomorrow\b|\btmrw?\b|\btmw\b|\byesterday\b|\bytd\b|\blast\s+night\b|"
-       r"\bthis\s+(?:morning|afternoon|evening)\b|\btomorrow\s+(?:morning|afternoon|evening)\b")
+       r"\b(?:tomorrow|tmrw?|today)\s+(?:morning|afternoon|evening|night)\b|\bthis\s+(?:morning|afternoon|evening)\b|"
+       r"\btoday\b|\btonight\b|\btomorrow\b|\btmrw?\b|\btmw\b|\byesterday\b|\bytd\b|\blast\s+night\b")
 def _en_relative(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     w = m[0].lower()
-    if "after" in w:
+    if w.endswith("day after tomorrow"):
         off = 2
-    elif "before" in w:
+    elif w.endswith("day before yesterday"):
         off = -2
     elif w.startswith(("tom", "tm")):
         off = 1
@@ -353,26 +481,55 @@ def _en_relative(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
         off = -1
     else:
         off = 0
-    period = "pm" if w.endswith(("afternoon", "evening", "night")) else "am" if "morning" in w else None
-    return _Raw(m.start(), m.end(), ctx.today + timedelta(days=off), period=period)
+    period = "pm" if w.endswith(("afternoon", "evening", "night")) else "am" if w.endswith("morning") else None
+    return _Raw(m.start(), m.end(), ctx.today + timedelta(days=off), period=period, rel=True)
 
 
-@_rule(rf"\b(?:(?P<pre>this\s+coming|this|next|last|coming|the\s+following|following)\s+)?{_EN_WD}\b"
-       r"(?P<post>\s+(?:next|last|this)\s+week)?")
+@_rule(r"\bin\s+(?:the\s+)?(?P<p>morning|afternoon|evening|am|pm)\b")
+def _en_period(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    p = m["p"].lower()
+    period = "am" if p in ("morning", "am") else "pm"
+    return _Raw(m.start(), m.end(), period=period, rel=True)
+
+
+@_rule(rf"\b(?:(?P<pre>this\s+coming|this|next|last|coming|the\s+following|following)\s+)?{_EN_WD}\b\.?"
+       r"(?P<post>\s+(?:of\s+)?(?:next|last|this)\s+week|\s+after\s+next)?"
+       r"(?P<part>\s+(?:morning|afternoon|evening|night))?")
 def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     wd = EN_WEEKDAY[m["wd"][:3].lower()]
     pre = (m["pre"] or "").lower()
     post = (m["post"] or "").lower()
     off: int | None
-    if "next" in post or pre in ("next", "the following", "following"):
-        off = 1
-    elif "last" in post or pre == "last":
-        off = -1
-    elif pre == "this" or "this" in post:
-        off = 0
+    if "after next" in post:
+        day = _weekday(ctx, wd, None) + timedelta(days=7)  # the one after the next one
     else:
-        off = None  # bare or "coming": next occurrence
-    return _Raw(m.start(), m.end(), _weekday(ctx, wd, off))
+        if "next" in post or pre in ("next", "the following", "following"):
+            off = 1
+        elif "last" in post or pre == "last":
+            off = -1
+        elif pre == "this" or "this" in post:
+            off = 0
+        else:
+            off = None  # bare or "coming": next occurrence
+        day = _weekday(ctx, wd, off)
+    part = (m["part"] or "").strip().lower()
+    period = None if not part else "am" if part == "morning" else "pm"
+    return _Raw(m.start(), m.end(), day, period=period)
+
+
+@_rule(rf"\b{_EN_WD}\.?,?\s+(?:the\s+)?(?P<date>(?P<mon2>{_MON_WORDS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?|"
+       r"\d{1,2}(?:st|nd|rd|th)\b(?:\s+(?:of\s+)?(?:" + _MON_WORDS + r")\b\.?)?(?:,?\s+\d{4}\b)?|"
+       r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\b)")
+def _en_weekday_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    text = m["date"]
+    wd = EN_WEEKDAY[m["wd"][:3].lower()]
+    if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", text):
+        day = _day_of_month(ctx, int(text[:-2]), None)
+        raw = _Raw(m.start(), m.end(), day) if day else None
+    else:
+        inner = [r for r in _collect(text, ctx) if r.day is not None and r.start == 0 and r.end == len(text)]
+        raw = _Raw(m.start(), m.end(), inner[0].day) if inner else None
+    return _checked(raw, wd, m["wd"][:3].title())
 
 
 @_rule(r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<pre>this\s+|next\s+)?week|eow|"
@@ -383,11 +540,24 @@ def _en_week(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), ctx.monday + timedelta(days=7 * off + 4))
 
 
-@_rule(r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<pre>this\s+|next\s+)?month|eom|month[-\s]end)\b")
+@_rule(r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<pre>this\s+|next\s+|current\s+)?month|eom|month[-\s]end)\b")
 def _en_month_end(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     off = 1 if (m["pre"] or "").strip().lower() == "next" else 0
     base = _add_months(ctx.today.replace(day=1), off)
     return _Raw(m.start(), m.end(), _month_end(base.year, base.month))
+
+
+@_rule(rf"\b(?:the\s+)?end\s+of\s+{_EN_MON}\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?")
+def _en_end_of_named_month(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    mon = EN_MONTH[m["mon"][:3].lower()]
+    if m["y"]:
+        return _Raw(m.start(), m.end(), _month_end(int(m["y"]), mon))
+    day = _month_end(ctx.today.year, mon)
+    if ctx.mode == DEADLINE and day < ctx.today:
+        day = _month_end(ctx.today.year + 1, mon)
+    elif ctx.mode == LOG and day > ctx.today:
+        day = _month_end(ctx.today.year - 1, mon)
+    return _Raw(m.start(), m.end(), day)
 
 
 @_rule(r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:this\s+)?year|eoy|year[-\s]end)\b")
@@ -396,106 +566,258 @@ def _en_year_end(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 
 @_rule(rf"\b(?:in|within)\s+(?:the\s+next\s+)?(?P<n>{_EN_NUM})\s+"
-       r"(?P<u>days?|weeks?|months?|business\s+days?|working\s+days?)\b|"
-       rf"\b(?P<n2>{_EN_NUM})\s+(?P<u2>days?|weeks?|months?)\s+(?P<dir>from\s+(?:now|today)|later|ago)\b")
+       r"(?P<u>days?|weeks?|fortnights?|months?|business\s+days?|working\s+days?)\b|"
+       rf"\b(?P<n2>{_EN_NUM})\s+(?P<u2>days?|weeks?|fortnights?|months?)\s+(?P<dir>from\s+(?:now|today)|later|ago|hence)\b")
 def _en_offset(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     raw_n = (m["n"] or m["n2"]).lower().replace("a couple of", "couple").replace("couple of", "couple")
     n = to_number(raw_n)
     if n is None or n > 400:
         return None
-    day = _offset(ctx, n, m["u"] or m["u2"], (m["dir"] or "").lower() == "ago")
+    unit = (m["u"] or m["u2"]).lower()
+    if unit.startswith("fortnight"):
+        n, unit = 2 * n, "weeks"
+    day = _offset(ctx, n, unit, (m["dir"] or "").lower() == "ago")
     return _Raw(m.start(), m.end(), day) if day else None
 
 
-@_rule(rf"\b{_EN_MON}\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}})\b)?")
+@_rule(rf"\b{_EN_MON}\.?\s+(?:the\s+)?{_EN_DAY}\b(?:,?\s+(?P<y>\d{{4}})\b)?")
 def _en_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     mon = m["mon"][:3].lower()
-    d = int(m["d"])
+    d = _day_num(m)
     y = m["y"]
-    if not 1 <= d <= 31:
+    if d is None or not 1 <= d <= 31:
         return None
+    if mon == "may" and not m["suf"] and not y and m["d"] and not m.string[:m.start()].rstrip().lower().endswith(
+            ("by", "on", "until", "before", "due", "till")):
+        return None  # "you may 5 ..." is not a date; "by May 5" is
     day = _bare_month_day(ctx, EN_MONTH[mon], d, int(y) if y else None)
     return _Raw(m.start(), m.end(), day) if day else None
 
 
-@_rule(rf"(?<![\w\-.])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MON}\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?")
+@_rule(rf"(?<![\w\-.])(?:the\s+)?{_EN_DAY}\s*(?:of\s+)?{_EN_MON}\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?")
 def _en_date_dm(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    if m["d"] and not m["suf"] and m.string[m.start("d"):m.start("mon")].strip() == "" and \
+            m.start("mon") == m.end("d") and len(m["mon"]) < 3:
+        return None
     return _en_date(m, ctx)
 
 
-@_rule(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(?P<pre>this|next)\s+month)?")
+@_rule(rf"\b(?:the\s+)?{_EN_DAY}(?:\s+day)?\s+of\s+(?:the\s+)?(?P<pre>this|next|current|coming|following|last)\s+month\b"
+       r"|\bthe\s+(?:(?P<d2>\d{1,2})(?:st|nd|rd|th)|(?P<dw2>" + _ORD_RE + r"))\b")
 def _en_day_of_month(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
-    d = int(m["d"])
-    off = None if not m["pre"] else (1 if m["pre"].lower() == "next" else 0)
-    day = _day_of_month(ctx, d, off) if 1 <= d <= 31 else None
+    if m["pre"]:
+        d = _day_num(m)
+        pre = m["pre"].lower()
+        off: int | None = 1 if pre in ("next", "coming", "following") else -1 if pre == "last" else 0
+    else:
+        if not _TAIL_OK.match(m.string, m.end()):
+            return None  # "the first draft", "the 3rd floor"
+        d = int(m["d2"]) if m["d2"] else _ORDINALS.get(re.sub(r"\s+", " ", m["dw2"].lower()))
+        off = None
+    day = _day_of_month(ctx, d, off) if d and 1 <= d <= 31 else None
     return _Raw(m.start(), m.end(), day) if day else None
 
 
 # ---------------------------------------------------------------- times of day
 
-@_rule(r"(?P<pre>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|(?<![明今昨])早|(?<![明今昨])晚)?\s*(?P<h>\d{1,2}|[一二三四五六七八九十两]{1,3})\s*"
-       r"(?:点|時|时(?!间))(?:\s*(?P<half>半)|\s*(?P<q>一刻|三刻)|\s*(?P<min>\d{1,2}|[一二三四五六七八九十]{1,3})\s*分)?(?:钟)?")
+_ZH_MIN = r"[一二三四五六七八九十]{1,3}|\d{1,2}"
+
+
+@_rule(rf"(?P<pre>{_PERIOD_ZH_RE}|(?<![明今昨])早|(?<![明今昨])晚)?\s*(?P<h>\d{{1,2}}|[一二三四五六七八九十两]{{1,3}})\s*"
+       r"(?:点|時|时(?!间))(?:\s*(?P<half>半)|\s*(?P<q>一刻|三刻)|\s*[踏搭]\s*(?P<cz>半|[一二三四五六七八九十]{1,2}|\d{1,2})"
+       rf"|\s*(?P<zero>零|〇)?\s*(?P<min>{_ZH_MIN})\s*(?P<unit>分|个字)?)?(?:钟)?")
 def _zh_clock(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     h = to_int(m["h"])
     if h is None or h > 24:
         return None
-    minute = 30 if m["half"] else 15 if m["q"] == "一刻" else 45 if m["q"] else to_int(m["min"] or "0")
+    end = m.end()
+    if m["half"]:
+        minute: int | None = 30
+    elif m["q"]:
+        minute = 15 if m["q"] == "一刻" else 45
+    elif m["cz"]:  # Cantonese 三點踏三 / 搭半: in 5-minute marks
+        n = to_int(m["cz"]) if m["cz"] != "半" else 6
+        minute = None if n is None else 5 * n
+    elif m["min"]:
+        n = to_int(m["min"])
+        raw = m["min"]
+        if n is None:
+            minute = None
+        elif m["unit"] == "个字":
+            minute = 5 * n  # 三點三個字: three marks on the dial
+        elif m["unit"] or m["zero"] or len(raw) > 1 or raw == "十":
+            minute = n  # 三点十五, 三点零五, 3点15, 三点五分
+        elif not raw.isdigit():
+            minute = 5 * n  # Cantonese 三點三 = 3:15; Mandarin says 三点十五 or 三点零五
+        else:
+            minute, end = 0, m.start("min")  # "3点5" is not a time: keep the 5 out of the span
+    else:
+        minute = 0
     if minute is None or minute > 59:
         return None
     period = PERIOD_ZH.get(m["pre"] or "")
     h = _hour_with_period(h, period) % 24
-    return _Raw(m.start(), m.end(), at=time(h, minute), period=period or "explicit")
+    return _Raw(m.start(), end, at=time(h, minute), period=period)
 
 
-@_rule(r"(?P<pre>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上)?\s*(?<![\d:])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)"
-       r"(?![\d:])(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z]))?")
+@_rule(rf"(?P<pre>{_PERIOD_ZH_RE})?\s*(?<![\d:])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?![\d:])")
 def _colon_clock(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     h, minute = int(m["h"]), int(m["min"])
-    ap = (m["ap"] or "").lower().replace(".", "")
-    period = PERIOD_ZH.get(m["pre"] or "") or (ap or None)
-    if period:
-        h = _hour_with_period(h, period) % 24
-    return _Raw(m.start(), m.end(), at=time(h, minute), period="explicit")
+    period = PERIOD_ZH.get(m["pre"] or "")
+    if period or not m["h"].startswith("0"):
+        h = _hour_with_period(h, period) % 24  # "3:30" is the afternoon; "03:30" is as written
+    return _Raw(m.start() if m["pre"] else m.start("h"), m.end(), at=time(h, minute), period=period)
 
 
-@_rule(r"\b(?P<h>\d{1,2})(?:\.(?P<min>[0-5]\d))?\s*(?P<ap>[ap]\.?m\.?)(?![a-z])")
+_EN_HOUR_W = "twelve|eleven|ten|nine|eight|seven|six|five|four|three|two|one"
+_EN_UNIT_W = "one|two|three|four|five|six|seven|eight|nine"
+_EN_TEEN_W = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_EN_TENS_W = "twenty|thirty|forty|fifty"
+_EN_MIN_W = rf"(?:(?:{_EN_TENS_W})(?:[\s-]+(?:{_EN_UNIT_W}))?|{_EN_TEEN_W}|oh?\s+(?:{_EN_UNIT_W}))"
+_EN_WORD_N = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])} | {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_AP = r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?|(?P<ap1>[ap])\b\.?)"
+_PREP = r"(?P<prep>\b(?:at|around|approximately|approx\.?|about|by|until|till|before|for)\s+|@\s*)?"
+_STRONG_PREPS = ("at", "@", "around", "approximately", "approx", "approx.", "about")
+
+
+def _en_int(text: str) -> int | None:
+    """Digits or English number words up to 59 ("fifty nine", "twenty-five", "oh five")."""
+    t = text.strip().lower()
+    if t.isdigit():
+        return int(t)
+    total = 0
+    for w in re.split(r"[\s-]+", t):
+        if w in ("o", "oh"):
+            continue
+        if w not in _EN_WORD_N:
+            return None
+        total += _EN_WORD_N[w]
+    return total
+
+
+def _prep(m: re.Match[str]) -> str:
+    return (m["prep"] or "").strip().lower()
+
+
+@_rule(_PREP + r"(?P<core>(?<![\w:./\-])(?:(?P<h>\d{1,2})(?::(?P<mm>[0-5]\d))?(?![\d:])|(?P<hhmm>\d{3,4})(?![\d:])|"
+       rf"(?P<hw>{_EN_HOUR_W})\b(?:[\s-]+(?P<mw>{_EN_MIN_W})\b)?)"
+       r"(?:\s+(?P<m2>[0-5]\d)\b(?!\s*(?:%|[a-z])))?(?:\s*(?P<oc>o'?clock|oclock)\b)?(?P<ish>ish\b)?" + _AP + "?)")
 def _en_clock(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
-    h = int(m["h"])
+    ap = (m["ap"] or m["ap1"] or "").lower()
+    prep = _prep(m)
+    strong_prep = prep in _STRONG_PREPS
+    marked = bool(ap or m["mm"] or m["oc"] or m["ish"])
+    minute: int | None
+    if m["hhmm"]:
+        if not (ap or strong_prep):
+            return None  # "1030" alone is a number
+        hhmm = m["hhmm"]
+        h, minute = int(hhmm[:-2]), int(hhmm[-2:])
+    elif m["hw"]:
+        h = _EN_WORD_N[m["hw"].lower()]
+        minute = _en_int(m["mw"]) if m["mw"] else 0
+        if m["mw"]:
+            marked = True
+    else:
+        h, minute = int(m["h"]), int(m["mm"] or 0)
+    if m["m2"]:
+        if not strong_prep or m["mm"]:
+            return None
+        minute, marked = int(m["m2"]), True
+    if minute is None or minute > 59 or h > 23 or (ap and not 1 <= h <= 12):
+        return None
+    weak = not marked and not m["hhmm"]
+    if weak and strong_prep and _TAIL_OK.match(m.string, m.end()):
+        weak = False  # "at 5", "around 3 tomorrow" ("at 5 sites" stays a number)
+    if ap:
+        h = _hour_with_period(h, "pm" if ap == "p" else "am")
+    elif not (m["h"] or "").startswith("0") and not (m["hhmm"] or "").startswith("0"):
+        h = _hour_with_period(h, None)
+    own = ("pm" if ap == "p" else "am") if ap else None
+    return _Raw(m.start("core"), m.end(), at=time(h % 24, minute), period=own, weak=weak)
+
+
+@_rule(_PREP + rf"(?P<core>\b(?P<rm>(?:a\s+)?quarter|half|\d{{1,2}}|{_EN_MIN_W})(?P<minw>\s+minutes?)?\s+"
+       rf"(?P<rel>past|after|to|till|til|before|from|of)\s+(?P<rh>noon\b|midnight\b|\d{{1,2}}(?!\d)|(?:{_EN_HOUR_W})\b)"
+       + _AP + "?)")
+def _en_clock_relative(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    rm = m["rm"].lower()
+    rel = m["rel"].lower()
+    ap = (m["ap"] or m["ap1"] or "").lower()
+    rh = m["rh"].lower()
+    n = 15 if rm.endswith("quarter") else 30 if rm == "half" else _en_int(rm)
+    if n is None or not 1 <= n <= 59 or (rm == "half" and rel not in ("past", "after")):
+        return None
+    if rel in ("from", "before", "of") and not m["minw"]:
+        return None  # "2 days before 3pm" has no minutes in it
+    fixed = rh in ("noon", "midnight")
+    if rel in ("to", "till", "til") and rm.isdigit() and not m["minw"] and not fixed and n <= 12:
+        return None  # "2 to 3pm" is a range
+    if fixed:
+        h = 12 if rh == "noon" else 0
+    else:
+        h = int(rh) if rh.isdigit() else _EN_WORD_N[rh]
+        if not 1 <= h <= 12 and not (h <= 23 and not ap):
+            return None
+        h = _hour_with_period(h, ("pm" if ap == "p" else "am") if ap else None)
+    base = h * 60 + (n if rel in ("past", "after", "from") else -n)
+    base %= 24 * 60
+    own = ("pm" if ap == "p" else "am") if ap else "noon" if fixed else None
+    return _Raw(m.start("core"), m.end(), at=time(base // 60, base % 60), period=own or "fixed")
+
+
+@_rule(r"(?P<prep>\b(?:at|around|about|by|until|till|before)\s+)(?P<core>half\s+(?P<hh>" + _EN_HOUR_W +
+       r"|\d{1,2})\b(?!\s*(?:hours?|hrs?|days?|weeks?|h\b|an?\b|of\b|past\b|to\b|the\b))" + _AP + "?)")
+def _en_half_hour(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    # British "half three" is 3:30.
+    hh = m["hh"].lower()
+    h = int(hh) if hh.isdigit() else _EN_WORD_N[hh]
+    ap = (m["ap"] or m["ap1"] or "").lower()
     if not 1 <= h <= 12:
         return None
-    h = _hour_with_period(h, "pm" if m["ap"].lower().startswith("p") else "am")
-    return _Raw(m.start(), m.end(), at=time(h, int(m["min"] or 0)), period="explicit")
+    h = _hour_with_period(h, ("pm" if ap == "p" else "am") if ap else None)
+    return _Raw(m.start("core"), m.end(), at=time(h % 24, 30), period=("pm" if ap == "p" else "am") if ap else None)
 
 
 @_rule(r"\b(?:noon|midday)\b")
 def _en_noon(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
-    return _Raw(m.start(), m.end(), at=time(12, 0), period="explicit")
+    return _Raw(m.start(), m.end(), at=time(12, 0), period="fixed")
 
 
-@_rule(r"下班(?:之前|以前|前)?|收工前|\b(?:end\s+of\s+(?:the\s+)?(?:work\s*)?day|eod|cob|close\s+of\s+business)\b")
+@_rule(r"下班(?:之前|以前|前)?|收工前|\b(?:end\s+of\s+(?:the\s+)?(?:work\s*|business\s+)?day|eod|cob|close\s+of\s+business)\b")
 def _workday_end(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
-    return _Raw(m.start(), m.end(), at=ctx.workday_end, period="explicit")
+    return _Raw(m.start(), m.end(), at=ctx.workday_end, period="fixed")
 
 
-@_rule(r"凌晨|早上|早晨|上午|中午|下午|傍晚|晚上")
+@_rule(_PERIOD_ZH_RE)
 def _zh_period(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     # "下午" on its own still says which day: today.
-    return _Raw(m.start(), m.end(), day=None, period=PERIOD_ZH[m[0]])
+    return _Raw(m.start(), m.end(), day=None, period=PERIOD_ZH[m[0]], rel=True)
 
 
 # ---------------------------------------------------------------- scanning
 
-_JOIN_GAP = re.compile(r"^\s*(?:的|,|at|on|@|around|about)?\s*$", re.IGNORECASE)
+_JOIN_GAP = re.compile(r"^\s*(?:的|,|at|on|@|around|about|for|by|,?\s*at)?\s*$", re.IGNORECASE)
+_WEAK_GAP = re.compile(r"^\s*$")
 
 
 def _collect(text: str, ctx: _Ctx) -> list[_Raw]:
     found: list[_Raw] = []
     for pattern, handler in _RULES:
-        for m in pattern.finditer(text):
-            if m.end() == m.start():
+        pos = 0
+        while (m := pattern.search(text, pos)) is not None:
+            raw = handler(m, ctx) if m.end() > m.start() else None
+            if raw is None:
+                pos = m.start() + 1  # a refused match must not hide a shorter one starting inside it
                 continue
-            raw = handler(m, ctx)
-            if raw is not None:
+            pos = m.end()
+            # Spans never start or end with a space ("下午 3点" keeps its own words only).
+            while raw.start < raw.end and text[raw.start].isspace():
+                raw.start += 1
+            while raw.end > raw.start and text[raw.end - 1].isspace():
+                raw.end -= 1
+            if raw.end > raw.start:
                 found.append(raw)
     # Longest match wins; then keep the earliest among non-overlapping ones.
     found.sort(key=lambda r: (-(r.end - r.start), r.start))
@@ -507,42 +829,56 @@ def _collect(text: str, ctx: _Ctx) -> list[_Raw]:
     return chosen
 
 
+def _joinable(text: str, prev: _Raw, r: _Raw) -> bool:
+    if (prev.day is not None and r.day is not None) or (prev.at is not None and r.at is not None):
+        return False
+    if prev.at is None and r.at is None and prev.day is not None and r.day is not None:
+        return False
+    gap = text[prev.end:r.start]
+    if prev.weak:  # "8 tonight", "9 tomorrow morning", "3 in the morning"
+        return r.rel and bool(_WEAK_GAP.match(gap))
+    if r.weak:
+        return False  # "tomorrow 5 people" is no time; "tomorrow at 5" is not weak
+    return bool(_JOIN_GAP.match(gap))
+
+
 def _merge(text: str, raws: list[_Raw]) -> list[_Raw]:
-    """Join "date + time" and "time + date" neighbours into one expression."""
+    """Join "date + time", "time + date" and "part of day + time" neighbours into one expression."""
     out: list[_Raw] = []
     for r in raws:
-        if out:
+        if out and _joinable(text, out[-1], r):
             prev = out[-1]
-            gap = text[prev.end:r.start]
-            complementary = (prev.at is None) != (r.at is None) or (
-                prev.day is None and prev.at is None and r.day is None)
-            if complementary and _JOIN_GAP.match(gap):
-                day = prev.day or r.day
-                at = prev.at or r.at
-                period = prev.period if prev.at is None else r.period
-                if at is not None and period in ("am", "pm", "noon"):
-                    # "明晚8点" / "tomorrow afternoon 3" : the part of day decides am/pm.
-                    own = (prev if prev.at else r).period
-                    if own not in ("am", "pm", "noon") and at.hour < 12:
-                        h = _hour_with_period(at.hour - 12 if at.hour > 12 else at.hour, period)
-                        at = time(h % 24, at.minute)
-                out[-1] = _Raw(prev.start, r.end, day, at, period)
-                continue
+            day = prev.day or r.day
+            at = prev.at or r.at
+            clock, other = (prev, r) if prev.at is not None else (r, prev)
+            period = other.period if at is not None else (prev.period or r.period)
+            if at is not None and period in ("am", "pm", "noon") and clock.period not in ("am", "pm", "noon", "fixed"):
+                # "明晚8点" / "tomorrow afternoon 3" / "3 in the morning": the part of day decides am/pm.
+                h = _hour_with_period(at.hour - 12 if at.hour > 12 else at.hour, period)
+                at = time(h % 24, at.minute)
+            out[-1] = _Raw(prev.start, r.end, day, at, period, rel=prev.rel or r.rel,
+                           warning=prev.warning or r.warning)
+            continue
         out.append(r)
-    return out
+    return [r for r in out if not r.weak]
 
 
 def find_dates(text: str, today: date, now: time, mode: Mode = DEADLINE,
-               workday_end: time = time(18, 0), is_workday: Callable[[date], bool] | None = None) -> list[DateSpan]:
+               workday_end: time = time(18, 0), is_workday: Callable[[date], bool] | None = None,
+               holidays: HolidayLookup | None = None) -> list[DateSpan]:
     """All date/time expressions in ``text``, resolved, in order of appearance. ``is_workday`` is the
-    working-day rule for "3个工作日" (weekdays when not given)."""
-    ctx = _Ctx(today, now, mode, workday_end, is_workday or _weekday_rule)
+    working-day rule for "3个工作日" (weekdays when not given); ``holidays`` the caller's holiday lookup."""
+    ctx = _Ctx(today, now, mode, workday_end, is_workday or _weekday_rule, holidays)
     spans: list[DateSpan] = []
     for r in _merge(text, _collect(text, ctx)):
-        day = r.day
+        day, at = r.day, r.at
+        if at is None and r.period == "noon":
+            at = time(12, 0)  # 中午 is noon; the other parts of day say only the day
         if day is None:
             day = today
-            if r.at is not None and mode == DEADLINE and r.at < now:
+            if at is not None and mode == DEADLINE and at < now:
                 day = today + timedelta(days=1)  # "3pm" said at 4pm means tomorrow
-        spans.append(DateSpan(r.start, r.end, day, r.at))
+            elif at is None and mode == DEADLINE and r.period == "am" and now >= time(12, 0):
+                day = today + timedelta(days=1)  # "上午" said in the afternoon: tomorrow morning
+        spans.append(DateSpan(r.start, r.end, day, at, r.warning))
     return spans

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from .dates import DEADLINE, DateSpan, Mode, find_dates
+from .dates import DEADLINE, DateSpan, HolidayLookup, Mode, find_dates
 from .durations import HoursSpan, find_hours
 from .keys import KeySpan, find_tasks
 from .mentions import Mention, find_mentions
@@ -21,6 +21,7 @@ class Message:
     workday_end: time
     day_hours: float
     is_workday: Callable[[date], bool] | None = None
+    holidays: HolidayLookup | None = None
     lower: str = ""
     tasks: list[KeySpan] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
@@ -34,7 +35,8 @@ class Message:
 
     def dates(self, mode: Mode = DEADLINE) -> list[DateSpan]:
         if mode not in self._dates:
-            spans = find_dates(self.text, self.today, self.now, mode, self.workday_end, self.is_workday)
+            spans = find_dates(self.text, self.today, self.now, mode, self.workday_end, self.is_workday,
+                               self.holidays)
             # A mention or task key is never a date ("@5号楼", "CRM-12").
             taken = self._fixed_spans()
             self._dates[mode] = [d for d in spans if not any(d.start < e and s < d.end for s, e in taken)]

@@ -11,6 +11,8 @@ ZH_DIGITS: dict[str, int] = {
     "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
 }
 ZH_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+# 廿 (20) and 卅 (30) are still written in dates ("廿號", "下個月廿五號").
+ZH_TENS: dict[str, int] = {"廿": 20, "卅": 30}
 
 EN_WORDS: dict[str, float] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -20,7 +22,7 @@ EN_WORDS: dict[str, float] = {
 }
 
 # Regex fragment for "a number as people type it"; used inside larger patterns.
-ZH_NUM_CHARS = "零〇一二两俩三四五六七八九十百千"
+ZH_NUM_CHARS = "零〇一二两俩三四五六七八九十百千廿卅"
 NUM_RE = rf"(?:\d+(?:\.\d+)?|[{ZH_NUM_CHARS}]+)"
 
 
@@ -39,6 +41,10 @@ def zh_to_int(text: str) -> int | None:
     for ch in text:
         if ch in ZH_DIGITS:
             current = ZH_DIGITS[ch]
+        elif ch in ZH_TENS:
+            if current or total:
+                return None  # "三廿" is not a numeral
+            total, current = ZH_TENS[ch], 0
         elif ch in ZH_UNITS:
             unit = ZH_UNITS[ch]
             # A leading unit ("十二") means one of it.

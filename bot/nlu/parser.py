@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -11,11 +12,12 @@ from .admin import parse_admin
 from .approval import parse_change_action
 from .change import parse_change
 from .create import parse_create
+from .dates import HolidayLookup
 from .help import parse_help
 from .intents import Intent, Unknown
 from .leave import parse_leave
 from .message import Message
-from .normalize import normalize
+from .normalize import fold, normalize, unfold
 from .query import parse_query
 from .standup import parse_standup
 from .update import parse_update
@@ -65,21 +67,40 @@ _GRAMMARS: list[Callable[[Message], Intent | None]] = [
 ]
 
 
+def _restore(obj: object, folded: str, original: str) -> object:
+    """Text fields of a result (titles, notes, summaries) put back in the user's own characters."""
+    if isinstance(obj, str):
+        return unfold(obj, folded, original)
+    if isinstance(obj, list):
+        return [_restore(v, folded, original) for v in obj]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, (str, list)) or dataclasses.is_dataclass(value):
+                setattr(obj, f.name, _restore(value, folded, original))
+    return obj
+
+
 def parse(text: str, *, now: datetime, tz: str = "Asia/Shanghai", bot_id: str | None = None,
           workday_end: time = time(18, 0), day_hours: float = 8.0,
-          is_workday: Callable[[date], bool] | None = None) -> Intent:
+          is_workday: Callable[[date], bool] | None = None, holidays: HolidayLookup | None = None) -> Intent:
     """Parse one chat message into an intent. Pure and total: any input gives an intent. ``is_workday`` is the
-    caller's working-day calendar (public holidays, make-up days) for "3个工作日"; weekdays when not given."""
+    caller's working-day calendar (public holidays, make-up days) for "3个工作日"; weekdays when not given.
+    ``holidays(name, on_or_after)`` gives the first and last day of the named public holiday ending on or after
+    a day ("国庆前", "节后第一天"), or None when the calendar cannot be sure; without it holiday names are no date."""
     try:
         clean = normalize(text if isinstance(text, str) else str(text), bot_id)
         if not clean:
             return Unknown()
         local = local_now(now, tz)
-        msg = Message(clean, local.date(), local.time(), workday_end, day_hours, is_workday=is_workday)
+        # The grammars read simplified characters; what the user wrote comes back in the result.
+        folded = fold(clean)
+        msg = Message(folded, local.date(), local.time(), workday_end, day_hours, is_workday=is_workday,
+                      holidays=holidays)
         for grammar in _GRAMMARS:
             result = grammar(msg)
             if result is not None:
-                return result
+                return result if folded == clean else _restore(result, folded, clean)  # type: ignore[return-value]
     except Exception:  # never let one odd message break the chat loop
         log.exception("nlu parse failed")
     return Unknown()
