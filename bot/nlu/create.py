@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import DEADLINE
+from .dates import DEADLINE, DateSpan
 from .intents import CreateTask
 from .keys import BRACKET_PROJECT_RE, find_priority
 from .message import Message, cut, fillers, pieces, split_pieces, strip_words
@@ -33,6 +33,14 @@ _IMPLICIT_VERB = re.compile(
 )
 _DEADLINE_MARK = re.compile(r"前|之前|以前|截止|\bby\b|\bbefore\b|\bdue\b|\bno\s+later\s+than\b|\buntil\b",
                             re.IGNORECASE)
+# A date right after one of these (or right before 前/之前/以前) is the deadline; other dates are words of the
+# title ("prepare Q4 report for Friday meeting by Thursday", "周五例会纪要 下周一前").
+_MARK_BEFORE = re.compile(r"(?:\b(?:by|before|until|till|due(?:\s+(?:on|by|date))?|no\s+later\s+than|deadline)|"
+                          r"截止(?:日期|时间)?|截至|最晚|最迟|期限)\s*(?:is|[:：]|是|为|到|在)?\s*$", re.IGNORECASE)
+_MARK_AFTER = re.compile(r"^\s*(?:之前|以前|前(?!端|台|置)|截止|为止)")
+_MARK_INSIDE = re.compile(r"^(?:before|until)\b|(?:之前|以前|前)$", re.IGNORECASE)
+# "尽快" / "as soon as possible" ask for speed without naming a level: a P1 hint when no priority is said.
+_SOON = re.compile(r"尽快|尽早|越快越好|抓紧|\bas\s+soon\s+as\s+possible\b", re.IGNORECASE)
 _ESTIMATE_WORDS = r"预计|预估|估计|估算|工时|工作量|大概|大约"
 _TITLE_ZH = (r"给|由|让|请|叫|把|负责|截止时间|截止日期|截止|截至|前|之前|以前|之内|以内|完成|做完|搞定|弄完|"
              + _ESTIMATE_WORDS + r"|优先级|项目|的|在|是|和|跟|及|并|一下|来做|来|去|跟进|处理|抄送|cc|指派|分配|安排|一个|个|每")
@@ -92,6 +100,14 @@ def _title_parts(text: str, spans: list[tuple[int, int]], trigger: tuple[int, in
     return parts
 
 
+def deadline(text: str, dates: list[DateSpan]) -> DateSpan | None:
+    """The date that is the deadline: the last one a deadline marker points at, else the last one said."""
+    marked = [d for d in dates if _MARK_BEFORE.search(text, 0, d.start) or _MARK_AFTER.match(text[d.end:])
+              or _MARK_INSIDE.search(text[d.start:d.end])]
+    chosen = marked or dates
+    return chosen[-1] if chosen else None
+
+
 def parse_create(msg: Message, *, implicit: bool = False) -> CreateTask | None:
     text = msg.text
     if implicit:
@@ -112,12 +128,16 @@ def parse_create(msg: Message, *, implicit: bool = False) -> CreateTask | None:
         project = bm["p"].upper()
         spans.append((bm.start(), bm.end()))
     spans += [(x.start, x.end) for x in msg.mentions]
-    dates = msg.dates(DEADLINE)
-    if dates:
-        spans.append((dates[0].start, dates[0].end))
+    due = deadline(text, msg.dates(DEADLINE))
+    if due:
+        spans.append((due.start, due.end))
     prio = find_priority(text)
+    priority = prio.priority if prio else None
     if prio:
         spans.append((prio.start, prio.end))
+    for soon in _SOON.finditer(text):
+        priority = priority or "P1"
+        spans.append((soon.start(), soon.end()))
     hours = [h for h in msg.hours() if not (prio and prio.start <= h.start < prio.end)]
     if hours:
         spans.append((hours[0].start, hours[0].end))
@@ -129,8 +149,9 @@ def parse_create(msg: Message, *, implicit: bool = False) -> CreateTask | None:
     return CreateTask(
         title=title,
         assignees=[x.user for x in msg.mentions],
-        due=dates[0].iso() if dates else None,
-        priority=prio.priority if prio else None,
+        due=due.iso() if due else None,
+        priority=priority,
         estimate_hours=hours[0].hours if hours else None,
         project=project,
+        warnings=[due.warning] if due and due.warning else [],
     )

@@ -29,7 +29,9 @@ _DAY_UNIT = r"(?:个)?(?:工作日|天|人天)|\s*(?:days?|d)(?![a-z])"
 # No amount starts inside a longer number or word; this also keeps long digit runs linear.
 # A minus sign is allowed only when it stands alone before the number ("log -2h", "CRM-1 -3小时"),
 # never when it joins two words or numbers ("CRM-3 2h", "1-2h").
-_LEFT = rf"(?<![A-Za-z0-9./:第{ZH_NUM_CHARS}])(?<![^\s(,:;=]-)"
+# A Chinese numeral may follow a digit directly: "CRM-22一个半小时" is CRM-22 and 1.5 hours ("2一" is no number).
+_LEFT = (rf"(?:(?<![A-Za-z0-9./:第{ZH_NUM_CHARS}])|(?<=[0-9])(?=[{ZH_NUM_CHARS}])(?<![./:]\d)|(?<=[0-9])(?=半))"
+         r"(?<![^\s(,:;=]-)")
 _SIGN_BEFORE = frozenset(" \t\n(,:;=")
 
 # One alternation, longest forms first, so "1小时30分钟" never splits into two amounts.

@@ -32,6 +32,9 @@ class CreateTask(_Base):
     priority: str | None = None  # P0..P3
     estimate_hours: float | None = None
     project: str | None = None
+    # Things the card should show: {"code": "weekday_mismatch", "date", "said", "actual"} when the weekday
+    # said with a date is not that date's ("Thursday, Sep 20": the date wins).
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

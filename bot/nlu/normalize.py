@@ -27,6 +27,8 @@ _PUNCT_MAP = str.maketrans({
 
 # Check marks mean "done" in chat; other pictographs carry no meaning for the grammar.
 _DONE_MARKS = re.compile("[\u2705\u2714\u2611]\ufe0f?")
+# Terminal colour codes pasted from a console ("\x1b[31m"): gone whole, so "31m" is never 31 minutes.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
 _SPACES = re.compile(r"[ \t\u3000]+")
 _LINES = re.compile(r" *\n[ \n]*")
 
@@ -49,6 +51,8 @@ def normalize(text: str, bot_id: str | None = None) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if bot_id:
         text = re.sub(r"<@" + re.escape(bot_id) + r"(?:\|[^>]*)?>", " ", text)
+    if "\x1b" in text:
+        text = _ANSI.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_PUNCT_MAP)
     text = _DONE_MARKS.sub(" done ", text)

@@ -24,7 +24,7 @@ def test_single_message() -> None:
     code, rows = _run(["--now", "2026-11-25T10:00:00", "--tz", "Asia/Shanghai", "新建任务 登录页 @张三 下周五前"])
     assert code == 0
     assert rows == [{"intent": "create_task", "title": "登录页", "assignees": ["张三"], "due": "2026-12-04",
-                     "priority": None, "estimate_hours": None, "project": None}]
+                     "priority": None, "estimate_hours": None, "project": None, "warnings": []}]
 
 
 def test_leading_parse_word_and_bot_id() -> None:

@@ -90,4 +90,4 @@ CASES: list[tuple[str, dict[str, Any]]] = [
 
 @pytest.mark.parametrize(("text", "fields"), CASES, ids=[c[0][:40] for c in CASES])
 def test_create_task(text: str, fields: dict[str, Any]) -> None:
-    assert parse(text, now=NOW).to_dict() == {"intent": "create_task", **fields}
+    assert parse(text, now=NOW).to_dict() == {"intent": "create_task", "warnings": [], **fields}
