@@ -145,7 +145,7 @@ class Dispatcher:
         calendar = await self._calendar(ctx.session)
         intent = nlu.parse(text, now=ctx.local_now(), tz=ctx.tz, bot_id=self.bot_ids.get(event.platform),
                            workday_end=self.settings.workday_end, day_hours=self.settings.day_hours,
-                           is_workday=calendar.is_workday)
+                           is_workday=calendar.is_workday, holidays=calendar.holiday_period)
         if isinstance(intent, ANSWERABLE):
             for answer in self.router.answers:
                 answered = await answer(ctx)

@@ -140,6 +140,34 @@ class WorkCalendar:
             return DayInfo(d, workday, kind, _name(raw, locale), "official")
         return DayInfo(d, workday, kind, _name(_assumed_holiday(d), locale), "assumed")
 
+    def holiday_period(self, name: str | None, on_or_after: dt.date) -> tuple[dt.date, dt.date] | None:
+        """First and last day of the holiday block named `name` (元旦 春节 清明 劳动节 端午 中秋 国庆, as the
+        parser names them; None: any holiday) that ends on or after `on_or_after`, for "国庆前", "节后第一天".
+        None when the calendar cannot be sure: a day on the way has only the assumed rules, not real data."""
+        d = on_or_after
+        for _ in range(400):
+            if not self.covers(d.year):
+                return None  # no data (and no warning: nothing is assumed here)
+            info = self.describe(d, "zh")
+            if info.source == "assumed":
+                return None
+            if info.kind == "holiday" and (name is None or (info.name or "").startswith(name)):
+                first, last = d, d
+                while self._same_block(first - _ONE, info.name):
+                    first -= _ONE
+                while self._same_block(last + _ONE, info.name):
+                    last += _ONE
+                return first, last
+            d += _ONE
+        return None
+
+    def _same_block(self, d: dt.date, name: str | None) -> bool:
+        if not self.covers(d.year):
+            return False
+        info = self.describe(d, "zh")
+        return info.source != "assumed" and info.kind in ("holiday", "weekend") and not info.workday and (
+            info.kind == "weekend" or info.name == name)
+
     def next_workday(self, d: dt.date) -> dt.date:
         """The first working day strictly after `d`."""
         return self.add_workdays(d, 1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
@@ -38,9 +38,17 @@ def _resolve_now(raw: str | None, tz: str) -> datetime:
     return datetime.now(zone)
 
 
+def _holidays(name: str | None, on_or_after: date) -> tuple[date, date] | None:
+    """Holiday names ("国庆前") from the project calendar without admin overrides; imported on first use
+    (it pulls in SQLAlchemy), so messages without a holiday name start and run as fast as before."""
+    from handlers.workdays import default_calendar
+
+    return default_calendar().holiday_period(name, on_or_after)
+
+
 def _one(text: str, now_raw: str | None, tz: str, bot_id: str | None) -> dict[str, Any]:
     now = _resolve_now(now_raw, tz)
-    return parse(text, now=now, tz=tz, bot_id=bot_id).to_dict()
+    return parse(text, now=now, tz=tz, bot_id=bot_id, holidays=_holidays).to_dict()
 
 
 def _line(raw: str, args: argparse.Namespace) -> dict[str, Any]:

@@ -389,7 +389,7 @@ def _holiday(ctx: _Ctx, name: str | None, after: bool) -> date | None:
 
 @_rule(r"(?P<name>元旦|春节|过年|清明|劳动|五一|端午|中秋|国庆|十一(?=假期|长假|节|前|后|之))(?:节)?(?:假期|长假|小长假)?"
        r"\s*(?P<dir>之前|以前|前|之后|以后|后)(?:\s*(?:的)?第一(?:个工作日|天))?|"
-       r"(?P<any>节|假期|长假|节假日)(?P<dir2>前|后)(?:\s*(?:的)?第一(?:个工作日|天))?")
+       r"(?<![\u3400-\u9fff])(?P<any>节|假期|长假|节假日)(?P<dir2>前|后)(?:\s*(?:的)?第一(?:个工作日|天))?")
 def _zh_holiday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     name = _HOLIDAY_ZH[m["name"]] if m["name"] else None
     after = (m["dir"] or m["dir2"]).endswith("后")
@@ -594,8 +594,13 @@ def _en_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), day) if day else None
 
 
-@_rule(rf"(?<![\w\-.])(?:the\s+)?{_EN_DAY}\s*(?:of\s+)?{_EN_MON}\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?")
+@_rule(rf"(?<![\w\-.])(?:the\s+)?{_EN_DAY}\s*(?:of\s+)?{_EN_MON}\b\.?"
+       r"(?:,?\s+(?P<y>\d{4})\b|\s+'?(?P<yy>\d{2})(?=\s*(?:$|[,.;!?)])))?")
 def _en_date_dm(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    if m["yy"]:  # "14th April 15": a two-digit year only at the end of the phrase
+        d = _day_num(m)
+        day = _safe_date(2000 + int(m["yy"]), EN_MONTH[m["mon"][:3].lower()], d) if d else None
+        return _Raw(m.start(), m.end(), day) if day else None
     if m["d"] and not m["suf"] and m.string[m.start("d"):m.start("mon")].strip() == "" and \
             m.start("mon") == m.end("d") and len(m["mon"]) < 3:
         return None

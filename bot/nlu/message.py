@@ -9,6 +9,7 @@ from datetime import date, time
 
 from .dates import DEADLINE, DateSpan, HolidayLookup, Mode, find_dates
 from .durations import HoursSpan, find_hours
+from .fallback import fallback_date
 from .keys import KeySpan, find_tasks
 from .mentions import Mention, find_mentions
 
@@ -39,7 +40,14 @@ class Message:
                                self.holidays)
             # A mention or task key is never a date ("@5号楼", "CRM-12").
             taken = self._fixed_spans()
-            self._dates[mode] = [d for d in spans if not any(d.start < e and s < d.end for s, e in taken)]
+            spans = [d for d in spans if not any(d.start < e and s < d.end for s, e in taken)]
+            if not spans and mode == DEADLINE and self.text.isascii():
+                # English words the rules did not read: dateparser, guarded (bot/nlu/fallback.py). It never
+                # reads a duration, a key or a mention.
+                taken = taken + [(h.start, h.end) for h in find_hours(self.text, self.day_hours, taken)]
+                extra = fallback_date(self.text, self.today, self.now, taken)
+                spans = [extra] if extra else []
+            self._dates[mode] = spans
         return self._dates[mode]
 
     def hours(self) -> list[HoursSpan]:
