@@ -412,10 +412,12 @@ def _en_holiday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 # ---------------------------------------------------------------- numeric dates
 
-@_rule(r"(?<![\d/.\-])(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d])")
+@_rule(r"(?<![\d/.\-])(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d])(?:T(?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d)"
+       r"(?::\d{2})?)?")
 def _iso_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     day = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
-    return _Raw(m.start(), m.end(), day) if day else None
+    at = time(int(m["hh"]), int(m["mi"])) if m["hh"] else None  # 2026-12-05T17:00 as machines write it
+    return _Raw(m.start(), m.end(), day, at, period="fixed" if at else None) if day else None
 
 
 @_rule(r"(?<![A-Za-z0-9/.:\-])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![A-Za-z0-9/\-])")
@@ -493,17 +495,17 @@ def _en_period(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 
 @_rule(rf"\b(?:(?P<pre>this\s+coming|this|next|last|coming|the\s+following|following)\s+)?{_EN_WD}\b\.?"
-       r"(?P<post>\s+(?:of\s+)?(?:next|last|this)\s+week|\s+after\s+next)?"
+       r"(?P<post>\s+(?:of\s+)?(?:next|last|this)\s+week|\s+after\s+next|\s+week\b|\s+next\b(?!\s+(?:week|month|year)))?"
        r"(?P<part>\s+(?:morning|afternoon|evening|night))?")
 def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     wd = EN_WEEKDAY[m["wd"][:3].lower()]
     pre = (m["pre"] or "").lower()
     post = (m["post"] or "").lower()
     off: int | None
-    if "after next" in post:
-        day = _weekday(ctx, wd, None) + timedelta(days=7)  # the one after the next one
+    if "after next" in post or post.strip() == "week":
+        day = _weekday(ctx, wd, None) + timedelta(days=7)  # "Friday after next", British "Friday week"
     else:
-        if "next" in post or pre in ("next", "the following", "following"):
+        if "next" in post or pre in ("next", "the following", "following"):  # also "Wednesday next"
             off = 1
         elif "last" in post or pre == "last":
             off = -1
@@ -577,6 +579,30 @@ def _en_offset(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     if unit.startswith("fortnight"):
         n, unit = 2 * n, "weeks"
     day = _offset(ctx, n, unit, (m["dir"] or "").lower() == "ago")
+    return _Raw(m.start(), m.end(), day) if day else None
+
+
+_EN_WD_BASE = (r"monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thu|friday|fri|saturday|sunday")
+
+
+@_rule(rf"\b(?P<n>{_EN_NUM})\s+(?P<u>days?|weeks?|fortnights?|months?)\s+(?:from|after)\s+"
+       rf"(?P<base>today|now|tomorrow|tmrw?|{_EN_WD_BASE})\b")
+def _en_offset_from(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
+    # "3 days from tomorrow", "2 weeks from Monday": one date, never also an amount of work.
+    n = to_number(m["n"].lower())
+    base = m["base"].lower()
+    if n is None or n > 400:
+        return None
+    if base in ("today", "now"):
+        start = ctx.today
+    elif base.startswith(("tom", "tm")):
+        start = ctx.today + timedelta(days=1)
+    else:
+        start = _weekday(_Ctx(ctx.today, ctx.now, DEADLINE, ctx.workday_end), EN_WEEKDAY[base[:3]], None)
+    unit = m["u"].lower()
+    if unit.startswith("fortnight"):
+        n, unit = 2 * n, "weeks"
+    day = _offset(_Ctx(start, ctx.now, DEADLINE, ctx.workday_end, ctx.is_workday), n, unit, False)
     return _Raw(m.start(), m.end(), day) if day else None
 
 
@@ -707,7 +733,7 @@ def _prep(m: re.Match[str]) -> str:
 
 @_rule(_PREP + r"(?P<core>(?<![\w:./\-])(?:(?P<h>\d{1,2})(?::(?P<mm>[0-5]\d))?(?![\d:])|(?P<hhmm>\d{3,4})(?![\d:])|"
        rf"(?P<hw>{_EN_HOUR_W})\b(?:[\s-]+(?P<mw>{_EN_MIN_W})\b)?)"
-       r"(?:\s+(?P<m2>[0-5]\d)\b(?!\s*(?:%|[a-z])))?(?:\s*(?P<oc>o'?clock|oclock)\b)?(?P<ish>ish\b)?" + _AP + "?)")
+       r"(?:\s+(?P<m2>[0-5]\d)\b(?!\s*%))?(?:\s*(?P<oc>o'?clock|oclock)\b)?(?P<ish>ish\b)?" + _AP + "?)")
 def _en_clock(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     ap = (m["ap"] or m["ap1"] or "").lower()
     prep = _prep(m)
@@ -727,8 +753,8 @@ def _en_clock(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     else:
         h, minute = int(m["h"]), int(m["mm"] or 0)
     if m["m2"]:
-        if not strong_prep or m["mm"]:
-            return None
+        if not strong_prep or m["mm"] or not _TAIL_OK.match(m.string, m.end()):
+            return None  # "at 3 15" is 3:15; "at 3 15 people" is not
         minute, marked = int(m["m2"]), True
     if minute is None or minute > 59 or h > 23 or (ap and not 1 <= h <= 12):
         return None
