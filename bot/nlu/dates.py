@@ -87,12 +87,14 @@ class _Raw:
 
 
 _Handler = Callable[[re.Match[str], _Ctx], "_Raw | None"]
-_RULES: list[tuple[re.Pattern[str], _Handler]] = []
+# (pattern, handler, need): a rule is tried only on a text where ``need`` (a cheap regex: the characters or
+# words the rule cannot match without) is found; most messages hold no date words at all.
+_RULES: list[tuple[re.Pattern[str], _Handler, re.Pattern[str] | None]] = []
 
 
-def _rule(pattern: str) -> Callable[[_Handler], _Handler]:
+def _rule(pattern: str, need: str | None = None) -> Callable[[_Handler], _Handler]:
     def deco(fn: _Handler) -> _Handler:
-        _RULES.append((re.compile(pattern, re.IGNORECASE), fn))
+        _RULES.append((re.compile(pattern, re.IGNORECASE), fn, re.compile(need) if need else None))
         return fn
     return deco
 
@@ -237,13 +239,13 @@ def _hour_with_period(h: int, period: str | None) -> int:
 _ZH_N = r"(?:\d{1,2}|[一二三四五六七八九十廿卅]{1,3})"
 
 
-@_rule(r"(?P<pre>下下个?|下个?|上上个?|上个?|本|这个?|今个?)?\s*(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])")
+@_rule(r"(?P<pre>下下个?|下个?|上上个?|上个?|本|这个?|今个?)?\s*(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])", need="周|星期|礼拜")
 def _zh_weekday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     day = _weekday(ctx, ZH_WEEKDAY[m["wd"]], _week_offset_zh(m["pre"]))
     return _Raw(m.start(), m.end(), day)
 
 
-@_rule(r"(?P<pre>下下个?|下个?|上个?|本|这个?)(?:周|星期|礼拜)(?P<end>末|内|之内)?(?![一二三四五六日天1-7])")
+@_rule(r"(?P<pre>下下个?|下个?|上个?|本|这个?)(?:周|星期|礼拜)(?P<end>末|内|之内)?(?![一二三四五六日天1-7])", need="周|星期|礼拜")
 def _zh_week(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     # "下周" / "本周内" as a deadline: the Friday (last workday) of that week; "周末": Sunday.
     off = _week_offset_zh(m["pre"]) or 0
@@ -253,14 +255,14 @@ def _zh_week(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), ctx.monday + timedelta(days=7 * off + wd))
 
 
-@_rule(r"(?<![上下本这个])周末")
+@_rule(r"(?<![上下本这个])周末", need="周末")
 def _zh_weekend(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), _weekday(ctx, 6, None if ctx.mode == LOG else 0))
 
 
 # 听日 / 琴日 / 寻日 / 后日 / 大后日: the Cantonese day words (聽日, 琴日, 後日 once folded).
 @_rule(r"大后天|大后日|后天|(?<![\d{ZH_NUM_CHARS}])后日|明天|明日|明儿|今天|今日|今儿|当天|昨天|昨日|昨儿|大前天|前天|"
-       r"听日|琴日|寻日|今早|今晚|明早|明晚|昨晚".replace("{ZH_NUM_CHARS}", ZH_NUM_CHARS))
+       r"听日|琴日|寻日|今早|今晚|明早|明晚|昨晚".replace("{ZH_NUM_CHARS}", ZH_NUM_CHARS), need="[天日儿早晚]")
 def _zh_relative(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     w = m[0]
     offsets = {"大后": 3, "后": 2, "明": 1, "听": 1, "今": 0, "当": 0, "昨": -1, "琴": -1, "寻": -1,
@@ -270,7 +272,7 @@ def _zh_relative(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 
 @_rule(rf"(?<![\d.{ZH_NUM_CHARS}])(?P<n>{NUM_RE}|半)\s*(?P<g>个)?\s*(?P<u>天|日|周|星期|礼拜|月|工作日)\s*"
-       r"(?P<dir>之后|以后|后|之内|以内|内|之前|以前|前)")
+       r"(?P<dir>之后|以后|后|之内|以内|内|之前|以前|前)", need="[天日周期拜月]")
 def _zh_offset(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     n = to_number(m["n"])
     if n is None or n > 400:
@@ -282,14 +284,14 @@ def _zh_offset(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), day) if day else None
 
 
-@_rule(rf"过\s*(?P<n>{NUM_RE})\s*(?:个)?\s*(?P<u>天|周|星期|礼拜|工作日)")
+@_rule(rf"过\s*(?P<n>{NUM_RE})\s*(?:个)?\s*(?P<u>天|周|星期|礼拜|工作日)", need="过")
 def _zh_after(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     n = to_number(m["n"])
     day = _offset(ctx, n, m["u"], False) if n is not None and n <= 400 else None
     return _Raw(m.start(), m.end(), day) if day else None
 
 
-@_rule(r"(?P<pre>本|这个?|今个?|下个?|上个?)?月(?P<w>底|末|初|中)")
+@_rule(r"(?P<pre>本|这个?|今个?|下个?|上个?)?月(?P<w>底|末|初|中)", need="月")
 def _zh_month_part(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     base = _add_months(ctx.today.replace(day=1), _month_offset_zh(m["pre"]))
     w = m["w"]
@@ -302,7 +304,7 @@ def _zh_month_part(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), day)
 
 
-@_rule(r"(?P<pre>今|明|去)?年(?P<w>底|末|初|中)")
+@_rule(r"(?P<pre>今|明|去)?年(?P<w>底|末|初|中)", need="年")
 def _zh_year_part(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     y = ctx.today.year + {"明": 1, "去": -1}.get(m["pre"] or "", 0)
     w = m["w"]
@@ -313,7 +315,7 @@ def _zh_year_part(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 
 @_rule(rf"(?:(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*年\s*)?(?P<m>{_ZH_N})\s*月\s*(?:份\s*)?(?P<d>{_ZH_N})\s*(?:日|号)?"
-       r"(?![\d点时:])")
+       r"(?![\d点时:])", need="月")
 def _zh_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     mo, d = to_int(m["m"]), to_int(m["d"])
     if mo is None or d is None or not (1 <= mo <= 12 and 1 <= d <= 31):
@@ -322,7 +324,7 @@ def _zh_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), day) if day else None
 
 
-@_rule(rf"(?P<pre>下个?月|本月|这个?月|今个?月|上个?月)?\s*(?P<d>{_ZH_N})\s*(?:号|日)(?![\d点时])")
+@_rule(rf"(?P<pre>下个?月|本月|这个?月|今个?月|上个?月)?\s*(?P<d>{_ZH_N})\s*(?:号|日)(?![\d点时])", need="[号日]")
 def _zh_month_day(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     d = to_int(m["d"])
     if d is None or not 1 <= d <= 31:
@@ -347,7 +349,7 @@ def _checked(raw: _Raw | None, wd: int, said: str) -> _Raw | None:
 @_rule(rf"(?P<md>(?:(?P<y>\d{{4}})\s*年\s*)?(?P<m>{_ZH_N})\s*月\s*(?P<d>{_ZH_N})\s*(?:日|号)?)\s*[(,]?\s*"
        r"(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])\)?|"
        r"(?:周|星期|礼拜)(?P<wd2>[一二三四五六日天1-7])\s*[,(]?\s*"
-       rf"(?P<md2>(?:(?P<y2>\d{{4}})\s*年\s*)?(?P<m2>{_ZH_N})\s*月\s*(?P<d2>{_ZH_N})\s*(?:日|号)?)\)?")
+       rf"(?P<md2>(?:(?P<y2>\d{{4}})\s*年\s*)?(?P<m2>{_ZH_N})\s*月\s*(?P<d2>{_ZH_N})\s*(?:日|号)?)\)?", need="月")
 def _zh_weekday_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     y, mo, d = (m["y"], m["m"], m["d"]) if m["md"] else (m["y2"], m["m2"], m["d2"])
     mo_i, d_i = to_int(mo), to_int(d)
@@ -389,7 +391,7 @@ def _holiday(ctx: _Ctx, name: str | None, after: bool) -> date | None:
 
 @_rule(r"(?P<name>元旦|春节|过年|清明|劳动|五一|端午|中秋|国庆|十一(?=假期|长假|节|前|后|之))(?:节)?(?:假期|长假|小长假)?"
        r"\s*(?P<dir>之前|以前|前|之后|以后|后)(?:\s*(?:的)?第一(?:个工作日|天))?|"
-       r"(?<![\u3400-\u9fff])(?P<any>节|假期|长假|节假日)(?P<dir2>前|后)(?:\s*(?:的)?第一(?:个工作日|天))?")
+       r"(?<![\u3400-\u9fff])(?P<any>节|假期|长假|节假日)(?P<dir2>前|后)(?:\s*(?:的)?第一(?:个工作日|天))?", need="节|假|元旦|过年|清明|劳动|五一|端午|中秋|国庆|十一")
 def _zh_holiday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     name = _HOLIDAY_ZH[m["name"]] if m["name"] else None
     after = (m["dir"] or m["dir2"]).endswith("后")
@@ -400,7 +402,7 @@ def _zh_holiday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 @_rule(r"\b(?P<dir>before|after)\s+(?:the\s+)?(?P<name>new\s+year(?:'s)?(?:\s+day)?|(?:spring|chinese\s+new\s+year|"
        r"lunar\s+new\s+year)(?:\s+festival)?|spring\s+festival|qingming(?:\s+festival)?|tomb[-\s]sweeping\s+day|"
        r"labou?r\s+day|may\s+day|dragon\s+boat(?:\s+festival)?|mid-?autumn(?:\s+festival)?|national\s+day|"
-       r"golden\s+week|holidays?)(?:\s+holidays?|\s+break)?\b")
+       r"golden\s+week|holidays?)(?:\s+holidays?|\s+break)?\b", need="(?i)\\b(?:before|after)\\b")
 def _en_holiday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     word = re.split(r"[\s-]", m["name"].lower())[0]
     name = None if word.startswith("holiday") else _HOLIDAY_EN.get(word)
@@ -413,14 +415,14 @@ def _en_holiday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 # ---------------------------------------------------------------- numeric dates
 
 @_rule(r"(?<![\d/.\-])(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d])(?:T(?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d)"
-       r"(?::\d{2})?)?")
+       r"(?::\d{2})?)?", need="\\d{4}")
 def _iso_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     day = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
     at = time(int(m["hh"]), int(m["mi"])) if m["hh"] else None  # 2026-12-05T17:00 as machines write it
     return _Raw(m.start(), m.end(), day, at, period="fixed" if at else None) if day else None
 
 
-@_rule(r"(?<![A-Za-z0-9/.:\-])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![A-Za-z0-9/\-])")
+@_rule(r"(?<![A-Za-z0-9/.:\-])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![A-Za-z0-9/\-])", need="\\d/\\d")
 def _mdy_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     # US order, as "3/3/2015" and "12/20" are read everywhere in this parser.
     y = int(m["y"]) + (2000 if len(m["y"]) == 2 else 0)
@@ -429,7 +431,7 @@ def _mdy_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 
 @_rule(r"(?<![A-Za-z0-9/.:\-])(?P<m>\d{1,2})[/\-](?P<d>\d{1,2})"
-       r"(?![A-Za-z0-9/\-%]|\.\d|\s*(?:天|小时|个|周|h\b|hours?\b|days?\b))")
+       r"(?![A-Za-z0-9/\-%]|\.\d|\s*(?:天|小时|个|周|h\b|hours?\b|days?\b))", need="\\d[/\\-]\\d")
 def _md_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     mo, d = int(m["m"]), int(m["d"])
     if not (1 <= mo <= 12 and 1 <= d <= 31):
@@ -470,7 +472,7 @@ def _day_num(m: re.Match[str]) -> int | None:
 
 @_rule(r"\b(?:the\s+)?day\s+after\s+tomorrow\b|\b(?:the\s+)?day\s+before\s+yesterday\b|"
        r"\b(?:tomorrow|tmrw?|today)\s+(?:morning|afternoon|evening|night)\b|\bthis\s+(?:morning|afternoon|evening)\b|"
-       r"\btoday\b|\btonight\b|\btomorrow\b|\btmrw?\b|\btmw\b|\byesterday\b|\bytd\b|\blast\s+night\b")
+       r"\btoday\b|\btonight\b|\btomorrow\b|\btmrw?\b|\btmw\b|\byesterday\b|\bytd\b|\blast\s+night\b", need="(?i)tod|ton|tom|tm|yest|ytd|night|this\\s")
 def _en_relative(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     w = m[0].lower()
     if w.endswith("day after tomorrow"):
@@ -487,7 +489,7 @@ def _en_relative(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), ctx.today + timedelta(days=off), period=period, rel=True)
 
 
-@_rule(r"\bin\s+(?:the\s+)?(?P<p>morning|afternoon|evening|am|pm)\b")
+@_rule(r"\bin\s+(?:the\s+)?(?P<p>morning|afternoon|evening|am|pm)\b", need="(?i)\\bin\\b")
 def _en_period(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     p = m["p"].lower()
     period = "am" if p in ("morning", "am") else "pm"
@@ -496,7 +498,7 @@ def _en_period(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 @_rule(rf"\b(?:(?P<pre>this\s+coming|this|next|last|coming|the\s+following|following)\s+)?{_EN_WD}\b\.?"
        r"(?P<post>\s+(?:of\s+)?(?:next|last|this)\s+week|\s+after\s+next|\s+week\b|\s+next\b(?!\s+(?:week|month|year)))?"
-       r"(?P<part>\s+(?:morning|afternoon|evening|night))?")
+       r"(?P<part>\s+(?:morning|afternoon|evening|night))?", need="(?i)mon|tue|wed|thu|fri|sat|sun")
 def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     wd = EN_WEEKDAY[m["wd"][:3].lower()]
     pre = (m["pre"] or "").lower()
@@ -521,7 +523,7 @@ def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 @_rule(rf"\b{_EN_WD}\.?,?\s+(?:the\s+)?(?P<date>(?P<mon2>{_MON_WORDS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?|"
        r"\d{1,2}(?:st|nd|rd|th)\b(?:\s+(?:of\s+)?(?:" + _MON_WORDS + r")\b\.?)?(?:,?\s+\d{4}\b)?|"
-       r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\b)")
+       r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\b)", need="(?i)mon|tue|wed|thu|fri|sat|sun")
 def _en_weekday_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     text = m["date"]
     wd = EN_WEEKDAY[m["wd"][:3].lower()]
@@ -535,21 +537,21 @@ def _en_weekday_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 
 @_rule(r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<pre>this\s+|next\s+)?week|eow|"
-       r"(?P<bare>this|next)\s+week)\b")
+       r"(?P<bare>this|next)\s+week)\b", need="(?i)week|eow")
 def _en_week(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     pre = (m["pre"] or m["bare"] or "").strip().lower()
     off = 1 if pre == "next" else 0
     return _Raw(m.start(), m.end(), ctx.monday + timedelta(days=7 * off + 4))
 
 
-@_rule(r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<pre>this\s+|next\s+|current\s+)?month|eom|month[-\s]end)\b")
+@_rule(r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<pre>this\s+|next\s+|current\s+)?month|eom|month[-\s]end)\b", need="(?i)month|eom")
 def _en_month_end(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     off = 1 if (m["pre"] or "").strip().lower() == "next" else 0
     base = _add_months(ctx.today.replace(day=1), off)
     return _Raw(m.start(), m.end(), _month_end(base.year, base.month))
 
 
-@_rule(rf"\b(?:the\s+)?end\s+of\s+{_EN_MON}\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?")
+@_rule(rf"\b(?:the\s+)?end\s+of\s+{_EN_MON}\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?", need="(?i)\\bend\\b")
 def _en_end_of_named_month(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     mon = EN_MONTH[m["mon"][:3].lower()]
     if m["y"]:
@@ -562,14 +564,14 @@ def _en_end_of_named_month(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), day)
 
 
-@_rule(r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:this\s+)?year|eoy|year[-\s]end)\b")
+@_rule(r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:this\s+)?year|eoy|year[-\s]end)\b", need="(?i)year|eoy")
 def _en_year_end(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), date(ctx.today.year, 12, 31))
 
 
 @_rule(rf"\b(?:in|within)\s+(?:the\s+next\s+)?(?P<n>{_EN_NUM})\s+"
        r"(?P<u>days?|weeks?|fortnights?|months?|business\s+days?|working\s+days?)\b|"
-       rf"\b(?P<n2>{_EN_NUM})\s+(?P<u2>days?|weeks?|fortnights?|months?)\s+(?P<dir>from\s+(?:now|today)|later|ago|hence)\b")
+       rf"\b(?P<n2>{_EN_NUM})\s+(?P<u2>days?|weeks?|fortnights?|months?)\s+(?P<dir>from\s+(?:now|today)|later|ago|hence)\b", need="(?i)day|week|fortnight|month")
 def _en_offset(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     raw_n = (m["n"] or m["n2"]).lower().replace("a couple of", "couple").replace("couple of", "couple")
     n = to_number(raw_n)
@@ -586,7 +588,7 @@ _EN_WD_BASE = (r"monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thu|fr
 
 
 @_rule(rf"\b(?P<n>{_EN_NUM})\s+(?P<u>days?|weeks?|fortnights?|months?)\s+(?:from|after)\s+"
-       rf"(?P<base>today|now|tomorrow|tmrw?|{_EN_WD_BASE})\b")
+       rf"(?P<base>today|now|tomorrow|tmrw?|{_EN_WD_BASE})\b", need="(?i)\\b(?:from|after)\\b")
 def _en_offset_from(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     # "3 days from tomorrow", "2 weeks from Monday": one date, never also an amount of work.
     n = to_number(m["n"].lower())
@@ -606,7 +608,7 @@ def _en_offset_from(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), day) if day else None
 
 
-@_rule(rf"\b{_EN_MON}\.?\s+(?:the\s+)?{_EN_DAY}\b(?:,?\s+(?P<y>\d{{4}})\b)?")
+@_rule(rf"\b{_EN_MON}\.?\s+(?:the\s+)?{_EN_DAY}\b(?:,?\s+(?P<y>\d{{4}})\b)?", need="(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 def _en_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     mon = m["mon"][:3].lower()
     d = _day_num(m)
@@ -621,7 +623,7 @@ def _en_date(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 
 @_rule(rf"(?<![\w\-.])(?:the\s+)?{_EN_DAY}\s*(?:of\s+)?{_EN_MON}\b\.?"
-       r"(?:,?\s+(?P<y>\d{4})\b|\s+'?(?P<yy>\d{2})(?=\s*(?:$|[,.;!?)])))?")
+       r"(?:,?\s+(?P<y>\d{4})\b|\s+'?(?P<yy>\d{2})(?=\s*(?:$|[,.;!?)])))?", need="(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 def _en_date_dm(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     if m["yy"]:  # "14th April 15": a two-digit year only at the end of the phrase
         d = _day_num(m)
@@ -634,7 +636,7 @@ def _en_date_dm(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 
 @_rule(rf"\b(?:the\s+)?{_EN_DAY}(?:\s+day)?\s+of\s+(?:the\s+)?(?P<pre>this|next|current|coming|following|last)\s+month\b"
-       r"|\bthe\s+(?:(?P<d2>\d{1,2})(?:st|nd|rd|th)|(?P<dw2>" + _ORD_RE + r"))\b")
+       r"|\bthe\s+(?:(?P<d2>\d{1,2})(?:st|nd|rd|th)|(?P<dw2>" + _ORD_RE + r"))\b", need="(?i)\\bthe\\b|month")
 def _en_day_of_month(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     if m["pre"]:
         d = _day_num(m)
@@ -656,7 +658,7 @@ _ZH_MIN = r"[一二三四五六七八九十]{1,3}|\d{1,2}"
 
 @_rule(rf"(?P<pre>{_PERIOD_ZH_RE}|(?<![明今昨])早|(?<![明今昨])晚)?\s*(?P<h>\d{{1,2}}|[一二三四五六七八九十两]{{1,3}})\s*"
        r"(?:点|時|时(?!间))(?:\s*(?P<half>半)|\s*(?P<q>一刻|三刻)|\s*[踏搭]\s*(?P<cz>半|[一二三四五六七八九十]{1,2}|\d{1,2})"
-       rf"|\s*(?P<zero>零|〇)?\s*(?P<min>{_ZH_MIN})\s*(?P<unit>分|个字)?)?(?:钟)?")
+       rf"|\s*(?P<zero>零|〇)?\s*(?P<min>{_ZH_MIN})\s*(?P<unit>分|个字)?)?(?:钟)?", need="[点時时]")
 def _zh_clock(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     h = to_int(m["h"])
     if h is None or h > 24:
@@ -691,7 +693,7 @@ def _zh_clock(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), end, at=time(h, minute), period=period)
 
 
-@_rule(rf"(?P<pre>{_PERIOD_ZH_RE})?\s*(?<![\d:])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?![\d:])")
+@_rule(rf"(?P<pre>{_PERIOD_ZH_RE})?\s*(?<![\d:])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?![\d:])", need=":")
 def _colon_clock(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     h, minute = int(m["h"]), int(m["min"])
     period = PERIOD_ZH.get(m["pre"] or "")
@@ -733,7 +735,7 @@ def _prep(m: re.Match[str]) -> str:
 
 @_rule(_PREP + r"(?P<core>(?<![\w:./\-])(?:(?P<h>\d{1,2})(?::(?P<mm>[0-5]\d))?(?![\d:])|(?P<hhmm>\d{3,4})(?![\d:])|"
        rf"(?P<hw>{_EN_HOUR_W})\b(?:[\s-]+(?P<mw>{_EN_MIN_W})\b)?)"
-       r"(?:\s+(?P<m2>[0-5]\d)\b(?!\s*%))?(?:\s*(?P<oc>o'?clock|oclock)\b)?(?P<ish>ish\b)?" + _AP + "?)")
+       r"(?:\s+(?P<m2>[0-5]\d)\b(?!\s*%))?(?:\s*(?P<oc>o'?clock|oclock)\b)?(?P<ish>ish\b)?" + _AP + "?)", need="\\d|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)")
 def _en_clock(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     ap = (m["ap"] or m["ap1"] or "").lower()
     prep = _prep(m)
@@ -771,7 +773,7 @@ def _en_clock(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 @_rule(_PREP + rf"(?P<core>\b(?P<rm>(?:a\s+)?quarter|half|\d{{1,2}}|{_EN_MIN_W})(?P<minw>\s+minutes?)?\s+"
        rf"(?P<rel>past|after|to|till|til|before|from|of)\s+(?P<rh>noon\b|midnight\b|\d{{1,2}}(?!\d)|(?:{_EN_HOUR_W})\b)"
-       + _AP + "?)")
+       + _AP + "?)", need="(?i)\\b(?:past|after|to|till|til|before|from|of)\\b")
 def _en_clock_relative(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     rm = m["rm"].lower()
     rel = m["rel"].lower()
@@ -799,7 +801,7 @@ def _en_clock_relative(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 
 @_rule(r"(?P<prep>\b(?:at|around|about|by|until|till|before)\s+)(?P<core>half\s+(?P<hh>" + _EN_HOUR_W +
-       r"|\d{1,2})\b(?!\s*(?:hours?|hrs?|days?|weeks?|h\b|an?\b|of\b|past\b|to\b|the\b))" + _AP + "?)")
+       r"|\d{1,2})\b(?!\s*(?:hours?|hrs?|days?|weeks?|h\b|an?\b|of\b|past\b|to\b|the\b))" + _AP + "?)", need="(?i)half")
 def _en_half_hour(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     # British "half three" is 3:30.
     hh = m["hh"].lower()
@@ -811,12 +813,12 @@ def _en_half_hour(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start("core"), m.end(), at=time(h % 24, 30), period=("pm" if ap == "p" else "am") if ap else None)
 
 
-@_rule(r"\b(?:noon|midday)\b")
+@_rule(r"\b(?:noon|midday)\b", need="(?i)noon|midday")
 def _en_noon(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), at=time(12, 0), period="fixed")
 
 
-@_rule(r"下班(?:之前|以前|前)?|收工前|\b(?:end\s+of\s+(?:the\s+)?(?:work\s*|business\s+)?day|eod|cob|close\s+of\s+business)\b")
+@_rule(r"下班(?:之前|以前|前)?|收工前|\b(?:end\s+of\s+(?:the\s+)?(?:work\s*|business\s+)?day|eod|cob|close\s+of\s+business)\b", need="下班|收工|(?i:eod|cob|end|close)")
 def _workday_end(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
     return _Raw(m.start(), m.end(), at=ctx.workday_end, period="fixed")
 
@@ -835,7 +837,9 @@ _WEAK_GAP = re.compile(r"^\s*$")
 
 def _collect(text: str, ctx: _Ctx) -> list[_Raw]:
     found: list[_Raw] = []
-    for pattern, handler in _RULES:
+    for pattern, handler, need in _RULES:
+        if need is not None and need.search(text) is None:
+            continue
         pos = 0
         while (m := pattern.search(text, pos)) is not None:
             raw = handler(m, ctx) if m.end() > m.start() else None

@@ -10,6 +10,10 @@ It is wrong in known, silent ways; each has a guard here:
 * "at 1030" -> year 1030, "Dec 21-23" -> 2123: the year must be within ``_YEARS`` of today;
 * "8 tonight", "2 hrs" -> the reference time, "5" -> a month: only ``day`` and ``time`` results, a time only
   when the words hold a clock time (":", am/pm, o'clock, noon), never a result equal to the reference time;
+  the contract's clock on top (1-6 without am/pm is the afternoon);
+* "at 15 past 3pm" -> the 15th, "15 minutes from 1pm" -> 13:00: no clock arithmetic words at all;
+* "April 14, 2015" -> this year's April 14: a year said must be the year found;
+* "at 7:30 PM on Fri, Sep 20" -> this Friday: a shorter phrase only when the words it drops are not date-like;
 * "next wednesday" -> this week's: a weekday name is checked against the contract's week rules;
 * "est 12h" as a time: the words stop before any span the caller already read (durations, keys, mentions);
 * deadlines look forward: nothing before today.
@@ -24,15 +28,24 @@ from typing import Any
 from .dates import EN_WEEKDAY, DateSpan
 
 _YEARS = 5
-_MAX_WORDS = 6
+_MAX_WORDS = 8
 _MARKER = re.compile(r"\b(?:by|before|until|till|due(?:\s+(?:on|by))?|on|deadline[:]?)\s+", re.IGNORECASE)
-_STOP = re.compile(r"[,;!?\n()\[\]@<]|\s-\s|\b(?:and|but|so|because|for|to|with|p[0-3])\b", re.IGNORECASE)
+_STOP = re.compile(r"[;!?\n()\[\]@<]|\s-\s|\b(?:and|but|so|because|with|p[0-3])\b", re.IGNORECASE)
 _DATEISH = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
                       r"tomorrow|today|tonight|week|month|year|day|hence|noon|midnight|morning|afternoon|evening|"
                       r"christmas|new\s+year|first|second|third|fourth|fifth|last)", re.IGNORECASE)
 _CLOCK = re.compile(r"\d\s*(?::\d|[ap]\.?\s?m\b|o'?clock)|\b(?:noon|midnight)\b", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*$")
-_WEEKDAY = re.compile(r"\b(?P<next>next\s+)?(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(?:(?P<next>next)\s+|(?P<this>this)\s+)?(?P<wd>mon|tue|wed|thu|fri|sat|sun)"
+                      r"(?:day|s|nes|nesday|rs|rsday|urday|sday|\.)?\b", re.IGNORECASE)
+# Spoken clock arithmetic ("15 minutes from 1pm", "20 past 3") dateparser reads as a day of the month.
+_RELATIVE_CLOCK = re.compile(r"\b(?:past|to|till|til|minutes?|mins?|quarter|half|after|from)\b", re.IGNORECASE)
+_PM_WORDS = re.compile(r"\b(?:afternoon|evening|tonight|night)\b|(?:\d|\b)\s?p\.?\s?m\b", re.IGNORECASE)
+_AM_WORDS = re.compile(r"\bmorning\b|(?:\d|\b)\s?a\.?\s?m\b|\b0\d:", re.IGNORECASE)
+# Words a shorter phrase must not leave out: "Wednesday [after next]", "Fri [, Sep 20]", "20 [of next month]".
+_MEANINGFUL = re.compile(_DATEISH.pattern + r"|\b(?:next|this|after|of|past|to|from)\b", re.IGNORECASE)
+_NUMBERS_ONLY = re.compile(r"^(?:(?:at|around|about|on)\s+)?[\d\s.]+$", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 calls = 0  # how often dateparser was asked (docs/nlu.md gives the measured figures)
 hits = 0  # how often its answer passed the guards
@@ -51,22 +64,39 @@ def _parser(base: datetime) -> Any:
 
 
 def _accept(phrase: str, found: datetime, period: str, today: date, base: datetime) -> tuple[date, time | None] | None:
-    if period not in ("day", "time") or abs(found.year - today.year) > _YEARS:
+    if period not in ("day", "time") or abs(found.year - today.year) > _YEARS or _RELATIVE_CLOCK.search(phrase):
         return None
+    year = _YEAR.search(phrase)
+    if year and int(year[0]) != found.year:
+        return None  # "April 14, 2015" read as this year's April 14
+    if _NUMBERS_ONLY.match(phrase):
+        return None  # "at 3 15" is no day of March
     day = found.date()
+    lower = phrase.lower()
+    monday = today - timedelta(days=today.weekday())
+    if "next month" in lower and (day.year * 12 + day.month) != (today.year * 12 + today.month + 1):
+        return None
+    if "next week" in lower and not monday + timedelta(days=7) <= day < monday + timedelta(days=14):
+        return None
     at: time | None = None
     if period == "time":
         if not _CLOCK.search(phrase) or found == base:
             return None  # a time nobody said ("8 tonight" -> the reference time, "2 hrs" -> now + 2 h)
         at = found.time().replace(second=0, microsecond=0)
+        # The contract's clock: 1-6 without am/pm is the afternoon; "this afternoon at 3:20" is 15:20.
+        if at.hour < 12 and (_PM_WORDS.search(phrase) or (1 <= at.hour <= 6 and not _AM_WORDS.search(phrase))):
+            at = at.replace(hour=at.hour + 12)
+            if day == today + timedelta(days=1) and datetime.combine(today, at) > base:
+                day = today  # dateparser had moved 03:30 to tomorrow; 15:30 is still ahead today
     wd = _WEEKDAY.search(phrase)
     if wd:
         want = EN_WEEKDAY[wd["wd"][:3].lower()]
-        if day.weekday() != want:
-            return None
         if wd["next"]:  # the contract: "next Friday" is next week's Friday
-            monday = today - timedelta(days=today.weekday())
             day = monday + timedelta(days=7 + want)
+        elif wd["this"]:
+            day = monday + timedelta(days=want)
+        elif day.weekday() != want:
+            return None
     if day < today:
         return None
     return day, at
@@ -87,10 +117,13 @@ def fallback_date(text: str, today: date, now: time, taken: list[tuple[int, int]
         if any(s < start < e for s, e in taken):
             continue
         words = list(re.finditer(r"\S+", text[start:end]))[:_MAX_WORDS]
-        # Longest first, so "Jul 18 2014 7pm" wins over "Jul 18".
+        # Longest first, so "Jul 18 2014 7pm" wins over "Jul 18"; a shorter phrase only when the words it
+        # leaves out hold nothing date-like ("Friday please", never "Wednesday [of next week]").
         for n in range(len(words), 0, -1):
             phrase_end = start + words[n - 1].end()
-            phrase = text[start:phrase_end].rstrip(".")
+            phrase = text[start:phrase_end].rstrip(".,")
+            if _MEANINGFUL.search(text, phrase_end, start + words[-1].end()):
+                break
             if not _DATEISH.search(phrase) or _BARE_NUMBER.match(phrase):
                 continue
             calls += 1
