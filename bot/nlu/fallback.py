@@ -102,6 +102,14 @@ def _accept(phrase: str, found: datetime, period: str, today: date, base: dateti
     return day, at
 
 
+def worth_asking(text: str) -> bool:
+    """Cheap check before any work: English, a deadline marker and something date-like after it."""
+    if not re.search(r"[A-Za-z]", text):
+        return False
+    m = _MARKER.search(text)
+    return m is not None and _DATEISH.search(text, m.end()) is not None
+
+
 def fallback_date(text: str, today: date, now: time, taken: list[tuple[int, int]]) -> DateSpan | None:
     """A deadline the rules missed, read by dateparser after a deadline marker; None unless it passes the guards."""
     global calls, hits

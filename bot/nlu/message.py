@@ -9,7 +9,7 @@ from datetime import date, time
 
 from .dates import DEADLINE, DateSpan, HolidayLookup, Mode, find_dates
 from .durations import HoursSpan, find_hours
-from .fallback import fallback_date
+from .fallback import fallback_date, worth_asking
 from .keys import KeySpan, find_tasks
 from .mentions import Mention, find_mentions
 
@@ -41,7 +41,7 @@ class Message:
             # A mention or task key is never a date ("@5号楼", "CRM-12").
             taken = self._fixed_spans()
             spans = [d for d in spans if not any(d.start < e and s < d.end for s, e in taken)]
-            if not spans and mode == DEADLINE and self.text.isascii():
+            if not spans and mode == DEADLINE and self.text.isascii() and worth_asking(self.text):
                 # English words the rules did not read: dateparser, guarded (bot/nlu/fallback.py). It never
                 # reads a duration, a key or a mention.
                 taken = taken + [(h.start, h.end) for h in find_hours(self.text, self.day_hours, taken)]
