@@ -163,12 +163,20 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _holidays(name: str | None, on_or_after: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Holiday names for `pmo-bot parse` ("国庆前"): the project calendar without admin overrides, loaded on
+    the first holiday name, so other messages start as fast as before."""
+    from handlers.workdays import default_calendar
+
+    return default_calendar().holiday_period(name, on_or_after)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "parse":
         from bot.nlu.cli import main as parse_main
 
-        return parse_main(argv[1:])
+        return parse_main(argv[1:], holidays=_holidays)
     args = build_parser().parse_args(argv)
     cfg = _config(args)
     try:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from .dates import HolidayLookup
 from .parser import parse
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -38,20 +39,13 @@ def _resolve_now(raw: str | None, tz: str) -> datetime:
     return datetime.now(zone)
 
 
-def _holidays(name: str | None, on_or_after: date) -> tuple[date, date] | None:
-    """Holiday names ("国庆前") from the project calendar without admin overrides; imported on first use
-    (it pulls in SQLAlchemy), so messages without a holiday name start and run as fast as before."""
-    from handlers.workdays import default_calendar
-
-    return default_calendar().holiday_period(name, on_or_after)
-
-
-def _one(text: str, now_raw: str | None, tz: str, bot_id: str | None) -> dict[str, Any]:
+def _one(text: str, now_raw: str | None, tz: str, bot_id: str | None,
+         holidays: HolidayLookup | None = None) -> dict[str, Any]:
     now = _resolve_now(now_raw, tz)
-    return parse(text, now=now, tz=tz, bot_id=bot_id, holidays=_holidays).to_dict()
+    return parse(text, now=now, tz=tz, bot_id=bot_id, holidays=holidays).to_dict()
 
 
-def _line(raw: str, args: argparse.Namespace) -> dict[str, Any]:
+def _line(raw: str, args: argparse.Namespace, holidays: HolidayLookup | None = None) -> dict[str, Any]:
     try:
         obj = json.loads(raw)
         if not isinstance(obj, dict):
@@ -66,12 +60,15 @@ def _line(raw: str, args: argparse.Namespace) -> dict[str, Any]:
             raise ValueError('"now" must be an ISO date-time string')
         if not isinstance(tz, str) or (bot_id is not None and not isinstance(bot_id, str)):
             raise ValueError('"tz" and "bot_id" must be strings')
-        return _one(text, now_raw, tz, bot_id)
+        return _one(text, now_raw, tz, bot_id, holidays)
     except Exception as exc:  # one bad line must not stop the stream
         return {"intent": "unknown", "error": f"{type(exc).__name__}: {exc}"}
 
 
-def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None,
+         holidays: HolidayLookup | None = None) -> int:
+    """``holidays`` is the holiday-name lookup (``pmo-bot parse`` passes the project calendar's; the parser
+    package itself imports nothing outside ``bot.nlu``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "parse":
         argv = argv[1:]
@@ -83,12 +80,12 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
             raw = raw.rstrip("\r\n")
             if not raw.strip():
                 continue
-            out.write(json.dumps(_line(raw, args), ensure_ascii=False) + "\n")
+            out.write(json.dumps(_line(raw, args, holidays), ensure_ascii=False) + "\n")
             out.flush()
         return 0
     text = " ".join(args.text) if args.text else (stdin or sys.stdin).read()
     try:
-        result = _one(text, args.now, args.tz, args.bot_id)
+        result = _one(text, args.now, args.tz, args.bot_id, holidays)
         code = 0
     except Exception as exc:
         result = {"intent": "unknown", "error": f"{type(exc).__name__}: {exc}"}
