@@ -39,6 +39,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "notice.cut": {"zh": "（内容过长，已截断为 {limit} 个字符）", "en": "(text too long: cut to {limit} characters)"},
     "notice.message_cut": {"zh": "（消息过长，只读取了前 {limit} 个字符）",
                            "en": "(message too long: only the first {limit} characters were read)"},
+    "notice.weekday_mismatch": {"zh": "（注意：{date} 是{actual}，不是{said}；截止按日期 {date} 记录）",
+                                "en": "(note: {date} is a {actual}, not {said}; the due date is {date})"},
+    **{f"weekday.{i}": {"zh": zh, "en": en} for i, (zh, en) in enumerate(zip(
+        ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True))},
     # permissions
     "perm.not_member": {"zh": "你不是项目 {project} 的成员，请联系项目经理添加。",
                         "en": "You are not a member of {project}; ask its PM to add you."},

@@ -85,6 +85,10 @@ async def create_task(intent: CreateTask, ctx: Ctx) -> list[Reply]:
     await ctx.audit("task.created", f"task:{key}", project_id=project.id,
                     after=snapshot(task, await user_refs(ctx, assignee_ids)))
     card = await task_card(ctx, task, project, undo=True, assigned=sorted(assignee_ids), logged=Decimal(0))
+    for warning in intent.warnings:  # "by Thursday, Dec 4": the date was kept; say that it is a Friday
+        if warning.get("code") == "weekday_mismatch" and due_date is not None:
+            ctx.notices.append(ctx.t("notice.weekday_mismatch", date=warning["date"], said=warning["said"],
+                                     actual=ctx.t(f"weekday.{due_date.weekday()}")))
     replies = [ctx.reply(ctx.t("task.created", key=key, title=title), card=card)]
     return replies + await _notify_assigned(ctx, assignee_ids, key, title)
 

@@ -39,6 +39,13 @@ async def test_create_task_in_english_defaults_to_the_sender(crm: ChatHarness) -
     assert task["assignees"] == ["alice"] and task["due"] == "2026-11-27"
 
 
+async def test_a_weekday_that_does_not_match_the_date_is_pointed_out(crm: ChatHarness) -> None:
+    reply = await crm.text("alice", "new task fix SSO login by Thursday, Dec 4")
+    assert reply.startswith("Created CRM-1") and "2026-12-04 is a Friday, not Thu" in reply
+    assert "周五，不是周四" in await crm.text("lily", "新建任务 登录页 12月4日(周四)")
+    assert [t["due"] for t in (await crm.export("CRM"))["tasks"]] == ["2026-12-04", "2026-12-04"]
+
+
 async def test_keys_are_sequential_per_project(crm: ChatHarness) -> None:
     await crm.say("lily", "create project OA Office")
     for title in ("one", "two", "three"):
