@@ -89,12 +89,18 @@ class _Raw:
 _Handler = Callable[[re.Match[str], _Ctx], "_Raw | None"]
 # (pattern, handler, need): a rule is tried only on a text where ``need`` (a cheap regex: the characters or
 # words the rule cannot match without) is found; most messages hold no date words at all.
-_RULES: list[tuple[re.Pattern[str], _Handler, re.Pattern[str] | None]] = []
+# A need written with "(?i)" is English words (skipped at once on a text without Latin letters); one of
+# Chinese characters only is skipped on a text without any.
+_RULES: list[tuple[re.Pattern[str], _Handler, re.Pattern[str] | None, str]] = []
+_LATIN = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _rule(pattern: str, need: str | None = None) -> Callable[[_Handler], _Handler]:
+    script = ("" if not need else "latin" if need.startswith("(?i)")
+              else "han" if _HAN.search(need) and "(?i:" not in need else "")
     def deco(fn: _Handler) -> _Handler:
-        _RULES.append((re.compile(pattern, re.IGNORECASE), fn, re.compile(need) if need else None))
+        _RULES.append((re.compile(pattern, re.IGNORECASE), fn, re.compile(need) if need else None, script))
         return fn
     return deco
 
@@ -837,8 +843,9 @@ _WEAK_GAP = re.compile(r"^\s*$")
 
 def _collect(text: str, ctx: _Ctx) -> list[_Raw]:
     found: list[_Raw] = []
-    for pattern, handler, need in _RULES:
-        if need is not None and need.search(text) is None:
+    scripts = {"": True, "latin": _LATIN.search(text) is not None, "han": _HAN.search(text) is not None}
+    for pattern, handler, need, script in _RULES:
+        if not scripts[script] or (need is not None and need.search(text) is None):
             continue
         pos = 0
         while (m := pattern.search(text, pos)) is not None:
