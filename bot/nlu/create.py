@@ -44,7 +44,7 @@ _SOON = re.compile(r"尽快|尽早|越快越好|抓紧|\bas\s+soon\s+as\s+possib
 _ESTIMATE_WORDS = r"预计|预估|估计|估算|工时|工作量|大概|大约"
 _TITLE_ZH = (r"给|由|让|请|叫|把|负责|截止时间|截止日期|截止|截至|前|之前|以前|之内|以内|完成|做完|搞定|弄完|"
              + _ESTIMATE_WORDS + r"|优先级|项目|的|在|是|和|跟|及|并|一下|来做|来|去|跟进|处理|抄送|cc|指派|分配|安排|一个|个|每")
-_TITLE_EN = (r"by|before|until|due|deadline|for|to|assign(?:ed)?\s+to|assign(?:ed)?|assignee|owner|est\.?|estimated|"
+_TITLE_EN = (r"by|before|until|due|deadline|for|to|from|between|assign(?:ed)?\s+to|assign(?:ed)?|assignee|owner|est\.?|estimated|"
              r"estimate|eta|ETA|approx\.?|about|around|priority|prio|pri|and|with|cc|on|at|in|the|is|please|pls|"
              r"it|me|should|must|need(?:s)?|take[s]?|that")
 # A piece made only of these is dropped ("前", "给", "by", "预计"), and so are they at both ends
@@ -100,12 +100,27 @@ def _title_parts(text: str, spans: list[tuple[int, int]], trigger: tuple[int, in
     return parts
 
 
-def deadline(text: str, dates: list[DateSpan]) -> DateSpan | None:
-    """The date that is the deadline: the last one a deadline marker points at, else the last one said."""
-    marked = [d for d in dates if _MARK_BEFORE.search(text, 0, d.start) or _MARK_AFTER.match(text[d.end:])
-              or _MARK_INSIDE.search(text[d.start:d.end])]
-    chosen = marked or dates
-    return chosen[-1] if chosen else None
+_RANGE_GAP = re.compile(r"^\s*(?:-|~|到|至|to|through|thru|till|until)\s*$", re.IGNORECASE)
+
+
+def deadline(text: str, dates: list[DateSpan]) -> tuple[DateSpan, list[tuple[int, int]]] | None:
+    """The date that is the deadline — the last one a deadline marker points at, else the last one said — and
+    the spans to cut from the title. A range ("Dec 21-23", "周一到周三") is one phrase whose end is the deadline."""
+    marked = [i for i, d in enumerate(dates) if _MARK_BEFORE.search(text, 0, d.start)
+              or _MARK_AFTER.match(text[d.end:]) or _MARK_INSIDE.search(text[d.start:d.end])]
+    if not dates:
+        return None
+    def joined(a: DateSpan, b: DateSpan) -> bool:
+        return a.at is None and b.at is None and a.day < b.day and bool(_RANGE_GAP.match(text[a.end:b.start]))
+
+    i = marked[-1] if marked else len(dates) - 1
+    if i + 1 < len(dates) and joined(dates[i], dates[i + 1]):
+        i += 1  # "by Dec 21-23": the marker points at the range's start
+    due = dates[i]
+    cut = [(due.start, due.end)]
+    if i > 0 and joined(dates[i - 1], due):
+        cut.append((dates[i - 1].start, due.start))  # the range's start and the dash between
+    return due, cut
 
 
 def parse_create(msg: Message, *, implicit: bool = False) -> CreateTask | None:
@@ -128,9 +143,10 @@ def parse_create(msg: Message, *, implicit: bool = False) -> CreateTask | None:
         project = bm["p"].upper()
         spans.append((bm.start(), bm.end()))
     spans += [(x.start, x.end) for x in msg.mentions]
-    due = deadline(text, msg.dates(DEADLINE))
-    if due:
-        spans.append((due.start, due.end))
+    chosen = deadline(text, msg.dates(DEADLINE))
+    due = chosen[0] if chosen else None
+    if chosen:
+        spans += chosen[1]
     prio = find_priority(text)
     priority = prio.priority if prio else None
     if prio:

@@ -837,7 +837,7 @@ def _zh_period(m: re.Match[str], ctx: _Ctx) -> _Raw | None:
 
 # ---------------------------------------------------------------- scanning
 
-_JOIN_GAP = re.compile(r"^\s*(?:的|,|at|on|@|around|about|for|by|,?\s*at)?\s*$", re.IGNORECASE)
+_JOIN_GAP = re.compile(r"^\s*(?:的|,|at|on|@|around|about|for|by|,?\s*at)?\s*$|^\s+-\s+$", re.IGNORECASE)
 _WEAK_GAP = re.compile(r"^\s*$")
 
 
@@ -912,7 +912,8 @@ def find_dates(text: str, today: date, now: time, mode: Mode = DEADLINE,
     working-day rule for "3个工作日" (weekdays when not given); ``holidays`` the caller's holiday lookup."""
     ctx = _Ctx(today, now, mode, workday_end, is_workday or _weekday_rule, holidays)
     spans: list[DateSpan] = []
-    for r in _merge(text, _collect(text, ctx)):
+    raws = _merge(text, _collect(text, ctx))
+    for k, r in enumerate(raws):
         day, at = r.day, r.at
         if at is None and r.period == "noon":
             at = time(12, 0)  # 中午 is noon; the other parts of day say only the day
@@ -923,4 +924,25 @@ def find_dates(text: str, today: date, now: time, mode: Mode = DEADLINE,
             elif at is None and mode == DEADLINE and r.period == "am" and now >= time(12, 0):
                 day = today + timedelta(days=1)  # "上午" said in the afternoon: tomorrow morning
         spans.append(DateSpan(r.start, r.end, day, at, r.warning))
+        end = _range_end(text, r, day) if at is None else None
+        if end is not None and (k + 1 == len(raws) or raws[k + 1].start >= end.end):
+            spans.append(end)  # unless the rules read the end already ("12月21日-23日")
     return spans
+
+
+_RANGE_END = re.compile(r"\s*[-~]\s*(?P<d>\d{1,2})(?:st|nd|rd|th|日|号)?(?![\d:/.]|\s*(?:[ap]\.?m\b|点|时|h\b|小时))",
+                        re.IGNORECASE)
+
+
+def _range_end(text: str, r: _Raw, day: date) -> DateSpan | None:
+    """"Dec 21-23", "12月21-23日": the day after the dash is a date of its own (the range's end), so a
+    leave reads both ends and a title keeps no "23"."""
+    if not (text[r.end - 1].isdigit() or text[r.end - 1] in "日号"):
+        return None
+    m = _RANGE_END.match(text, r.end)
+    if m is None:
+        return None
+    d = int(m["d"])
+    if not day.day < d <= calendar.monthrange(day.year, day.month)[1]:
+        return None
+    return DateSpan(m.start("d"), m.end(), day.replace(day=d))

@@ -79,6 +79,11 @@ WHICH_DATE = [
     (FRI, "new task buy 2 licenses by Friday", "2026-11-27", "buy 2 licenses"),
     (FRI, "new task prepare the first draft by Monday", "2026-11-30", "prepare the first draft"),
     (FRI, "new task call vendor at 2 about the contract", None, "call vendor at 2 about the contract"),
+    # a range is one phrase; its end is the deadline
+    (FRI, "new task A by Dec 21-23", "2026-12-23", "A"),
+    (FRI, "新建任务 A 12月21-23日", "2026-12-23", "A"),
+    (FRI, "new task A from Monday to Wednesday", "2026-12-02", "A"),
+    (FRI, "new task A Dec 21 - 3pm", "2026-12-21T15:00", "A"),
 ]
 
 DATES = [
@@ -136,6 +141,11 @@ def test_the_card_shows_the_deadline_said_and_a_clean_title(now: datetime, text:
 def test_dates_are_understood(now: datetime, text: str, due: str) -> None:
     got, title = _card(text, now)
     assert (got, title) == (due, "A")
+
+
+def test_a_range_gives_a_leave_both_ends() -> None:
+    assert parse("PTO Dec 21-23", now=FRI).to_dict() == {"intent": "leave", "start": "2026-12-21",
+                                                          "end": "2026-12-23"}
 
 
 def test_a_weekday_that_contradicts_the_date_is_reported_and_the_date_wins() -> None:

@@ -22,11 +22,12 @@ NOW = datetime(2026, 11, 27, 10, 0, tzinfo=SH)  # a Friday
 
 ZH_PHRASES = ["3天后", "三天后", "3周后", "三个月后", "两周内", "5个工作日内", "下周一", "周五前", "下个月20号", "月底前",
               "明天下午3点", "下午三点十五", "今晚8点", "12月3日", "下周三下午两点半前", "后天上午", "週五前", "三日後",
-              "下個月20號", "禮拜三", "聽日", "下午三點半"]
+              "下個月20號", "禮拜三", "聽日", "下午三點半", "12月21-23日"]
 EN_PHRASES = ["7 days hence", "in 2 weeks", "in a fortnight", "within 3 days", "by Friday", "by next Friday",
               "tomorrow at 5", "by 8 tonight", "by 3:30", "by a quarter past 3pm", "by 15 minutes past noon",
               "by 20 minutes to 2pm tomorrow", "by end of April", "by the 20th of next month", "on Fri, Dec 4 at 7:30 PM",
-              "by 12/15/2026", "by first of March", "this afternoon", "by EOD", "3 days from tomorrow"]
+              "by 12/15/2026", "by first of March", "this afternoon", "by EOD", "3 days from tomorrow",
+              "by Dec 21-23"]
 ZH_WORDS = ["准备", "材料", "周会", "纪要", "接口", "联调", "报表", "客户", "验收", "文档", "登录页", "测试用例"]
 EN_WORDS = ["prepare", "slides", "review", "contract", "vendor", "report", "login", "page", "docs", "release"]
 TRAD_WORDS = ["準備", "會議", "報告", "發佈", "測試", "資料", "專案", "進度", "開發", "設計"]
