@@ -106,7 +106,7 @@ _RANGE_GAP = re.compile(r"^\s*(?:-|~|到|至|to|through|thru|till|until)\s*$", r
 def deadline(text: str, dates: list[DateSpan]) -> tuple[DateSpan, list[tuple[int, int]]] | None:
     """The date that is the deadline — the last one a deadline marker points at, else the last one said — and
     the spans to cut from the title. A range ("Dec 21-23", "周一到周三") is one phrase whose end is the deadline."""
-    marked = [i for i, d in enumerate(dates) if _MARK_BEFORE.search(text, 0, d.start)
+    marked = [i for i, d in enumerate(dates) if _MARK_BEFORE.search(text, max(0, d.start - 30), d.start)
               or _MARK_AFTER.match(text[d.end:]) or _MARK_INSIDE.search(text[d.start:d.end])]
     if not dates:
         return None

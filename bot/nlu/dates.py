@@ -19,6 +19,7 @@ calendar and are no date when it cannot be sure.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from collections.abc import Callable
@@ -861,13 +862,17 @@ def _collect(text: str, ctx: _Ctx) -> list[_Raw]:
                 raw.end -= 1
             if raw.end > raw.start:
                 found.append(raw)
-    # Longest match wins; then keep the earliest among non-overlapping ones.
+    # Longest match wins; then keep the earliest among non-overlapping ones. ``chosen`` stays sorted by start,
+    # so each candidate is checked against its two neighbours only (a pasted wall of numbers stays linear).
     found.sort(key=lambda r: (-(r.end - r.start), r.start))
     chosen: list[_Raw] = []
+    starts: list[int] = []
     for r in found:
-        if all(r.end <= c.start or r.start >= c.end for c in chosen):
-            chosen.append(r)
-    chosen.sort(key=lambda r: r.start)
+        i = bisect.bisect_left(starts, r.start)
+        if (i > 0 and chosen[i - 1].end > r.start) or (i < len(chosen) and chosen[i].start < r.end):
+            continue
+        chosen.insert(i, r)
+        starts.insert(i, r.start)
     return chosen
 
 

@@ -29,6 +29,7 @@ from .dates import EN_WEEKDAY, DateSpan
 
 _YEARS = 5
 _MAX_WORDS = 8
+_MAX_CALLS = 12  # per message: a pasted wall of "by ... by ..." must not cost seconds
 _MARKER = re.compile(r"\b(?:by|before|until|till|due(?:\s+(?:on|by))?|on|deadline[:]?)\s+", re.IGNORECASE)
 _STOP = re.compile(r"[;!?\n()\[\]@<]|\s-\s|\b(?:and|but|so|because|with|p[0-3])\b", re.IGNORECASE)
 _DATEISH = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
@@ -116,6 +117,7 @@ def fallback_date(text: str, today: date, now: time, taken: list[tuple[int, int]
     if not re.search(r"[A-Za-z]", text):
         return None
     base = datetime.combine(today, now)
+    budget = _MAX_CALLS
     for m in _MARKER.finditer(text):
         start = m.end()
         end = min([s for s, _ in taken if s >= start] + [len(text)])
@@ -134,6 +136,9 @@ def fallback_date(text: str, today: date, now: time, taken: list[tuple[int, int]
                 break
             if not _DATEISH.search(phrase) or _BARE_NUMBER.match(phrase):
                 continue
+            if budget == 0:
+                return None
+            budget -= 1
             calls += 1
             try:
                 data = _parser(base).get_date_data(phrase)
