@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import errno
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -173,10 +174,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     cfg = _config(args)
     try:
         return _dispatch(args, cfg)
-    except (SQLAlchemyError, OSError) as exc:  # a database that cannot be opened: one line, not a traceback
-        print(f"pmo-bot: cannot use the database {cfg.database_url!r}: {exc.__class__.__name__}: "
-              f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        if args.command == "run" and exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            print(_cannot_listen(cfg, exc), file=sys.stderr)
+            return 1
+        return _cannot_use_database(cfg, exc)
+    except SQLAlchemyError as exc:
+        return _cannot_use_database(cfg, exc)
+
+
+def _cannot_listen(cfg: config_mod.Config, exc: OSError) -> str:
+    """The HTTP port is taken (another pmo-bot?) or not ours to bind: say so, and which setting changes it."""
+    taken = exc.errno == errno.EADDRINUSE
+    why_en = "is already in use (another pmo-bot running?)" if taken else f"cannot be bound ({exc.strerror})"
+    why_zh = "已被占用（是否已有一个 pmo-bot 在运行？）" if taken else f"无法绑定（{exc.strerror}）"
+    where = f"{cfg.host}:{cfg.port}"
+    return (f"pmo-bot: port {where} {why_en}; choose another with PORT=8081 (or HOST) in .env or the "
+            f"environment, or `pmo-bot run --port 8081`.\n"
+            f"pmo-bot：端口 {where} {why_zh}；请在 .env 或环境变量中设置 PORT=8081（或 HOST），"
+            f"或用 `pmo-bot run --port 8081`。")
+
+
+def _cannot_use_database(cfg: config_mod.Config, exc: Exception) -> int:
+    """A database that cannot be opened: one line, not a traceback."""
+    print(f"pmo-bot: cannot use the database {cfg.database_url!r}: {exc.__class__.__name__}: "
+          f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+    return 1
 
 
 def _dispatch(args: argparse.Namespace, cfg: config_mod.Config) -> int:
