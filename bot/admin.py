@@ -23,7 +23,7 @@ from storage import calendar as calendar_store
 from storage import people, projects
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Milestone
+from storage.models import Milestone, Project
 
 
 def split_ref(ref: str) -> tuple[str, str]:
@@ -87,6 +87,10 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
         rows = (await ctx.session.scalars(select(Milestone).where(Milestone.project_id == project.id)
                                           .order_by(Milestone.due_date, Milestone.id))).all()
         return "\n".join(f"{m.name} {m.due_date or '-'} {m.status}" for m in rows) or "(no milestones)"
+    if what == "project" and verb in ("archive", "unarchive"):
+        changed = await project_admin.archive(ctx, project, archived=verb == "archive")
+        state = "archived: no standups, risk scans, digests or new tasks" if verb == "archive" else "open again"
+        return f"{project.key} is {state}" + ("" if changed else " (it already was)")
     if what == "project" and verb == "set":
         if args.budget is not None:
             await project_admin.set_budget(ctx, project, args.budget)
@@ -95,16 +99,43 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
         if args.locale:
             await project_admin.set_project_option(ctx, project, "locale", args.locale)
         return f"{project.key}: timezone {project.timezone}, locale {project.locale}, budget {project.budget or '-'}"
+    if what == "member" and verb == "list":
+        return await _members(ctx, project)
+    if what == "member" and verb == "remove":
+        platform, ident = split_ref(args.user)
+        had = await project_admin.remove_member(ctx, project, platform, ident)
+        return f"{_ref(platform, ident)} ({had}) is no longer on {project.key}"
     if what == "member":
         platform, ident = split_ref(args.user)
         person, _ = await people.get_or_create(ctx.session, platform=platform, external_id=ident, name=ident)
         old = await project_admin.add_member(ctx, project, person, args.role)
         return f"{ident} is {args.role} on {project.key}" + (f" (was {old})" if old else "")
+    if what == "chat" and verb == "unbind":
+        platform, ident = split_ref(args.chat)
+        await project_admin.unbind_chat(ctx, project, platform, ident)
+        return f"{platform}:{ident} is no longer bound to {project.key}"
     if what == "chat":
         platform, ident = split_ref(args.chat)
         await project_admin.bind_chat(ctx, project, platform, ident)
         return f"{platform}:{ident} bound to {project.key}"
     raise UserError("admin.unknown")
+
+
+def _ref(platform: str, ident: str) -> str:
+    """How the CLI names a person: a bare console name, else platform:id (what `member add/remove` take)."""
+    return ident if platform == PLATFORM else f"{platform}:{ident}"
+
+
+async def _members(ctx: Ctx, project: Project) -> str:
+    """`admin member list KEY`: one line each, `ref  role  name`, by role then name."""
+    rows = await projects.members(ctx.session, project.id)
+    where = await people.addresses(ctx.session, [p.id for p, _ in rows], PLATFORM)
+    order = {r: i for i, r in enumerate(("pmo", "sponsor", "pm", "member", "vendor", "viewer"))}
+    lines = sorted((order.get(role, 9), _ref(*where[p.id]) if p.id in where else p.display_name, role, p.display_name)
+                   for p, role in rows)
+    state = " (archived)" if project.archived_at is not None else ""
+    return "\n".join([f"{project.key}{state}: {len(lines)} member(s)"]
+                     + [f"{ref}\t{role}\t{name}" for _, ref, role, name in lines])
 
 
 async def _link_person(ctx: Ctx, first: str, second: str) -> str:

@@ -52,8 +52,9 @@ class App:
             self.delivery.wake()
         return outcome
 
-    async def serve(self, stop: asyncio.Event, *, host: str, port: int) -> None:
-        """Run the web server, delivery and the scheduler until `stop`; then drain the outbox and close."""
+    async def serve(self, stop: asyncio.Event, *, host: str, port: int, ready: asyncio.Event | None = None) -> None:
+        """Run the web server, delivery and the scheduler until `stop`; then drain the outbox and close.
+        `ready` is set once the port is bound (a taken port raises OSError before)."""
         from jobs import scheduler as jobs_scheduler
 
         routes = await self._start_platforms()
@@ -62,6 +63,8 @@ class App:
         site = web.TCPSite(runner, host, port)
         await site.start()
         logger.info("listening on http://%s:%s", host, port)
+        if ready is not None:
+            ready.set()
         scheduler = jobs_scheduler.build(self.db, self.clock, settings=self.config.settings, wake=self.delivery.wake)
         if self.config.jobs_enabled:
             scheduler.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import errno
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -62,15 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
         return sp
 
     run = with_db(sub.add_parser("run", help="start the service (web, delivery, scheduler)"))
-    run.add_argument("--host")
-    run.add_argument("--port", type=int)
+    run.add_argument("--host", help="listen address (default: $HOST or 127.0.0.1)")
+    run.add_argument("--port", type=int, help="HTTP port (default: $PORT or 8080)")
     run.add_argument("--console", choices=["auto", "on", "off"], default="auto",
                      help="open the console chat (auto: when no Slack/Feishu credentials are set)")
-    run.add_argument("--user", default="me")
-    run.add_argument("--chat", default=None)
+    run.add_argument("--user", default="me", help="who you are in the console (/user NAME switches)")
+    run.add_argument("--chat", default=None, help="console chat id to start in (default: a direct message)")
 
     chat = with_db(sub.add_parser("chat", help="chat with the bot in the terminal"))
-    chat.add_argument("--user", default="me")
+    chat.add_argument("--user", default="me", help="who you are (/user NAME switches)")
     chat.add_argument("--chat", default=None, help="chat id (default: a direct message)")
     chat.add_argument("--json", action="store_true", help="JSON lines on stdin and stdout")
     chat.add_argument("--now", help="fix the clock (ISO 8601; naive = default timezone)")
@@ -78,50 +79,66 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("parse", help="parse text into an intent (JSON)", add_help=False)
     with_db(sub.add_parser("migrate", help="create or upgrade the database schema"))
 
-    admin = sub.add_parser("admin", help="project administration")
+    admin = sub.add_parser("admin", help="project administration (acts as the PMO, audited as `cli`)")
     asub = admin.add_subparsers(dest="what", required=True)
-    project = asub.add_parser("project").add_subparsers(dest="verb", required=True)
-    pc = with_db(project.add_parser("create"))
-    pc.add_argument("key")
-    pc.add_argument("--name", required=True)
-    pc.add_argument("--tz")
-    pc.add_argument("--locale", choices=["zh", "en"])
-    ps = with_db(project.add_parser("set"))
-    ps.add_argument("key")
-    ps.add_argument("--tz")
-    ps.add_argument("--locale", choices=["zh", "en"])
+    project = asub.add_parser("project", help="create, change, list, archive projects").add_subparsers(
+        dest="verb", required=True)
+    pc = with_db(project.add_parser("create", help="a new project"))
+    pc.add_argument("key", help="2-10 capitals or digits, starting with a letter, e.g. CRM")
+    pc.add_argument("--name", required=True, help="the project's name, e.g. 客户关系系统")
+    pc.add_argument("--tz", help="IANA timezone (default: $DEFAULT_TIMEZONE)")
+    pc.add_argument("--locale", choices=["zh", "en"], help="language of its chats and reports")
+    ps = with_db(project.add_parser("set", help="change a project's timezone, language or budget"))
+    ps.add_argument("key", help="the project key")
+    ps.add_argument("--tz", help="IANA timezone, e.g. Asia/Shanghai")
+    ps.add_argument("--locale", choices=["zh", "en"], help="language of its chats and reports")
     ps.add_argument("--budget", type=Decimal, help="the approved budget (change requests are measured against it)")
-    with_db(project.add_parser("list"))
+    with_db(project.add_parser("list", help="every project key"))
+    pa = with_db(project.add_parser("archive", help="no standups, risk scans, digests or new tasks; data kept"))
+    pa.add_argument("key", help="the project key")
+    pu = with_db(project.add_parser("unarchive", help="reopen an archived project"))
+    pu.add_argument("key", help="the project key")
     policy = asub.add_parser("policy", help="who approves change requests").add_subparsers(dest="verb", required=True)
-    pol_show = with_db(policy.add_parser("show"))
-    pol_show.add_argument("key")
-    pol_set = with_db(policy.add_parser("set"))
-    pol_set.add_argument("key")
+    pol_show = with_db(policy.add_parser("show", help="a project's approval policy"))
+    pol_show.add_argument("key", help="the project key")
+    pol_set = with_db(policy.add_parser("set", help="change a project's approval policy"))
+    pol_set.add_argument("key", help="the project key")
     pol_set.add_argument("spec", help='e.g. "pm 5; sponsor scope resource long_slip; pmo budget breach; sla 24"')
-    milestone = asub.add_parser("milestone").add_subparsers(dest="verb", required=True)
-    ml_add = with_db(milestone.add_parser("add"))
-    ml_add.add_argument("key")
-    ml_add.add_argument("name")
+    milestone = asub.add_parser("milestone", help="a project's milestones").add_subparsers(dest="verb", required=True)
+    ml_add = with_db(milestone.add_parser("add", help="a milestone with its due date"))
+    ml_add.add_argument("key", help="the project key")
+    ml_add.add_argument("name", help="e.g. 上线")
     ml_add.add_argument("due", type=_day, help="YYYY-MM-DD")
-    ml_list = with_db(milestone.add_parser("list"))
-    ml_list.add_argument("key")
+    ml_list = with_db(milestone.add_parser("list", help="a project's milestones, by due date"))
+    ml_list.add_argument("key", help="the project key")
     task_admin = asub.add_parser("task", help="plan a task: its milestone, what it waits on")
     tsub = task_admin.add_subparsers(dest="verb", required=True)
-    tm = with_db(tsub.add_parser("milestone"))
-    tm.add_argument("task")
-    tm.add_argument("milestone")
-    td = with_db(tsub.add_parser("depends"))
-    td.add_argument("task")
+    tm = with_db(tsub.add_parser("milestone", help="put a task under a milestone"))
+    tm.add_argument("task", help="e.g. CRM-3")
+    tm.add_argument("milestone", help="the milestone's name")
+    td = with_db(tsub.add_parser("depends", help="make a task wait on another of the same project"))
+    td.add_argument("task", help="e.g. CRM-3")
     td.add_argument("on", help="the task it waits on")
-    member = asub.add_parser("member").add_subparsers(dest="verb", required=True)
-    ma = with_db(member.add_parser("add"))
-    ma.add_argument("key")
+    member = asub.add_parser("member", help="who is on a project, in which role").add_subparsers(
+        dest="verb", required=True)
+    ma = with_db(member.add_parser("add", help="add someone, or change their role"))
+    ma.add_argument("key", help="the project key")
     ma.add_argument("user", help="console name, or platform:id such as slack:U0123")
-    ma.add_argument("--role", required=True, choices=["pmo", "sponsor", "pm", "member", "vendor", "viewer"])
-    chat_admin = asub.add_parser("chat").add_subparsers(dest="verb", required=True)
-    cb = with_db(chat_admin.add_parser("bind"))
-    cb.add_argument("key")
+    ma.add_argument("--role", required=True, choices=["pmo", "sponsor", "pm", "member", "vendor", "viewer"],
+                    help="their role on the project")
+    ml = with_db(member.add_parser("list", help="a project's members: user, role, name"))
+    ml.add_argument("key", help="the project key")
+    mr = with_db(member.add_parser("remove", help="take someone off a project (their tasks and hours stay)"))
+    mr.add_argument("key", help="the project key")
+    mr.add_argument("user", help="console name, or platform:id such as slack:U0123")
+    chat_admin = asub.add_parser("chat", help="which group chat belongs to which project").add_subparsers(
+        dest="verb", required=True)
+    cb = with_db(chat_admin.add_parser("bind", help="bind a group chat to a project"))
+    cb.add_argument("key", help="the project key")
     cb.add_argument("chat", help="console chat id, or platform:id such as slack:C0123")
+    cu = with_db(chat_admin.add_parser("unbind", help="unbind a group chat from its project"))
+    cu.add_argument("key", help="the project key it is bound to")
+    cu.add_argument("chat", help="console chat id, or platform:id such as slack:C0123")
     person = asub.add_parser("person", help="people across platforms").add_subparsers(dest="verb", required=True)
     pl = with_db(person.add_parser("link", help="one person with both identities, e.g. slack:U0123 feishu:ou_x"))
     pl.add_argument("first", help="platform:id of the person (slack:U…, feishu:ou_…)")
@@ -130,34 +147,34 @@ def build_parser() -> argparse.ArgumentParser:
     cal = calendar.add_subparsers(dest="verb", required=True)
     ca = with_db(cal.add_parser("add", help="make a day a holiday or a (make-up) workday"))
     ca.add_argument("day", type=_day, help="YYYY-MM-DD")
-    ca.add_argument("kind", choices=["holiday", "workday"])
+    ca.add_argument("kind", choices=["holiday", "workday"], help="a day off, or a (make-up) working day")
     ca.add_argument("--name", default="", help="e.g. 春节; shown in reminders")
     cr = with_db(cal.add_parser("remove", help="drop an override (the built-in rule applies again)"))
     cr.add_argument("day", type=_day, help="YYYY-MM-DD")
     cl = with_db(cal.add_parser("list", help="list the overrides"))
-    cl.add_argument("--year", type=int)
+    cl.add_argument("--year", type=int, help="only this year's")
 
     jobs = sub.add_parser("jobs", help="scheduled jobs: list them, run one now, per-project settings")
     jsub = jobs.add_subparsers(dest="verb", required=True)
     jl = with_db(jsub.add_parser("list", help="each job and its next run"))
     jl.add_argument("--now", help="as if it were this time (ISO 8601)")
     jr = with_db(jsub.add_parser("run", help="run one job now and print what it sends"))
-    jr.add_argument("name")
+    jr.add_argument("name", help="the job, as `jobs list` names it")
     jr.add_argument("--now", help="the clock the job sees (ISO 8601; naive = default timezone)")
     jr.add_argument("--dry-run", action="store_true", help="print what it would send; change nothing")
     jr.add_argument("--json", action="store_true", help="one JSON object per message")
     jset = with_db(jsub.add_parser("settings", help="show or change a project's job settings"))
-    jset.add_argument("key")
+    jset.add_argument("key", help="the project key")
     jset.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                       help="e.g. standup.time=09:00, risks.overrun_pct=150, risks.idle_workdays=off")
     report = sub.add_parser("report", help="reports as Markdown")
     rw = with_db(report.add_subparsers(dest="kind", required=True).add_parser("weekly", help="the weekly report"))
-    rw.add_argument("--project", required=True)
+    rw.add_argument("--project", required=True, help="the project key")
     rw.add_argument("--now", help="the week of this time (ISO 8601)")
 
     export = with_db(sub.add_parser("export", help="export a project's data"))
-    export.add_argument("--project", required=True)
-    export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument("--project", required=True, help="the project key")
+    export.add_argument("--format", choices=["json", "csv"], default="json", help="json: everything; csv: one table")
     export.add_argument("--table", choices=["tasks", "work_logs", "change_requests", "audit"], default="tasks",
                         help="which table to write as CSV")
     return p
@@ -181,10 +198,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     cfg = _config(args)
     try:
         return _dispatch(args, cfg)
-    except (SQLAlchemyError, OSError) as exc:  # a database that cannot be opened: one line, not a traceback
-        print(f"pmo-bot: cannot use the database {cfg.database_url!r}: {exc.__class__.__name__}: "
-              f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        if args.command == "run" and exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            print(_cannot_listen(cfg, exc), file=sys.stderr)
+            return 1
+        return _cannot_use_database(cfg, exc)
+    except SQLAlchemyError as exc:
+        return _cannot_use_database(cfg, exc)
+
+
+def _cannot_listen(cfg: config_mod.Config, exc: OSError) -> str:
+    """The HTTP port is taken (another pmo-bot?) or not ours to bind: say so, and which setting changes it."""
+    taken = exc.errno == errno.EADDRINUSE
+    why_en = "is already in use (another pmo-bot running?)" if taken else f"cannot be bound ({exc.strerror})"
+    why_zh = "已被占用（是否已有一个 pmo-bot 在运行？）" if taken else f"无法绑定（{exc.strerror}）"
+    where = f"{cfg.host}:{cfg.port}"
+    return (f"pmo-bot: port {where} {why_en}; choose another with PORT=8081 (or HOST) in .env or the "
+            f"environment, or `pmo-bot run --port 8081`.\n"
+            f"pmo-bot：端口 {where} {why_zh}；请在 .env 或环境变量中设置 PORT=8081（或 HOST），"
+            f"或用 `pmo-bot run --port 8081`。")
+
+
+def _cannot_use_database(cfg: config_mod.Config, exc: Exception) -> int:
+    """A database that cannot be opened: one line, not a traceback."""
+    print(f"pmo-bot: cannot use the database {cfg.database_url!r}: {exc.__class__.__name__}: "
+          f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+    return 1
 
 
 def _dispatch(args: argparse.Namespace, cfg: config_mod.Config) -> int:

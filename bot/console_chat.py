@@ -85,12 +85,21 @@ async def _json_loop(app: App, stdin: TextIO, out: TextIO, *, user: str, chat: s
         await app.delivery.drain()
 
 
+CONSOLE_HELP = """console commands · 控制台命令:
+  /user NAME     speak as NAME (one terminal plays a team) · 切换身份，例如 /user bob
+  /chat ID       speak in group chat ID (bind it: 本群绑定 CRM) · 进入群聊，例如 /chat crm-group
+  /dm            back to direct messages · 回到私聊
+  /help          this list · 本帮助；the bot's own help: help / 帮助
+  /quit          leave (or Ctrl-D) · 退出
+  a number       clicks that numbered button · 输入数字点击按钮"""
+
+
 async def _interactive(app: App, sender: ConsoleSender, stdin: TextIO, out: TextIO, *, user: str,
                        chat: str | None) -> None:
-    where = chat or "DM"
-    out.write(f"pmo-bot console — you are {user} in {where}. Type “help” / “帮助”; Ctrl-D to quit.\n")
+    out.write(f"pmo-bot console — you are {user} in {chat or 'DM'}. Type “help” / “帮助”; /help for console "
+              "commands (/user bob, /chat crm-group); Ctrl-D to quit.\n")
     while True:
-        out.write(f"{user}@{where}> ")
+        out.write(f"{user}@{chat or 'DM'}> ")
         out.flush()
         line = await _readline(stdin)
         if not line:
@@ -98,10 +107,32 @@ async def _interactive(app: App, sender: ConsoleSender, stdin: TextIO, out: Text
             return
         if not line.strip():
             continue
-        if line.strip() in ("/quit", "/exit"):
+        command, _, rest = line.strip().partition(" ")
+        if command in ("/quit", "/exit"):
             return
+        if command.startswith("/") and command in _COMMANDS:
+            user, chat, note = _switch(command, rest.strip(), user, chat)
+            out.write(note + "\n")
+            continue
         await app.handle(typed_event(line.rstrip("\n"), user=user, chat=chat, buttons=sender.buttons))
         await app.delivery.drain()
+
+
+_COMMANDS = ("/user", "/chat", "/dm", "/help")
+
+
+def _switch(command: str, arg: str, user: str, chat: str | None) -> tuple[str, str | None, str]:
+    """A console command: who speaks and where, and the line that says so."""
+    if command == "/user" and arg and " " not in arg:
+        return arg, chat, f"(you are now {arg} · 现在你是 {arg})"
+    if command == "/chat" and arg and " " not in arg:
+        return user, arg, f"(now in chat {arg} · 现在在群聊 {arg})"
+    if command == "/dm":
+        return user, None, "(now in direct messages · 现在在私聊)"
+    if command in ("/user", "/chat"):
+        example = "/user bob" if command == "/user" else "/chat crm-group"
+        return user, chat, f"(one name, no spaces, e.g. {example} · 需要一个不含空格的名字，例如 {example})"
+    return user, chat, CONSOLE_HELP
 
 
 async def serve_main(cfg: Config, *, console: bool, user: str, chat: str | None, log_file: str | None,
@@ -113,7 +144,17 @@ async def serve_main(cfg: Config, *, console: bool, user: str, chat: str | None,
     await app.migrate()
     sender = ConsoleSender(sys.stdout, json_mode=False)
     app.add_sender(PLATFORM, sender)
-    server = asyncio.create_task(app.serve(stop, host=cfg.host, port=cfg.port))
+    ready = asyncio.Event()
+    server = asyncio.create_task(app.serve(stop, host=cfg.host, port=cfg.port, ready=ready))
+    bound = asyncio.create_task(ready.wait())
+    await asyncio.wait([bound, server], return_when=asyncio.FIRST_COMPLETED)
+    if not ready.is_set():  # serve() ended before binding (a taken port: cli.py says so); no prompt
+        bound.cancel()
+        try:
+            await server
+        finally:
+            await app.close()
+        return 0
     if console:
         print(f"pmo-bot is serving http://{cfg.host}:{cfg.port} (/healthz, /metrics); logs: {log_file}")
         chat_task = asyncio.create_task(_interactive(app, sender, sys.stdin, sys.stdout, user=user, chat=chat))

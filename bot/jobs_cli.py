@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from jobs import config as job_config
 from jobs import reports, scheduler
 from jobs.context import JobContext
 from jobs.registry import JOBS
-from storage import jobruns, projects
+from storage import audit, jobruns, projects
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -78,15 +79,18 @@ async def _settings(db: Database, args: argparse.Namespace, now: dt.datetime) ->
         if project is None:
             print(f"no project {args.key.upper()}", file=sys.stderr)
             return 1
-        stored = (await jobruns.project_settings(session)).get(project.id, {})
+        before = stored = (await jobruns.project_settings(session)).get(project.id, {})
         try:
             for assignment in args.set:
                 stored = job_config.apply_assignment(stored, assignment)
-        except ValueError as exc:
+        except ValueError as exc:  # says what is wrong in both languages; nothing is saved
             print(str(exc), file=sys.stderr)
             return 2
         if args.set:
             await jobruns.save_project_settings(session, project.id, stored, now=now)
+            await audit.append(session, actor_id=None, action="project.job_settings_set", entity=f"project:{project.key}",
+                               at=now, project_id=project.id, before=before or None, after=stored,
+                               event_id=f"cli:{uuid.uuid4().hex}")
     print(json.dumps(job_config.merged(stored), ensure_ascii=False, indent=2))
     return 0
 

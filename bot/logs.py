@@ -32,4 +32,7 @@ def setup(level: str = "INFO", file: str | None = None) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # alembic logs ~16 INFO lines per process ("setup plugin …" on import, "Context impl …" per upgrade): noise
+    # on every CLI call; kept when verbose (LOG_LEVEL=DEBUG).
+    logging.getLogger("alembic").setLevel(logging.INFO if level.upper() == "DEBUG" else logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

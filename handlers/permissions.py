@@ -50,3 +50,9 @@ def may_touch(role: str, task: Task, assignee_ids: list[int], actor_id: int | No
 def require_pmo(ctx: Ctx) -> None:
     if not ctx.is_pmo:
         raise UserError("perm.pmo_only")
+
+
+def require_open(project: Project) -> None:
+    """An archived project keeps its records but takes no new work."""
+    if project.archived_at is not None:
+        raise UserError("project.archived", project=project.key)

@@ -72,6 +72,43 @@ async def add_member(ctx: Ctx, project: Project, who: Person, role: str) -> str 
     return old
 
 
+async def remove_member(ctx: Ctx, project: Project, platform: str, user: str) -> str:
+    """Take someone off the project (their tasks and hours stay, for the record); return the role they had."""
+    await permissions.require_manage(ctx, project, what="what.members")
+    who = await people.by_identity(ctx.session, platform, user)
+    old = await projects.remove_role(ctx.session, project.id, who.id) if who is not None else None
+    if who is None or old is None:
+        raise UserError("admin.not_member", who=f"{platform}:{user}", key=project.key)
+    ctx.roles.pop(project.id, None)
+    await ctx.audit("member.removed", f"member:{project.key}/{user}", project_id=project.id, before={"role": old})
+    return old
+
+
+async def archive(ctx: Ctx, project: Project, *, archived: bool) -> bool:
+    """Archive (or reopen) a project: no jobs, no new tasks while archived. False when it already was so."""
+    permissions.require_pmo(ctx)
+    if (project.archived_at is not None) == archived:
+        return False
+    before = project.archived_at
+    project.archived_at = ctx.now if archived else None
+    await ctx.session.flush()
+    await ctx.audit("project.archived" if archived else "project.unarchived", f"project:{project.key}",
+                    project_id=project.id, before={"archived_at": before.isoformat() if before else None},
+                    after={"archived_at": ctx.now.isoformat() if archived else None})
+    return True
+
+
+async def unbind_chat(ctx: Ctx, project: Project, platform: str, chat_id: str) -> None:
+    await permissions.require_manage(ctx, project, what="what.bind")
+    chat = await projects.chat(ctx.session, platform, chat_id, create=False)
+    if chat is None or chat.project_id != project.id:
+        raise UserError("admin.chat_not_bound", chat=f"{platform}:{chat_id}", key=project.key)
+    chat.project_id = None
+    await ctx.session.flush()
+    await ctx.audit("chat.unbound", f"chat:{platform}:{chat_id}", project_id=project.id,
+                    before={"project": project.key})
+
+
 async def bind_chat(ctx: Ctx, project: Project, platform: str, chat_id: str) -> None:
     await permissions.require_manage(ctx, project, what="what.bind")
     chat = await projects.chat(ctx.session, platform, chat_id)

@@ -66,6 +66,7 @@ async def create_task(intent: CreateTask, ctx: Ctx) -> list[Reply]:
     """Create a task from a message; it is assigned to the sender unless someone is mentioned."""
     project = await lookup.project(ctx, intent.project)
     await permissions.require_act(ctx, project)
+    permissions.require_open(project)
     title = lookup.cut(ctx, intent.title or "", ctx.settings.max_title)
     if not title:
         raise UserError("task.empty_title")

@@ -4,9 +4,9 @@
 milliseconds at a time, so in a thread it stalls the event loop; in a process it does not, and the bot's
 process never imports matplotlib.
 
-Chinese labels need a CJK font: Debian `fonts-noto-cjk` or `fonts-wqy-microhei` (docs/operations.md).
-Without one, matplotlib draws empty boxes and warns about missing glyphs; `cjk_font()` says which font
-is used, and each PNG carries the series it plots as JSON in a tEXt chunk ("pmo-series"), so tests (and
+Chinese labels need a CJK font: an installed one (Debian `fonts-noto-cjk`, `fonts-wqy-microhei`) when there
+is one, else the subset of Noto Sans CJK SC the project ships (jobs/cjkfont.py, jobs/fonts/README.md), so a
+fresh machine draws them without an apt step. `cjk_font()` says which font is used, and each PNG carries the series it plots as JSON in a tEXt chunk ("pmo-series"), so tests (and
 people) can check what a chart shows without reading pixels.
 """
 
@@ -20,6 +20,8 @@ import logging
 import threading
 from collections.abc import Sequence
 from typing import Any
+
+from jobs import cjkfont
 
 logger = logging.getLogger(__name__)
 
@@ -50,15 +52,25 @@ async def render(specs: Sequence[Spec]) -> list[bytes]:
 
 @functools.cache
 def cjk_font() -> str | None:
-    """The first installed CJK font, or None (then Chinese labels would be boxes)."""
+    """The first installed CJK font, else the bundled subset; None only if that file is missing (then Chinese
+    labels would be boxes)."""
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
     found = next((name for name in CJK_FONTS if name in installed), None)
+    if found is None and cjkfont.FONT.is_file():
+        font_manager.fontManager.addfont(str(cjkfont.FONT))  # this process only; cheap (reads the name table)
+        found = cjkfont.FAMILY
     if found is None:
-        logger.warning("no CJK font found: Chinese chart labels will not render; install fonts-noto-cjk or "
-                       "fonts-wqy-microhei (docs/operations.md)")
+        logger.warning("no CJK font found and %s is missing: Chinese chart labels will not render; install "
+                       "fonts-noto-cjk (docs/operations.md)", cjkfont.FONT)
     return found
+
+
+def matplotlib_family() -> list[str]:
+    """The CJK font first, DejaVu Sans (matplotlib's own) for anything it lacks."""
+    font = cjk_font()
+    return [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
 
 
 def _figure(title: str) -> tuple[Any, Any]:
@@ -67,10 +79,8 @@ def _figure(title: str) -> tuple[Any, Any]:
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    font = cjk_font()
-    family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
     matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["font.sans-serif"] = family
+    matplotlib.rcParams["font.sans-serif"] = matplotlib_family()
     matplotlib.rcParams["axes.unicode_minus"] = False
     fig = Figure(figsize=(7, 3.6), dpi=100)
     ax = fig.add_subplot()

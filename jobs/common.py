@@ -25,14 +25,19 @@ class Member:
 
 
 async def all_projects(session: AsyncSession) -> list[Project]:
-    return list((await session.scalars(select(Project).order_by(Project.key))).all())
+    """The projects the jobs work for: every one not archived (an archived one gets no standup, risk scan,
+    digest or weekly report)."""
+    stmt = select(Project).where(Project.archived_at.is_(None)).order_by(Project.key)
+    return list((await session.scalars(stmt)).all())
 
 
 async def members(session: AsyncSession, project_ids: Sequence[int] | None = None) -> list[Member]:
-    """Every membership with the person's name, timezone and locale (one SELECT)."""
+    """Every membership of a project not archived, with the person's name, timezone and locale (one SELECT)."""
     stmt = (select(Membership.project_id, Membership.person_id, Membership.role, Person.display_name,
                    Person.timezone, Person.locale)
-            .join(Person, Person.id == Membership.person_id).order_by(Membership.project_id, Person.display_name))
+            .join(Person, Person.id == Membership.person_id)
+            .join(Project, Project.id == Membership.project_id).where(Project.archived_at.is_(None))
+            .order_by(Membership.project_id, Person.display_name))
     if project_ids is not None:
         stmt = stmt.where(Membership.project_id.in_(list(project_ids)))
     return [Member(int(p), int(u), r, n, tz, loc) for p, u, r, n, tz, loc in (await session.execute(stmt)).all()]

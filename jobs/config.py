@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
+import unicodedata
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
@@ -46,18 +48,30 @@ def merged(stored: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2})|[点點]钟?(?:(半)|(\d{1,2})分?)?)")
+
+
 def parse_time(value: str) -> dt.time:
-    hh, _, mm = str(value).partition(":")
-    return dt.time(int(hh), int(mm or 0))
+    """A time of day: `09:00`, `9:00`, `9点`, `9点钟`, `9点半`, `9点30(分)` (full-width digits and colon too);
+    ValueError (in both languages) for anything else."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    m = _CLOCK.fullmatch(text)
+    hour, minute = (int(m[1]), 30 if m[3] else int(m[2] or m[4] or 0)) if m else (-1, -1)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise ValueError(f"not a time of day: {value!r}; use HH:MM such as 09:00 (or 9点, 9点半) · "
+                         f"“{value}”不是时间，请写成 09:00 这样的 时:分（或 9点、9点半）")
+    return dt.time(hour, minute)
 
 
 def apply_assignment(stored: dict[str, Any], assignment: str) -> dict[str, Any]:
-    """`standup.time=09:00`, `risks.overrun_pct=150`, `risks.idle_workdays=off`: a validated override."""
+    """`standup.time=09:00`, `risks.overrun_pct=150`, `risks.idle_workdays=off`: a validated override.
+    ValueError, in both languages, says what is wrong; times are stored as HH:MM."""
     path, sep, raw = assignment.partition("=")
     section, _, key = path.strip().partition(".")
     if not sep or section not in DEFAULTS or key not in DEFAULTS[section]:
-        raise ValueError(f"unknown setting {path!r}; known: "
-                         + ", ".join(f"{s}.{k}" for s, v in DEFAULTS.items() for k in v))
+        known = ", ".join(f"{s}.{k}" for s, v in DEFAULTS.items() for k in v)
+        raise ValueError(f"unknown setting {path!r} (SECTION.KEY=VALUE); known: {known} · "
+                         f"没有设置项“{path}”（格式：SECTION.KEY=VALUE），可选见上")
     default = DEFAULTS[section][key]
     value: Any = raw.strip()
     if value.lower() in ("off", "none", "null", "false"):
@@ -65,11 +79,18 @@ def apply_assignment(stored: dict[str, Any], assignment: str) -> dict[str, Any]:
     elif isinstance(default, bool):
         value = value.lower() in ("on", "true", "yes", "1")
     elif isinstance(default, int):
-        value = float(value) if "." in value else int(value)
+        try:
+            value = float(value) if "." in value else int(value)
+        except ValueError:
+            raise ValueError(f"{path}: not a number: {value!r} (e.g. {path}={default}) · "
+                             f"{path} 需要一个数字，例如 {path}={default}") from None
     elif isinstance(default, list):
         value = [int(v) if v.strip().isdigit() else v.strip() for v in value.split(",") if v.strip()]
     elif key.endswith("time") and value:
-        parse_time(value)  # validate
+        try:
+            value = f"{parse_time(value):%H:%M}"
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
     out = copy.deepcopy(stored)
     out.setdefault(section, {})[key] = value
     return out

@@ -127,6 +127,8 @@ class Project(Base):
     approval_policy: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # None: the default (handlers/approvals.py)
     next_task_seq: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Archived: kept for the record, but no standups, risk scans, digests or weekly reports, and no new tasks.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     __table_args__ = (CheckConstraint("methodology in ('waterfall','agile','hybrid')", name="methodology"),)
 
 

@@ -56,6 +56,18 @@ async def set_role(session: AsyncSession, project_id: int, person_id: int, new_r
     return old
 
 
+async def remove_role(session: AsyncSession, project_id: int, person_id: int) -> str | None:
+    """Take the person off the project; return the role they had (None: they were not a member)."""
+    row = (await session.scalars(select(Membership).where(
+        Membership.project_id == project_id, Membership.person_id == person_id))).first()
+    if row is None:
+        return None
+    old = row.role
+    await session.delete(row)
+    await session.flush()
+    return old
+
+
 async def next_task_seq(session: AsyncSession, project_id: int) -> int:
     """Reserve the next per-project task number; the row lock keeps keys unique across replicas."""
     conn = await core(session)

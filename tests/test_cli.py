@@ -142,3 +142,53 @@ async def test_sigterm_with_the_console_open_exits_cleanly(tmp_path: Path) -> No
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+def test_one_terminal_plays_a_team_with_user_and_chat_switches(tmp_path: Path) -> None:
+    """`/user bob`, `/chat crm-group`, `/dm`: the same console speaks as several people, in DM or a chat."""
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    typed = ("新建项目 CRM 客户关系系统\nadd @bob to CRM as member\n/chat crm-group\n本群绑定 CRM\n"
+             "新建任务 登录页 @bob 周五前\n/user bob\n我的任务\n/user two words\n/dm\n/help\n/quit\n")
+    run = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--user", "lily", "--db", db,
+                          "--now", "2026-11-25T10:00:00"], input=typed, capture_output=True, text=True,
+                         cwd=ROOT, timeout=120, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    screen = run.stdout
+    assert "你是 PMO" in screen and "你是项目经理" not in screen  # the first person is the PMO, and says so
+    assert "lily@crm-group> 🤖 [crm-group] 本群已绑定到项目 CRM" in screen
+    assert "(you are now bob · 现在你是 bob)" in screen
+    assert "bob@crm-group> 🤖 [crm-group]" in screen and "CRM-1 登录页" in screen.split("bob@crm-group>", 1)[1]
+    assert "需要一个不含空格的名字" in screen  # `/user two words` changed nobody
+    assert "bob@DM> console commands · 控制台命令" in screen and "/chat ID" in screen
+
+
+def test_run_reaches_the_console_prompt_with_nothing_else_printed(tmp_path: Path) -> None:
+    """A newcomer's first screen on a new database: the banner and the prompt; no log, alembic or font lines."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PORT=str(_free_port()))
+    for name in ("DATABASE_URL", "LOG_FILE", "LOG_LEVEL", "SLACK_BOT_TOKEN", "FEISHU_APP_ID"):
+        env.pop(name, None)
+    run = subprocess.run([sys.executable, "-m", "bot.cli", "run"], input="CRM 进度\n/quit\n", capture_output=True,
+                         text=True, cwd=tmp_path, timeout=120, env=env)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("pmo-bot is serving http://127.0.0.1:") and lines[1].startswith("pmo-bot console")
+    assert lines[2].startswith("me@DM> 🤖 [DM me]") and lines[3:] == ["me@DM> "], lines
+    assert (tmp_path / "pmo-bot.db").exists() and '"alembic' not in (tmp_path / "pmo-bot.log").read_text()
+
+
+def test_a_taken_port_is_named_with_the_setting_that_changes_it(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = cli("run", "--console", "off", "--port", str(port), db=f"sqlite:///{tmp_path / 'p.db'}")
+    assert run.returncode == 1
+    assert f"port 127.0.0.1:{port} is already in use" in run.stderr and "PORT=" in run.stderr
+    assert f"端口 127.0.0.1:{port} 已被占用" in run.stderr and "database" not in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_migrate_on_a_new_database_prints_one_line(tmp_path: Path) -> None:
+    run = cli("migrate", db=f"sqlite:///{tmp_path / 'm.db'}")
+    assert run.returncode == 0 and run.stderr == "", run.stderr  # alembic's INFO lines stay out
+    assert run.stdout.startswith("database at revision ") and len(run.stdout.splitlines()) == 1

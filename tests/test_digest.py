@@ -94,8 +94,8 @@ async def test_agile_projects_get_a_burndown(crm: ChatHarness, clock: Clock) -> 
 
 
 def test_chinese_labels_render_with_a_cjk_font(caplog: pytest.LogCaptureFixture) -> None:
-    """Fails where no CJK font is installed (CI installs one; docs/operations.md)."""
-    assert charts.cjk_font() is not None, "no CJK font: install fonts-noto-cjk or fonts-wqy-microhei"
+    """An installed CJK font, or the subset the project ships (jobs/fonts/): never boxes, on any machine."""
+    assert charts.cjk_font() is not None, "no CJK font and jobs/fonts/ is missing its subset"
     days = [dt.date(2026, 11, 20) + dt.timedelta(days=i) for i in range(3)]
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
@@ -105,3 +105,34 @@ def test_chinese_labels_render_with_a_cjk_font(caplog: pytest.LogCaptureFixture)
     missing += [r.getMessage() for r in caplog.records if "missing from" in r.getMessage()]
     assert missing == [], missing
     assert charts.series_of(png)["remaining"] == [3, 2, 1]
+
+
+def test_the_bundled_font_draws_every_chart_label_and_common_hanzi(caplog: pytest.LogCaptureFixture,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The subset matplotlib falls back to covers the catalogue's Chinese, GB2312 and common traditional hanzi;
+    a chart drawn with it alone (no installed font) warns of no missing glyph."""
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    from bot.i18n import CATALOGUE
+    from jobs import cjkfont
+
+    covered = set(TTFont(cjkfont.FONT)["cmap"].getBestCmap())
+    labels = {ord(c) for key, entry in CATALOGUE.items() if key.startswith(("digest.chart_", "digest.axis_"))
+              for c in entry["zh"]}
+    assert labels - covered == set()
+    gb2312 = {ord(bytes([hi, lo]).decode("gb2312")) for hi in range(0xB0, 0xF8) for lo in range(0xA1, 0xFF)
+              if (hi, lo) not in {(0xD7, 0xFA), (0xD7, 0xFB), (0xD7, 0xFC), (0xD7, 0xFD), (0xD7, 0xFE)}}
+    assert len(gb2312) == 6763 and gb2312 <= covered  # every hanzi of GB2312
+    assert {ord(c) for c in "项目里程碑燃尽图客户關係系統開發測試上線驗收"} <= covered
+    font_manager.fontManager.addfont(str(cjkfont.FONT))
+    monkeypatch.setattr(charts, "matplotlib_family", lambda: [cjkfont.FAMILY, "DejaVu Sans"])
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        png = charts.timeline("客户关系系统 里程碑", [("需求评审", dt.date(2026, 11, 20), 100),
+                                               ("上線驗收", dt.date(2026, 12, 20), 40)],
+                              dt.date(2026, 12, 1), labels={"today": "今天"})
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
+    missing += [r.getMessage() for r in caplog.records if "missing from" in r.getMessage()]
+    assert missing == [], missing
+    assert charts.series_of(png)["milestones"][1][0] == "上線驗收"
