@@ -25,11 +25,14 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot import i18n
 from bot.intake import with_profiles
 from bot.model import Event, UserRef
+from bot.platforms.shape import DATA_ERRORS, Malformed, Refused, Unavailable, log_failure
 from bot.platforms.slack import render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
 from storage import outbox
@@ -77,9 +80,7 @@ class SlackAdapter:
                 logger.error("slack auth.test failed: %r", exc)
         self.bolt = self._build_bolt()
         if self.config.app_token:
-            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-            self._socket = AsyncSocketModeHandler(self.bolt, self.config.app_token)
+            self._socket = _socket_mode_handler()(self, self.config.app_token)
             await self._socket.connect_async()
             logger.info("slack socket mode connected")
         return SlackSender(self.client, self.session)
@@ -111,31 +112,40 @@ class SlackAdapter:
     # ---- HTTP transport ------------------------------------------------------------------------------
 
     async def handle_http(self, request: web.Request) -> web.Response:
+        # A refusal (Refused: 4xx) or a store that failed (Unavailable: 503, Slack retries) is answered and logged
+        # once by bot/web.py's middleware; what bolt catches itself, by `_on_error`.
         body = await request.read()
         headers = request.headers
         if not self._signed(body, headers.get("X-Slack-Request-Timestamp", ""), headers.get("X-Slack-Signature", "")):
-            return web.json_response({"error": "invalid signature"}, status=401)
+            raise Refused("invalid signature", 401)
         text = body.decode("utf-8", errors="replace")
         content_type = request.content_type
         # A JSON body is parsed once, by bolt: one that starts with "{" and parses is an object, one that does not
         # parse raises ValueError there. Form bodies (commands, interactivity) are checked here first.
         is_json = content_type == "application/json"
         if not (text.lstrip().startswith("{") if is_json else _well_formed_form(text)):
-            return web.json_response({"error": "malformed body"}, status=400)
-        try:
-            bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=dict(headers))
-        except ValueError:
-            return web.json_response({"error": "malformed body"}, status=400)
-        response = await self.bolt.async_dispatch(bolt_request)
+            raise Malformed("body is neither a JSON object nor a form")
+        response = await self.dispatch(text, query=request.query_string, headers=dict(headers))
         return web.Response(status=response.status, body=response.body.encode() if response.body else None,
                             headers=_plain_headers(response.headers))
 
+    async def dispatch(self, body: str | dict[str, Any], *, mode: str = "http", query: str | None = None,
+                       headers: dict[str, Any] | None = None) -> BoltResponse:
+        """Parse (bolt), check the payload's shape (translate.check_payload), then run bolt's listeners."""
+        try:
+            bolt_request = AsyncBoltRequest(body=body, query=query, headers=headers, mode=mode)
+        except DATA_ERRORS as exc:  # not JSON (or nested past the parser's stack), or bolt's context builder choked
+            raise Malformed(f"slack body does not parse: {type(exc).__name__}") from None
+        translate.check_payload(bolt_request.body)
+        return await self.bolt.async_dispatch(bolt_request)
+
     def _signed(self, body: bytes, timestamp: str, signature: str) -> bool:
         """Slack's v0 signature: HMAC-SHA256 over `v0:{timestamp}:{raw body}`, and a timestamp within 5 minutes
-        (a replay of an old request is refused)."""
+        (a replay of an old request is refused). The timestamp is unix seconds: ten digits until 2286; a longer
+        one is no timestamp (and int() of thousands of digits is slow, then too large for a float)."""
         if self._mac is None or not signature.isascii() or not timestamp.isascii() or not timestamp.isdigit():
             return False
-        if abs(time.time() - int(timestamp)) > REPLAY_WINDOW:
+        if len(timestamp) > 12 or abs(time.time() - int(timestamp)) > REPLAY_WINDOW:
             return False
         mac = self._mac.copy()
         mac.update(b"v0:" + timestamp.encode() + b":")
@@ -153,7 +163,9 @@ class SlackAdapter:
         bolt = AsyncApp(client=self.client, authorize=authorize, process_before_response=True,
                         request_verification_enabled=False,  # checked in handle_http; Socket Mode has none
                         ignoring_self_events_enabled=False,  # translate() drops our own messages itself
-                        attaching_conversation_kwargs_enabled=False)  # our listeners take only body and ack
+                        attaching_conversation_kwargs_enabled=False,  # our listeners take only body and ack
+                        raise_error_for_unhandled_request=True)  # to _on_error: one log line, not bolt's essay
+        bolt.error(self._on_error)
         bolt.event("message")(self._on_message)
         bolt.event("app_mention")(self._on_message)
         bolt.event("app_home_opened")(self._on_home)
@@ -165,9 +177,23 @@ class SlackAdapter:
             bolt.view(callback)(self._on_view)
         return bolt
 
+    async def _on_error(self, error: Exception) -> BoltResponse:
+        """What bolt caught (in its middleware or our listeners): the answer and one log line."""
+        if isinstance(error, BoltUnhandledRequestError):  # a well-formed payload no listener takes
+            logger.info("slack request not handled: %s", _kind(error.body))
+            return BoltResponse(status=404, body=json.dumps({"error": "not handled"}),
+                                headers={"content-type": "application/json"})
+        status, reason = log_failure("slack request", error)
+        return BoltResponse(status=status, body=json.dumps({"error": reason}),
+                            headers={"content-type": "application/json"})
+
     async def _store(self, event: Event | None) -> None:
-        if event is not None:
-            await self.accept(event)  # raises if the inbox write failed: bolt answers 500, Slack retries
+        if event is None:
+            return
+        try:
+            await self.accept(event)
+        except Exception as exc:  # the inbox write failed: 503, and Slack retries
+            raise Unavailable("the inbox write failed") from exc
 
     async def _on_message(self, body: dict[str, Any], ack: AsyncAck) -> None:
         event = body.get("event") or {}
@@ -248,6 +274,43 @@ class SlackAdapter:
             await self.client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
         except Exception:
             logger.exception("views.open failed")
+
+
+def _socket_mode_handler() -> type:
+    """The Socket Mode handler class (imported only when Socket Mode is configured)."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_bolt.adapter.socket_mode.async_internals import send_async_response
+    from slack_bolt.adapter.socket_mode.internals import build_headers
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    class SocketMode(AsyncSocketModeHandler):
+        """bolt's Socket Mode handler, through `SlackAdapter.dispatch` like an HTTP request. A payload we refuse
+        (4xx) is logged once and acked: Slack would send it again otherwise, and it cannot become well-formed.
+        A fault of ours (5xx) is not acked, so Slack retries it."""
+
+        def __init__(self, adapter: SlackAdapter, app_token: str) -> None:
+            super().__init__(adapter.bolt, app_token)
+            self.adapter = adapter
+
+        async def handle(self, client: Any, req: Any) -> None:
+            start = time.time()
+            try:
+                response = await self.adapter.dispatch(req.payload, mode="socket_mode", headers=build_headers(req))
+            except Exception as exc:
+                status, _ = log_failure("slack socket mode envelope", exc)
+                response = BoltResponse(status=status)
+            if 400 <= response.status < 500:
+                await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+            await send_async_response(client, req, response, start)
+
+    return SocketMode
+
+
+def _kind(body: Any) -> str:
+    if not isinstance(body, dict):
+        return "?"
+    return str(body.get("type") or ("command " + str(body.get("command")) if "command" in body else "?"))[:80]
 
 
 def _well_formed_form(text: str) -> bool:
