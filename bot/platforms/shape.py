@@ -29,6 +29,9 @@ MAX_CHAT_ID = 64  # chats.external_id, outbox.chat
 MAX_THREAD = 128  # outbox.thread
 
 
+RETRY_AFTER = "5"  # seconds, with a 503: the platforms retry on their own schedule anyway
+
+
 class Refused(Exception):
     """Answer `status` with one log line (bot/web.py); nothing is stored. Subclasses say why."""
 
@@ -102,6 +105,13 @@ def required(value: Any, what: str) -> Any:
     """`value`, or Malformed when it is not given (None or empty)."""
     if value is None or value == "" or value == [] or value == {}:
         raise Malformed(f"{what} is missing")
+    return value
+
+
+def bounded(value: Any, limit: int, what: str) -> Any:
+    """`value`, or Malformed when it is a string longer than `limit` (an id we would send back to the API)."""
+    if isinstance(value, str) and len(value) > limit:
+        raise Malformed(f"{what} is longer than {limit} characters")
     return value
 
 

@@ -17,7 +17,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -32,7 +32,7 @@ from slack_bolt.response import BoltResponse
 from bot import i18n
 from bot.intake import with_profiles
 from bot.model import Event, UserRef
-from bot.platforms.shape import DATA_ERRORS, Malformed, Refused, Unavailable, log_failure
+from bot.platforms.shape import DATA_ERRORS, RETRY_AFTER, Malformed, Refused, Unavailable, log_failure
 from bot.platforms.slack import render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
 from storage import outbox
@@ -184,8 +184,10 @@ class SlackAdapter:
             return BoltResponse(status=404, body=json.dumps({"error": "not handled"}),
                                 headers={"content-type": "application/json"})
         status, reason = log_failure("slack request", error)
-        return BoltResponse(status=status, body=json.dumps({"error": reason}),
-                            headers={"content-type": "application/json"})
+        headers: dict[str, str | Sequence[str]] = {"content-type": "application/json"}
+        if status >= 500:
+            headers["retry-after"] = RETRY_AFTER
+        return BoltResponse(status=status, body=json.dumps({"error": reason}), headers=headers)
 
     async def _store(self, event: Event | None) -> None:
         if event is None:
@@ -226,7 +228,7 @@ class SlackAdapter:
         await ack()
 
     async def _open_change_form(self, body: dict[str, Any], value: str) -> None:
-        labels = await self._labels(body.get("user", {}).get("id", ""), (
+        labels = await self._labels((body.get("user") or {}).get("id", ""), (
             "change_title", "submit_change", "change_type", "ct_schedule", "ct_scope", "ct_budget", "ct_resource",
             "new_due", "extra_hours", "budget", "people", "reason", "reject_title", "submit_reject"))
         container = body.get("container") or {}
@@ -266,7 +268,7 @@ class SlackAdapter:
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
         thread = message.get("thread_ts") or message.get("ts")
-        labels = await self._labels(body.get("user", {}).get("id", ""),
+        labels = await self._labels((body.get("user") or {}).get("id", ""),
                                     ("modal_title", "submit", "title", "assignee", "due", "priority", "estimate"))
         view = render.task_modal(title=translate.plain_text(message.get("text") or ""), channel=channel,
                                  thread=thread, labels=labels)
@@ -291,6 +293,16 @@ def _socket_mode_handler() -> type:
         def __init__(self, adapter: SlackAdapter, app_token: str) -> None:
             super().__init__(adapter.bolt, app_token)
             self.adapter = adapter
+            self.client.message_listeners.append(self._envelope)
+
+        async def _envelope(self, client: Any, message: dict[str, Any], _raw: str | None) -> None:
+            """An envelope whose payload is no object: slack_sdk would fail to build a request from it (a
+            traceback, no ack, and Slack sends it again). Ack it, drop its payload so none is built, log once."""
+            if "envelope_id" in message and "payload" in message and not isinstance(message["payload"], dict):
+                logger.warning("slack socket mode envelope refused (acked): payload is %s",
+                               type(message["payload"]).__name__)
+                await client.send_socket_mode_response(SocketModeResponse(envelope_id=message["envelope_id"]))
+                del message["payload"]
 
         async def handle(self, client: Any, req: Any) -> None:
             start = time.time()

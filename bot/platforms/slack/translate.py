@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from bot.model import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
-from bot.platforms.shape import Malformed, Schema, check, required, sound
+from bot.platforms.shape import MAX_USER_ID, Malformed, Schema, bounded, check, required, sound
 
 PLATFORM = "slack"
 MODAL_CALLBACK = "create_task_modal"
@@ -72,6 +72,9 @@ _BY_TYPE = {"event_callback": EVENT, "url_verification": URL_VERIFICATION, "bloc
 def check_payload(body: Any) -> None:
     """Malformed unless the payload's fields have the types Slack sends (those we or bolt read)."""
     check(body, COMMON, what="slack payload")
+    user = body.get("user")
+    if isinstance(user, dict):  # the clicker of a shortcut or a form button: looked up before any event exists
+        bounded(user.get("id"), MAX_USER_ID, "slack payload: user.id")
     kind = body.get("type")
     if kind is None and "command" in body:
         check(body, COMMAND, what="slack command")
@@ -132,17 +135,18 @@ def message_event(body: dict[str, Any], *, bot_user: str | None, bot_in_thread: 
 def block_action(payload: dict[str, Any]) -> CardAction | None:
     """A button click -> CardAction. The button's value is our button id; the message ref is channel:ts."""
     actions = payload.get("actions") or []
-    if not actions or not payload.get("user", {}).get("id"):
+    user = (payload.get("user") or {}).get("id")
+    if not actions or not user:
         return None
-    action = actions[0]
+    action = actions[0] or {}
     container = payload.get("container") or {}
     channel = container.get("channel_id") or (payload.get("channel") or {}).get("id")
     message_ts = container.get("message_ts")
     is_dm = str(channel or "").startswith("D")
     # action_ts is unique per click; a double click is two events that the handler makes idempotent.
     click = required(action.get("action_ts") or payload.get("trigger_id"), "slack block_actions: action_ts")
-    event_id = f"act:{click}:{payload['user']['id']}"
-    return sound(CardAction(platform=PLATFORM, event_id=event_id, user=UserRef(PLATFORM, payload["user"]["id"]),
+    event_id = f"act:{click}:{user}"
+    return sound(CardAction(platform=PLATFORM, event_id=event_id, user=UserRef(PLATFORM, user),
                             action=str(action.get("value") or action.get("action_id") or "")[:200],
                             chat=None if is_dm else channel,
                             thread=None if is_dm else (container.get("thread_ts") or message_ts),
