@@ -57,33 +57,64 @@ Schema = Mapping[str, Kind]
 
 def check(doc: Any, schema: Schema, *, what: str) -> None:
     """Raise Malformed unless every value at the schema's paths has its type. `*` in a path is every item of a
-    list; a path's parents must be objects (or lists for `*`) where they are given."""
+    list (or value of an object); a path's parents must be objects (or lists for `*`) where they are given,
+    unless the schema lets the parent be something else (`"user": (str, dict)`, `"user.id": str`)."""
     if not isinstance(doc, dict):
         raise Malformed(f"{what}: not an object")
+    _walk(doc, _compiled(schema), "", what)
+
+
+# A schema as a tree {key: (kind or None, children)}, built once per schema, so a payload is walked once and
+# costs what its keys present cost (every request pays it; docs/operations.md has the figures).
+_Tree = dict[str, tuple[Kind | None, "_Tree"]]
+_TREES: dict[int, tuple[Schema, _Tree]] = {}
+
+
+def _compiled(schema: Schema) -> _Tree:
+    cached = _TREES.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    tree: _Tree = {}
     for path, kind in schema.items():
-        nodes: list[Any] = [doc]
+        node = tree
         parts = path.split(".")
         for depth, part in enumerate(parts):
-            parent = ".".join(parts[:depth])
-            found: list[Any] = []
-            for node in nodes:
-                if part == "*":  # every item of a list, every value of an object
-                    items = node if isinstance(node, list) else list(node.values()) if isinstance(node, dict) else None
-                    if items is None:
-                        raise Malformed(f"{what}: {parent} is {_name(type(node))}, not a list")
-                    if any(item is None for item in items):
-                        raise Malformed(f"{what}: {parent} holds a null")
-                    found.extend(items)
-                elif isinstance(node, dict):
-                    value = node.get(part)
-                    if value is not None:
-                        found.append(value)
-                elif parent not in schema:  # a parent the schema allows to be a string ("user": str or object)
-                    raise Malformed(f"{what}: {parent or 'body'} is {_name(type(node))}, not an object")
-            nodes = found
-        for value in nodes:
-            if not _is(value, kind):
-                raise Malformed(f"{what}: {path} is {_name(type(value))}, not {_name(kind)}")
+            own, children = node.get(part, (None, {}))
+            if depth == len(parts) - 1:
+                own = kind
+            node[part] = (own, children)
+            node = children
+    _TREES[id(schema)] = (schema, tree)
+    return tree
+
+
+def _walk(node: Any, tree: _Tree, path: str, what: str) -> None:
+    for key, (kind, children) in tree.items():
+        if key == "*":  # every item of a list, every value of an object
+            items = node if isinstance(node, list) else list(node.values()) if isinstance(node, dict) else None
+            if items is None:
+                raise Malformed(f"{what}: {path} is {_name(type(node))}, not a list")
+            values = items
+            if any(item is None for item in values):
+                raise Malformed(f"{what}: {path} holds a null")
+        else:
+            value = node.get(key)
+            if value is None:
+                continue
+            values = [value]
+        for value in values:
+            if kind is not None and not _is(value, kind):
+                raise Malformed(f"{what}: {_join(path, key)} is {_name(type(value))}, not {_name(kind)}")
+            if not children:
+                continue
+            if isinstance(value, dict) or (isinstance(value, list) and "*" in children):
+                _walk(value, children, _join(path, key), what)
+            elif kind is None:  # an undeclared parent that is no object
+                raise Malformed(f"{what}: {_join(path, key)} is {_name(type(value))}, not an object")
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
 
 
 def _is(value: Any, kind: Kind) -> bool:
@@ -131,6 +162,8 @@ def sound(event: Any) -> Any:
 
 
 def _storable(value: Any, where: str) -> None:
+    if value is None or type(value) in (int, float, bool):
+        return
     if isinstance(value, str):
         if "\x00" in value:
             raise Malformed(f"{where} holds a NUL character")
@@ -141,13 +174,23 @@ def _storable(value: Any, where: str) -> None:
     elif isinstance(value, dict):
         for key, item in value.items():
             _storable(key, where)
-            _storable(item, f"{where}.{key}")
+            _storable(item, key if isinstance(key, str) else where)
     elif isinstance(value, list | tuple):
         for item in value:
             _storable(item, where)
     elif dataclasses.is_dataclass(value):
-        for field in dataclasses.fields(value):
-            _storable(getattr(value, field.name), f"{where}.{field.name}")
+        for name in _fields(type(value)):
+            _storable(getattr(value, name), name)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 # What Python raises when data has the wrong shape. Raised while reading a request, they mean the request is
