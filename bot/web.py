@@ -13,14 +13,13 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.metrics import Metrics
-from bot.platforms.shape import log_failure
+from bot.platforms.shape import RETRY_AFTER, log_failure
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 # Slack's and Feishu's payloads are a few KB; Feishu's largest text message is ~150 KB. Larger bodies get 413.
 MAX_BODY = 1024 * 1024
-RETRY_AFTER = "5"  # seconds, with a 503: the platforms retry on their own schedule anyway
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -368,6 +368,25 @@ async def test_a_store_that_fails_is_503_so_slack_retries(db_url: str, lines: Li
         assert await slack.sql("select count(*) from inbox") == 1
 
 
+async def test_a_store_that_fails_is_503_so_feishu_pushes_again(db_url: str, lines: Lines) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    async with feishu_rig(db_url) as feishu:
+        async def down(_: Any) -> bool:
+            raise OperationalError("INSERT INTO inbox", {}, ConnectionRefusedError("the database is down"))
+
+        adapter = feishu.app.adapters[0]
+        adapter.accept, real = down, adapter.accept
+        lines.records.clear()
+        event = p2p("help")
+        status, _ = await feishu.event(event)
+        assert status == 503 and len(lines.edge(logging.WARNING)) == 1 and not lines.tracebacks()
+        adapter.accept = real
+        assert (await feishu.event(event))[0] == 200  # Feishu's re-push (a new nonce), once the database is back
+        await _processed(feishu.app)
+        assert await feishu.sql("select count(*) from inbox") == 1
+
+
 async def test_malformed_socket_mode_envelopes_are_acked_and_dropped(db_url: str, lines: Lines) -> None:
     async with slack_rig(db_url, slack_app_token="xapp-test") as slack:
         frames = slack_fixture("slack_socket_mode_frames.json")
@@ -506,6 +525,25 @@ async def test_the_long_connection_acks_and_drops_malformed_events(db_url: str, 
 # ---- the rules themselves ----------------------------------------------------------------------------
 
 
+def test_a_schema_checks_types_where_values_are_given() -> None:
+    schema = {"user": (str, dict), "user.id": str, "items": list, "items.*": dict, "items.*.n": int,
+              "meta.*": str}
+    shape.check({}, schema, what="t")  # nothing given: nothing to check
+    shape.check({"user": None, "items": [], "meta": {}}, schema, what="t")  # null is "not given"
+    shape.check({"user": "U1", "items": [{"n": 1}, {}], "meta": {"a": "b"}}, schema, what="t")
+    shape.check({"user": {"id": "U1"}, "other": [object()]}, schema, what="t")  # fields no one reads: unchecked
+    for bad, why in (({"user": 5}, "user is a number, not a string or an object"),
+                     ({"user": {"id": ["U1"]}}, "user.id is a list, not a string"),
+                     ({"items": {"n": 1}}, "items is an object, not a list"),
+                     ({"items": [None]}, "items holds a null"),
+                     ({"items": [{"n": True}]}, "items.*.n is a boolean, not a number"),
+                     ({"meta": {"a": 1}}, "meta.* is a number, not a string")):
+        with pytest.raises(shape.Malformed, match=why.replace("*", r"\*")):
+            shape.check(bad, schema, what="t")
+    with pytest.raises(shape.Malformed, match="not an object"):
+        shape.check([1], schema, what="t")
+
+
 def test_the_edge_limits_are_the_columns_widths() -> None:
     from storage import models
 
@@ -563,6 +601,20 @@ def _mutate(doc: dict[str, Any], path: Path, value: Any) -> dict[str, Any]:
     for key in path[:-1]:
         target = target[key]
     target[path[-1]] = value
+    return mutated
+
+
+def _mutate_all(doc: dict[str, Any], changes: list[tuple[Path, Any]]) -> dict[str, Any]:
+    """`doc` with each (path, value) applied in turn; a path an earlier change removed is skipped."""
+    mutated = copy.deepcopy(doc)
+    for path, value in changes:
+        target: Any = mutated
+        try:
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
     return mutated
 
 
@@ -635,6 +687,75 @@ def test_generated_feishu_message_contents_are_refused_or_sound(content: Any, ki
     body = p2p("help")
     body["event"]["message"].update(message_type=kind, content=json.dumps(content))
     _sound_or_refused(lambda: feishu_translate.message_event(body, bot_open_id=None))
+
+
+@pytest.fixture
+async def slack_live(db_url: str) -> Any:
+    async with slack_rig(db_url) as slack:
+        yield slack
+
+
+@pytest.fixture
+async def feishu_live(db_url: str) -> Any:
+    async with feishu_rig(db_url) as feishu:
+        for adapter in feishu.app.adapters:
+            adapter.card_wait = 0.0
+        yield feishu
+
+
+LIVE = settings(max_examples=40, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SLACK_LIVE = {"event": ("json", slack_fixture("slack_message_im.json")),
+              "block": ("form", slack_fixture("slack_block_actions.payload.json")),
+              "view": ("form", slack_fixture("slack_view_submission.payload.json"))}
+SLACK_LIVE_PATHS = [(name, path) for name, (_, doc) in SLACK_LIVE.items() for path in _paths(doc)]
+
+
+@LIVE
+@given(name=st.sampled_from(sorted(SLACK_LIVE)),
+       changes=st.lists(st.tuples(st.sampled_from(SLACK_LIVE_PATHS), JSON_VALUES), min_size=1, max_size=3))
+async def test_generated_signed_slack_requests_are_refused_or_taken(slack_live: Any, lines: Lines, name: str,
+                                                                   changes: list[Any]) -> None:
+    how, doc = SLACK_LIVE[name]
+    mutated = _mutate_all(doc, [(path, value) for (target, path), value in changes if target == name])
+    try:
+        encoded = _slack_body(how, mutated)
+    except UnicodeEncodeError:  # a lone surrogate cannot even be sent
+        return
+    assert encoded is not None
+    body, content_type = encoded
+    sweep = Sweep(slack_live.app, lines)
+
+    async def send() -> int:
+        return (await slack_live.post(body, content_type=content_type)).status
+
+    await sweep.judge(f"slack {name} {changes!r:.200}", send)
+    await sweep.finish()
+
+
+FEISHU_LIVE = {"message": ("/feishu/events", p2p("help")),
+               "card": ("/feishu/card", click("task:done:CRM-9", message_id="om_live"))}
+FEISHU_LIVE_PATHS = [(name, path) for name, (_, doc) in FEISHU_LIVE.items() for path in _paths(doc)]
+
+
+@LIVE
+@given(name=st.sampled_from(sorted(FEISHU_LIVE)),
+       changes=st.lists(st.tuples(st.sampled_from(FEISHU_LIVE_PATHS), JSON_VALUES), min_size=1, max_size=3))
+async def test_generated_sealed_feishu_requests_are_refused_or_taken(feishu_live: Any, lines: Lines, name: str,
+                                                                    changes: list[Any]) -> None:
+    path, doc = FEISHU_LIVE[name]
+    mutated = _mutate_all(doc, [(where, value) for (target, where), value in changes if target == name])
+    try:
+        body, headers = seal(mutated)
+    except UnicodeEncodeError:
+        return
+    sweep = Sweep(feishu_live.app, lines)
+
+    async def send() -> int:
+        return (await feishu_live.post(body, headers, path=path))[0]
+
+    await sweep.judge(f"feishu {name} {changes!r:.200}", send)
+    await sweep.finish()
 
 
 def test_the_fixtures_themselves_pass() -> None:

@@ -235,7 +235,7 @@ class SlackAdapter:
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
         _, verb, ref = value.split(":", 2)
         if verb == "reject":
-            if not ref.isdigit():
+            if not (ref.isascii() and ref.isdigit() and len(ref) <= 18):  # our button: cr:reject:<change id>
                 return
             view = render.reject_modal(change=int(ref), channel=channel, labels=labels)
         else:
