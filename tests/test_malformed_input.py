@@ -185,6 +185,8 @@ class Sweep:
             if len(edge) != 1:
                 self.problems.append(f"{label}: {status} with {len(edge)} log lines: "
                                      f"{[r.getMessage()[:80] for r in edge]}")
+            elif edge[0].levelno >= logging.ERROR:  # a data error our schemas let through: a gap to close
+                self.problems.append(f"{label}: {status} past the schemas: {edge[0].getMessage()[:160]}")
             if await service.scalar(self.app, "select count(*) from inbox") != before:
                 self.problems.append(f"{label}: {status} but an inbox row was written")
         elif self.lines.edge(logging.WARNING):

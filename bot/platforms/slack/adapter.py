@@ -332,7 +332,7 @@ def _well_formed_form(text: str) -> bool:
         if "payload" in form:
             return isinstance(json.loads(form["payload"][0]), dict)
         return bool(form)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the parser's stack
         return False
 
 

@@ -67,6 +67,12 @@ COMMAND: Schema = {"command": str, "text": str}  # a form: every value is a stri
 PRIVATE_METADATA: Schema = {"channel_id": str, "thread_ts": str, "task": str, "change": (str, int)}
 _BY_TYPE = {"event_callback": EVENT, "url_verification": URL_VERIFICATION, "block_actions": BLOCK_ACTIONS,
             "view_submission": VIEW_SUBMISSION, "message_action": SHORTCUT, "shortcut": SHORTCUT}
+# What Slack always sends with each type: bolt indexes these without looking, so a payload without them is
+# no payload from Slack.
+_REQUIRED = {"event_callback": ("event.type",), "url_verification": ("challenge",),
+             "block_actions": ("actions", "actions.0.action_id"),
+             "view_submission": ("view", "view.type", "view.callback_id"),
+             "message_action": ("callback_id",), "shortcut": ("callback_id",)}
 
 
 def check_payload(body: Any) -> None:
@@ -78,11 +84,21 @@ def check_payload(body: Any) -> None:
     kind = body.get("type")
     if kind is None and "command" in body:
         check(body, COMMAND, what="slack command")
-    elif kind == "event_callback":
-        check(body, EVENT, what="slack event")
-        required((body.get("event") or {}).get("type"), "slack event: event.type")
     elif kind in _BY_TYPE:
         check(body, _BY_TYPE[kind], what=f"slack {kind}")
+        for path in _REQUIRED.get(kind, ()):
+            required(_at(body, path), f"slack {kind}: {path}")
+
+
+def _at(body: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path (a number indexes a list), or None."""
+    value: Any = body
+    for key in path.split("."):
+        if key.isdigit():
+            value = value[int(key)] if isinstance(value, list) and len(value) > int(key) else None
+        else:
+            value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def plain_text(text: str) -> str:
@@ -215,7 +231,7 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for block in (view.get("state") or {}).get("values", {}).values():
+    for block in ((view.get("state") or {}).get("values") or {}).values():
         for action_id, field in block.items():
             values[action_id] = (field.get("value") or field.get("selected_user") or field.get("selected_date")
                                  or (field.get("selected_option") or {}).get("value") or field.get("selected_users"))
