@@ -420,6 +420,45 @@ async def test_malformed_socket_mode_envelopes_are_acked_and_dropped(db_url: str
         assert await slack.sql("select count(*) from inbox") == 1
 
 
+async def test_every_field_of_socket_mode_payloads_mutated_is_acked_once(db_url: str, lines: Lines) -> None:
+    """Over Socket Mode every envelope is acked (a refused one too: Slack would send it again); none crashes."""
+    async with slack_rig(db_url, slack_app_token="xapp-test") as slack:
+        frames = slack_fixture("slack_socket_mode_frames.json")
+        sent = 0
+        for name in ("events_api", "slash_commands", "interactive"):
+            envelope = frames[name]
+            for label, payload in mutations(envelope["payload"]):
+                if label.endswith(("=huge", "=nested")):
+                    continue  # covered over HTTP; big frames only slow the fake down
+                await slack.fake.push({**envelope, "envelope_id": f"{name}-{label}", "payload": payload})
+                sent += 1
+        try:
+            await slack.fake.wait_for(lambda f: len(f.acks) >= sent, within=60)
+        except TimeoutError:
+            acked = {a["envelope_id"] for a in slack.fake.acks}
+            raise AssertionError(f"{sent - len(acked)} not acked") from None
+        assert not lines.tracebacks(), lines.tracebacks()[0].getMessage()
+        assert not [r for r in lines.edge(logging.ERROR)], lines.edge(logging.ERROR)[0].getMessage()
+        await _processed(slack.app)
+        assert await slack.sql("select count(*) from inbox where status = 'failed'") == 0
+
+
+async def test_every_field_of_a_long_connection_event_mutated_is_acked(db_url: str, lines: Lines) -> None:
+    async with feishu_rig(db_url, feishu_mode="websocket") as feishu:
+        await feishu.fake.wait_for(lambda f: bool(f._sockets))
+        sent = 0
+        for label, event in mutations(p2p("help")):
+            if label.endswith(("=huge", "=nested", "=lone surrogate")):
+                continue  # covered over HTTP (and a lone surrogate cannot be put in a frame)
+            await asyncio.to_thread(feishu.fake.push, event)
+            sent += 1
+        await feishu.fake.wait_for(lambda f: len(f.acks) >= sent, within=60)
+        assert {a["code"] for a in feishu.fake.acks} == {200}
+        assert not lines.tracebacks() and not lines.edge(logging.ERROR)
+        await _processed(feishu.app)
+        assert await feishu.sql("select count(*) from inbox where status = 'failed'") == 0
+
+
 # ---- Feishu: every payload type, every field ---------------------------------------------------------
 
 
