@@ -38,7 +38,7 @@ async def last_resort(request: web.Request, handler: Handler) -> web.StreamRespo
         raise
     except Exception as exc:
         status, reason = log_failure(f"{request.method} {request.path}", exc)
-        headers = {"Retry-After": RETRY_AFTER} if status >= 500 else None
+        headers = {"Retry-After": RETRY_AFTER} if status >= 500 else getattr(exc, "headers", None)
         return web.json_response({"error": reason}, status=status, headers=headers)
 
 

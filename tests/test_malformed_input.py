@@ -255,7 +255,10 @@ async def test_every_field_of_every_slack_payload_mutated_is_refused_or_ignored(
                 body, content_type = encoded
 
                 async def send(body: bytes = body, content_type: str = content_type) -> int:
-                    return (await slack.post(body, content_type=content_type)).status
+                    resp = await slack.post(body, content_type=content_type)
+                    if 400 <= resp.status < 500:  # a refusal is final: Slack is told not to retry
+                        assert resp.headers.get("X-Slack-No-Retry") == "1", (resp.status, body[:200])
+                    return resp.status
 
                 await sweep.judge(f"slack {name} {label}", send)
         await sweep.finish()
@@ -768,7 +771,10 @@ async def test_generated_signed_slack_requests_are_refused_or_taken(slack_live: 
     sweep = Sweep(slack_live.app, lines)
 
     async def send() -> int:
-        return (await slack_live.post(body, content_type=content_type)).status
+        resp = await slack_live.post(body, content_type=content_type)
+        if 400 <= resp.status < 500 and resp.status != 413:
+            assert resp.headers.get("X-Slack-No-Retry") == "1", resp.status  # a refusal is final
+        return resp.status
 
     await sweep.judge(f"slack {name} {changes!r:.200}", send)
     await sweep.finish()

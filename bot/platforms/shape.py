@@ -41,6 +41,7 @@ class Refused(Exception):
         super().__init__(reason)
         if status is not None:
             self.status = status
+        self.headers: dict[str, str] = {}  # for the answer: a platform's "do not retry" header
 
 
 class Malformed(Refused, ValueError):

@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
 REPLAY_WINDOW = 300  # seconds: Slack's documented window for X-Slack-Request-Timestamp
+NO_RETRY = {"X-Slack-No-Retry": "1"}  # on a non-2xx answer: Slack does not send the request again
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -113,7 +114,15 @@ class SlackAdapter:
 
     async def handle_http(self, request: web.Request) -> web.Response:
         # A refusal (Refused: 4xx) or a store that failed (Unavailable: 503, Slack retries) is answered and logged
-        # once by bot/web.py's middleware; what bolt catches itself, by `_on_error`.
+        # once by bot/web.py's middleware; what bolt catches itself, by `_on_error`. A refusal tells Slack not to
+        # retry (it retries every non-2xx answer otherwise: three more refusals, three more log lines).
+        try:
+            return await self._handle_http(request)
+        except Refused as refused:
+            refused.headers.update(NO_RETRY)
+            raise
+
+    async def _handle_http(self, request: web.Request) -> web.Response:
         body = await request.read()
         headers = request.headers
         if not self._signed(body, headers.get("X-Slack-Request-Timestamp", ""), headers.get("X-Slack-Signature", "")):
@@ -182,11 +191,10 @@ class SlackAdapter:
         if isinstance(error, BoltUnhandledRequestError):  # a well-formed payload no listener takes
             logger.info("slack request not handled: %s", _kind(error.body))
             return BoltResponse(status=404, body=json.dumps({"error": "not handled"}),
-                                headers={"content-type": "application/json"})
+                                headers={"content-type": "application/json", **NO_RETRY})
         status, reason = log_failure("slack request", error)
         headers: dict[str, str | Sequence[str]] = {"content-type": "application/json"}
-        if status >= 500:
-            headers["retry-after"] = RETRY_AFTER
+        headers.update({"retry-after": RETRY_AFTER} if status >= 500 else NO_RETRY)
         return BoltResponse(status=status, body=json.dumps({"error": reason}), headers=headers)
 
     async def _store(self, event: Event | None) -> None:
