@@ -1,11 +1,45 @@
-"""The aiohttp server: health and metrics now; platform webhooks mount here too."""
+"""The aiohttp server: health, metrics and the platforms' webhooks, behind one last-resort error middleware.
+
+Who caused a failure decides the answer (bot/platforms/shape.py `classify`; docs/operations.md, "Bad
+requests"): a request the platform should not repeat gets a 4xx, a fault of ours a 503 so the platform retries
+once we are back. Every refusal and every failure is logged once, on one line.
+"""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from bot.metrics import Metrics
+from bot.platforms.shape import RETRY_AFTER, log_failure
 from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+# Slack's and Feishu's payloads are a few KB; Feishu's largest text message is ~150 KB. Larger bodies get 413.
+MAX_BODY = 1024 * 1024
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def last_resort(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """No exception leaves a route as aiohttp's 500 with a traceback: refusals and data errors become 4xx,
+    faults of ours 503 with Retry-After; each is logged once."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:  # aiohttp's own answers: 413 for a body over MAX_BODY, 404, 405...
+        if exc.status in (404, 405):  # scanners: not worth a warning
+            logger.info("%s %s: %d", request.method, request.path, exc.status)
+        elif exc.status >= 400:
+            logger.warning("%s %s refused (%d): %s", request.method, request.path, exc.status, exc.reason)
+        raise
+    except Exception as exc:
+        status, reason = log_failure(f"{request.method} {request.path}", exc)
+        headers = {"Retry-After": RETRY_AFTER} if status >= 500 else getattr(exc, "headers", None)
+        return web.json_response({"error": reason}, status=status, headers=headers)
 
 
 def make_web_app(db: Database, metrics: Metrics, routes: list[web.RouteDef] | None = None) -> web.Application:
@@ -17,7 +51,7 @@ def make_web_app(db: Database, metrics: Metrics, routes: list[web.RouteDef] | No
         return web.Response(text=metrics.render(), content_type="text/plain", charset="utf-8",
                             headers={"X-Content-Type-Options": "nosniff"})
 
-    app = web.Application()
+    app = web.Application(middlewares=[last_resort], client_max_size=MAX_BODY)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", prometheus)
     app.add_routes(routes or [])

@@ -92,9 +92,9 @@ async def rig(db_url: str, *, seed: bool = True, **extra: Any) -> AsyncIterator[
                          "time_zone": "Asia/Shanghai"}
     fake.users[BOB] = {"open_id": BOB, "name": "Bob Li", "email": "bob@example.com"}
     port = _free_port()
-    cfg = replace(Config(), database_url=db_url, jobs_enabled=False, feishu_app_id=APP_ID, feishu_app_secret=APP_SECRET,
-                  feishu_verification_token=VERIFICATION_TOKEN, feishu_encrypt_key=ENCRYPT_KEY,
-                  feishu_domain=fake.url, **extra)
+    cfg = replace(Config(), **{"database_url": db_url, "jobs_enabled": False, "feishu_app_id": APP_ID,
+                               "feishu_app_secret": APP_SECRET, "feishu_verification_token": VERIFICATION_TOKEN,
+                               "feishu_encrypt_key": ENCRYPT_KEY, "feishu_domain": fake.url, **extra})
     app = App(cfg)
     await app.migrate()
     if seed:

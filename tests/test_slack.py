@@ -73,8 +73,9 @@ async def rig(db_url: str, **extra: Any) -> AsyncIterator[SlackRig]:
     fake.users[HUMAN] = {"id": HUMAN, "name": "alice", "real_name": "Alice Wang", "tz": "Asia/Shanghai",
                          "locale": "en-US", "profile": {"display_name": "alice", "email": "alice@example.com"}}
     port = _free_port()
-    cfg = replace(Config(), database_url=db_url, jobs_enabled=False, slack_bot_token="xoxb-test",
-                  slack_signing_secret="8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59", slack_api_url=fake.api_url, **extra)
+    cfg = replace(Config(), **{"database_url": db_url, "jobs_enabled": False, "slack_bot_token": "xoxb-test",
+                               "slack_signing_secret": "8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59",
+                               "slack_api_url": fake.api_url, **extra})
     app = App(cfg)
     await app.migrate()
     await service.seed_crm(app, "slack", pm=PM, member=HUMAN, chat="C0CHAN0001")

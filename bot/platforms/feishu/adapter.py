@@ -27,6 +27,7 @@ from bot.platforms.feishu import translate
 from bot.platforms.feishu.api import ApiError, FeishuApi
 from bot.platforms.feishu.crypto import Rejected, Verifier
 from bot.platforms.feishu.sender import CardAnswers, FeishuProfiles, FeishuSender
+from bot.platforms.shape import Malformed, Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +110,10 @@ class FeishuAdapter:
     # ---- webhook -------------------------------------------------------------------------------------
 
     async def handle_http(self, request: web.Request) -> web.Response:
+        # A refusal (Rejected, Malformed: 4xx) or a store that failed (Unavailable: 503, Feishu re-pushes) is
+        # answered and logged once by bot/web.py's middleware.
         body = await request.read()
-        try:
-            answer = await self.receive(body, request.headers)
-        except Rejected as refused:
-            logger.warning("feishu request refused: %s", refused)
-            return web.json_response({"msg": str(refused)}, status=refused.status)
-        return web.json_response(answer)
+        return web.json_response(await self.receive(body, request.headers))
 
     async def receive(self, raw: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
         """One webhook request: authenticate, decrypt, answer a challenge, or store the event; the answer body.
@@ -149,11 +147,17 @@ class FeishuAdapter:
         if kind == translate.MESSAGE:
             event = translate.message_event(body, bot_open_id=self.bot_open_id)
             if event is not None:
-                await self.accept(event)  # raises if the inbox write failed: 500, and Feishu re-pushes
+                await self._accept(event)
             return {}
         if kind == translate.CARD_ACTION:
             return await self._click(body)
         return {}  # events we do not use (bot added to a chat, message read...): acknowledged, nothing stored
+
+    async def _accept(self, event: Event) -> bool:
+        try:
+            return await self.accept(event)
+        except Exception as exc:  # the inbox write failed: 503, and Feishu pushes the event again later
+            raise Unavailable("the inbox write failed") from exc
 
     async def _click(self, body: dict[str, Any]) -> dict[str, Any]:
         """Store the click, then wait (bounded) for its outcome: a toast, and the new card for everyone."""
@@ -164,11 +168,11 @@ class FeishuAdapter:
         deadline = loop.time() + self.card_wait
         message = translate.clicked_message(body)
         if message is None:
-            await self.accept(event)
+            await self._accept(event)
             return {}
         waiter = self.answers.expect(message, event.user.user_id)
         try:
-            if not await self.accept(event):  # a re-push of a click we have: its answer went out already
+            if not await self._accept(event):  # a re-push of a click we have: its answer went out already
                 return {}
             await asyncio.wait({waiter.future}, timeout=max(0.0, deadline - loop.time()))
         finally:
@@ -182,8 +186,8 @@ class FeishuAdapter:
 def _object(raw: bytes) -> dict[str, Any]:
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise Rejected("malformed body", 400) from None
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser's stack (~1,000)
+        raise Malformed("body is not JSON") from None
     if not isinstance(body, dict):
-        raise Rejected("malformed body", 400)
+        raise Malformed("body is not a JSON object")
     return body

@@ -17,15 +17,15 @@ from collections.abc import Callable, Mapping
 
 from Crypto.Cipher import AES
 
+from bot.platforms.shape import Refused
+
 REPLAY_WINDOW = 300  # seconds between X-Lark-Request-Timestamp and our clock (Feishu signs every push anew)
 
 
-class Rejected(Exception):
-    """The request is not from Feishu (or not any more): answer 4xx and store nothing."""
+class Rejected(Refused):
+    """The request is not from Feishu (or not any more): answer 4xx (401 unless said) and store nothing."""
 
-    def __init__(self, reason: str, status: int = 401) -> None:
-        super().__init__(reason)
-        self.status = status
+    status = 401
 
 
 def _key(encrypt_key: str) -> bytes:
@@ -83,14 +83,18 @@ class Verifier:
         given = low.get("x-lark-signature", "").lower()
         if not (timestamp and nonce and given):
             raise Rejected("missing signature headers")
+        # Feishu sends ASCII (digits, a nonce, hex). Anything else cannot match, and would make the hashing
+        # (a header aiohttp decoded with surrogateescape) or compare_digest (non-ASCII str) raise instead.
+        if not (timestamp.isascii() and nonce.isascii() and given.isascii()):
+            raise Rejected("malformed signature headers")
         expected = signature(timestamp, nonce, self.encrypt_key, body)
         if not hmac.compare_digest(expected, given):
             raise Rejected("bad signature")
-        try:
-            age = abs(self.clock() - int(timestamp))
-        except ValueError:
-            raise Rejected("bad timestamp") from None
-        if age > self.window:
+        # Seconds since 1970: ten digits until 2286. A longer one is no timestamp (and int() of thousands of
+        # digits is slow, then too large for a float).
+        if not (timestamp.isdigit() and len(timestamp) <= 12):
+            raise Rejected("bad timestamp")
+        if abs(self.clock() - int(timestamp)) > self.window:
             raise Rejected("stale timestamp")
         now = self.clock()
         # Forget what left the window, oldest first (insertion order is arrival order): O(1) per request.
@@ -106,7 +110,9 @@ class Verifier:
         nonces[(timestamp, nonce)] = now
 
     def check_token(self, token: object) -> None:
-        if self.verification_token and not hmac.compare_digest(str(token or ""), self.verification_token):
+        # Bytes, not str: compare_digest raises TypeError on a non-ASCII str (the token comes from the body).
+        given = str(token or "").encode("utf-8", "surrogatepass")
+        if self.verification_token and not hmac.compare_digest(given, self.verification_token.encode("utf-8")):
             raise Rejected("wrong verification token")
 
     def open(self, body: dict[str, object]) -> bytes | None:

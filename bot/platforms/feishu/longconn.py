@@ -5,17 +5,24 @@ and calls handlers synchronously on it. So: import lark_oapi in a thread of our 
 ~2 s and ~170 MB), give that module its own loop, and in the synchronous handlers hand each event to the
 bot's loop with `run_coroutine_threadsafe`, waiting until the inbox commit before returning (returning is the
 ack). A card click waits for its toast and new card the same way; both stay under Feishu's 3 s.
+
+The client is given our own `_Frames` instead of lark_oapi's EventDispatcherHandler: it gets each event frame's
+raw bytes, which go through the same checks as a webhook body (lark_oapi's model parsing and re-serialising
+would crash on a malformed payload and answer 500, so Feishu would push it again for hours). A payload we
+refuse is logged once and acked (code 200): pushing it again cannot make it well-formed. Only a store that
+failed (or a timeout) raises, which lark_oapi answers with code 500, and Feishu pushes the event again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import json
 import logging
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
+
+from bot.platforms.shape import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -63,17 +70,10 @@ class LongConnection:
         try:
             import lark_oapi as lark
             import lark_oapi.ws.client as ws_client
-            from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTriggerResponse
 
             ws_client.loop = loop  # the module-level loop start() drives: ours, on this thread
-            handler = (lark.EventDispatcherHandler.builder("", "")
-                       .register_p2_customized_event("im.message.receive_v1", self._on_event)
-                       .register_p2_card_action_trigger(self._on_card)
-                       .build())
-            self._client = lark.ws.Client(self.app_id, self.app_secret, event_handler=handler, domain=self.domain,
-                                          log_level=lark.LogLevel.WARNING)
-            self._marshal = lark.JSON.marshal
-            self._response = P2CardActionTriggerResponse
+            self._client = lark.ws.Client(self.app_id, self.app_secret, event_handler=_Frames(self._hand_over),
+                                          domain=self.domain, log_level=lark.LogLevel.WARNING)
         except Exception:
             logger.exception("feishu long connection could not start")
             self._ready.set()
@@ -92,16 +92,25 @@ class LongConnection:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
-    def _hand_over(self, data: Any) -> dict[str, Any]:
-        """Run the event through the adapter on the bot's loop; block this thread until it is stored."""
+    def _hand_over(self, raw: bytes) -> dict[str, Any] | None:
+        """Run the event through the adapter on the bot's loop; block this thread until it is stored. The answer
+        (a card click's toast and card) is the ack's data; None for none."""
         assert self._main is not None
-        raw = self._marshal(data).encode("utf-8")
         future: concurrent.futures.Future[dict[str, Any]] = asyncio.run_coroutine_threadsafe(self.receive(raw), self._main)
-        # An exception (or a timeout) makes lark_oapi answer 500, and Feishu pushes the event again.
-        return future.result(timeout=self.answer_timeout)
+        try:
+            # An exception other than a refusal (or a timeout) makes lark_oapi answer 500, and Feishu re-pushes.
+            return future.result(timeout=self.answer_timeout) or None
+        except Refused as refused:
+            logger.warning("feishu long-connection event refused (acked): %s", refused)
+            return None
 
-    def _on_event(self, data: Any) -> None:
-        self._hand_over(data)
 
-    def _on_card(self, data: Any) -> Any:
-        return self._response(json.loads(json.dumps(self._hand_over(data))))
+class _Frames:
+    """What lark_oapi's ws.Client calls for each event frame (`_do_without_validation(payload)`, as it calls
+    EventDispatcherHandler's); lark_oapi marshals the return value into the ack."""
+
+    def __init__(self, hand_over: Callable[[bytes], dict[str, Any] | None]) -> None:
+        self._hand_over = hand_over
+
+    def _do_without_validation(self, payload: bytes) -> dict[str, Any] | None:
+        return self._hand_over(bytes(payload))

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from bot.model import CardAction, FormSubmission, IncomingMessage, UserRef
+from bot.platforms.shape import Malformed, Schema, check, sound
 
 PLATFORM = "feishu"
 MESSAGE = "im.message.receive_v1"
@@ -20,9 +21,31 @@ REASON_FORMS = {"cr:reject": ("change_reject", "change")}
 _PLACEHOLDER = re.compile(r"@_user_\d+|@_all")
 _SPACES = re.compile(r"[ \t]{2,}")
 
+# What each payload type must look like, as far as we read it (bot/platforms/shape.py). The types are the ones
+# Feishu documents (protocols.md §6, §10) and lark_oapi's models declare.
+ENVELOPE: Schema = {"schema": str, "header": dict, "header.event_type": str, "header.token": str, "header.event_id": str,
+            "type": str, "token": str, "challenge": str, "event": dict, "event.type": str, "encrypt": str}
+MESSAGE_SCHEMA: Schema = {
+    "event.sender": dict, "event.sender.sender_type": str, "event.sender.sender_id": dict,
+    "event.sender.sender_id.open_id": str, "event.message": dict, "event.message.message_id": str,
+    "event.message.chat_id": str, "event.message.root_id": str, "event.message.chat_type": str,
+    "event.message.message_type": str, "event.message.content": str, "event.message.mentions": list,
+    "event.message.mentions.*": dict, "event.message.mentions.*.key": str, "event.message.mentions.*.name": str,
+    "event.message.mentions.*.id": dict, "event.message.mentions.*.id.open_id": str}
+# `content` is a JSON string of its own: {"text"} for text, {"title", "content": [[elements]]} for a post.
+TEXT_CONTENT: Schema = {"text": str}
+POST_CONTENT: Schema = {"title": str, "content": list, "content.*": list, "content.*.*": dict, "content.*.*.tag": str,
+                "content.*.*.text": str, "content.*.*.user_id": str, "content.*.*.user_name": str}
+CARD_SCHEMA: Schema = {
+    "event.operator": dict, "event.operator.open_id": str, "event.action": dict, "event.action.value": (dict, str),
+    f"event.action.value.{VALUE_KEY}": str, "event.action.form_value": dict,
+    f"event.action.form_value.{REASON_FIELD}": str, "event.context": dict,
+    "event.context.open_message_id": str, "event.context.open_chat_id": str}
+
 
 def envelope(body: dict[str, Any]) -> tuple[str, str]:
     """(event type, verification token): v2 events carry both in `header`, v1 and url_verification at the top."""
+    check(body, ENVELOPE, what="feishu envelope")
     header = body.get("header")
     if isinstance(header, dict):
         return str(header.get("event_type") or ""), str(header.get("token") or "")
@@ -48,9 +71,7 @@ def _mention_ids(mentions: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
 
 def _post_text(content: dict[str, Any]) -> str:
     """Rich text (`post`): title and paragraphs of text/a/at/emotion elements, read as plain text.
-    Received posts carry {"title", "content"}; sent ones may be wrapped in a locale key (zh_cn, en_us)."""
-    if "content" not in content and content:
-        content = next((v for v in content.values() if isinstance(v, dict)), {})
+    Received posts carry {"title", "content"} (checked against POST_CONTENT)."""
     lines = [str(content.get("title") or "")] if content.get("title") else []
     for paragraph in content.get("content") or []:
         parts = []
@@ -75,12 +96,21 @@ def message_text(message: dict[str, Any], *, bot_open_id: str | None) -> tuple[s
     """
     try:
         content = json.loads(message.get("content") or "{}")
-    except ValueError:
-        content = {}
+    except (ValueError, RecursionError):
+        raise Malformed("feishu message: content is not JSON") from None
     if not isinstance(content, dict):
-        content = {}
+        raise Malformed("feishu message: content is not an object")
     kind = message.get("message_type")
-    raw = str(content.get("text") or "") if kind == "text" else _post_text(content) if kind == "post" else ""
+    if kind == "text":
+        check(content, TEXT_CONTENT, what="feishu text content")
+        raw = str(content.get("text") or "")
+    elif kind == "post":
+        if "content" not in content and content:  # a sent post is wrapped in a locale key (zh_cn, en_us)
+            content = next((v for v in content.values() if isinstance(v, dict)), {})
+        check(content, POST_CONTENT, what="feishu post content")
+        raw = _post_text(content)
+    else:
+        raw = ""
     known = _mention_ids(message.get("mentions") or [])
     people: list[UserRef] = []
     addressed = False
@@ -106,7 +136,9 @@ def message_text(message: dict[str, Any], *, bot_open_id: str | None) -> tuple[s
 
 
 def message_event(body: dict[str, Any], *, bot_open_id: str | None) -> IncomingMessage | None:
-    """im.message.receive_v1 -> IncomingMessage, or None when it is not for us."""
+    """im.message.receive_v1 -> IncomingMessage, or None when it is not for us; Malformed when its fields do
+    not have Feishu's types."""
+    check(body, MESSAGE_SCHEMA, what="feishu message")
     event = body.get("event") or {}
     sender, message = event.get("sender") or {}, event.get("message") or {}
     # Feishu says only users' messages are pushed; guard against other apps and ourselves anyway.
@@ -126,8 +158,9 @@ def message_event(body: dict[str, Any], *, bot_open_id: str | None) -> IncomingM
         return None
     # Answers go to the thread: the root of a thread reply, else the message itself (reply_in_thread).
     thread = None if is_dm else str(message.get("root_id") or message_id)
-    return IncomingMessage(platform=PLATFORM, event_id=message_key(str(message_id)), user=UserRef(PLATFORM, user),
-                           text=text, chat=None if is_dm else str(chat), thread=thread, mentions=tuple(mentions))
+    return sound(IncomingMessage(platform=PLATFORM, event_id=message_key(str(message_id)),
+                                 user=UserRef(PLATFORM, user), text=text, chat=None if is_dm else str(chat),
+                                 thread=thread, mentions=tuple(mentions)))
 
 
 def card_action(body: dict[str, Any]) -> CardAction | FormSubmission | None:
@@ -138,6 +171,7 @@ def card_action(body: dict[str, Any]) -> CardAction | FormSubmission | None:
     way, and a note only the clicker should see becomes a toast), and `thread`/`message` the card's message
     id, so answers to the click are threaded under the card and the card can be replaced in place.
     """
+    check(body, CARD_SCHEMA, what="feishu card action")
     header, event = body.get("header") or {}, body.get("event") or {}
     user = (event.get("operator") or {}).get("open_id")
     event_id = header.get("event_id")
@@ -153,12 +187,12 @@ def card_action(body: dict[str, Any]) -> CardAction | FormSubmission | None:
     if isinstance(form_value, dict) and prefix in REASON_FORMS:
         form, field = REASON_FORMS[prefix]
         values = {field: key, REASON_FIELD: str(form_value.get(REASON_FIELD) or "")[:1000]}
-        return FormSubmission(platform=PLATFORM, event_id=f"card:{event_id}", user=UserRef(PLATFORM, str(user)),
-                              form=form, values=values, chat=str(chat) if chat else None,
-                              thread=str(message) if message else None)
-    return CardAction(platform=PLATFORM, event_id=f"card:{event_id}", user=UserRef(PLATFORM, str(user)),
-                      action=ours, chat=str(chat) if chat else None,
-                      thread=str(message) if message else None, message=str(message) if message else None)
+        return sound(FormSubmission(platform=PLATFORM, event_id=f"card:{event_id}",
+                                    user=UserRef(PLATFORM, str(user)), form=form, values=values,
+                                    chat=str(chat) if chat else None, thread=str(message) if message else None))
+    return sound(CardAction(platform=PLATFORM, event_id=f"card:{event_id}", user=UserRef(PLATFORM, str(user)),
+                            action=ours, chat=str(chat) if chat else None,
+                            thread=str(message) if message else None, message=str(message) if message else None))
 
 
 def clicked_message(body: dict[str, Any]) -> str | None:

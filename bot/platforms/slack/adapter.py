@@ -17,7 +17,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -25,11 +25,14 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot import i18n
 from bot.intake import with_profiles
 from bot.model import Event, UserRef
+from bot.platforms.shape import DATA_ERRORS, RETRY_AFTER, Malformed, Refused, Unavailable, log_failure
 from bot.platforms.slack import render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
 from storage import outbox
@@ -39,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
 REPLAY_WINDOW = 300  # seconds: Slack's documented window for X-Slack-Request-Timestamp
+NO_RETRY = {"X-Slack-No-Retry": "1"}  # on a non-2xx answer: Slack does not send the request again
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -77,9 +81,7 @@ class SlackAdapter:
                 logger.error("slack auth.test failed: %r", exc)
         self.bolt = self._build_bolt()
         if self.config.app_token:
-            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-            self._socket = AsyncSocketModeHandler(self.bolt, self.config.app_token)
+            self._socket = _socket_mode_handler()(self, self.config.app_token)
             await self._socket.connect_async()
             logger.info("slack socket mode connected")
         return SlackSender(self.client, self.session)
@@ -111,31 +113,48 @@ class SlackAdapter:
     # ---- HTTP transport ------------------------------------------------------------------------------
 
     async def handle_http(self, request: web.Request) -> web.Response:
+        # A refusal (Refused: 4xx) or a store that failed (Unavailable: 503, Slack retries) is answered and logged
+        # once by bot/web.py's middleware; what bolt catches itself, by `_on_error`. A refusal tells Slack not to
+        # retry (it retries every non-2xx answer otherwise: three more refusals, three more log lines).
+        try:
+            return await self._handle_http(request)
+        except Refused as refused:
+            refused.headers.update(NO_RETRY)
+            raise
+
+    async def _handle_http(self, request: web.Request) -> web.Response:
         body = await request.read()
         headers = request.headers
         if not self._signed(body, headers.get("X-Slack-Request-Timestamp", ""), headers.get("X-Slack-Signature", "")):
-            return web.json_response({"error": "invalid signature"}, status=401)
+            raise Refused("invalid signature", 401)
         text = body.decode("utf-8", errors="replace")
         content_type = request.content_type
         # A JSON body is parsed once, by bolt: one that starts with "{" and parses is an object, one that does not
         # parse raises ValueError there. Form bodies (commands, interactivity) are checked here first.
         is_json = content_type == "application/json"
         if not (text.lstrip().startswith("{") if is_json else _well_formed_form(text)):
-            return web.json_response({"error": "malformed body"}, status=400)
-        try:
-            bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=dict(headers))
-        except ValueError:
-            return web.json_response({"error": "malformed body"}, status=400)
-        response = await self.bolt.async_dispatch(bolt_request)
+            raise Malformed("body is neither a JSON object nor a form")
+        response = await self.dispatch(text, query=request.query_string, headers=dict(headers))
         return web.Response(status=response.status, body=response.body.encode() if response.body else None,
                             headers=_plain_headers(response.headers))
 
+    async def dispatch(self, body: str | dict[str, Any], *, mode: str = "http", query: str | None = None,
+                       headers: dict[str, Any] | None = None) -> BoltResponse:
+        """Parse (bolt), check the payload's shape (translate.check_payload), then run bolt's listeners."""
+        try:
+            bolt_request = AsyncBoltRequest(body=body, query=query, headers=headers, mode=mode)
+        except DATA_ERRORS as exc:  # not JSON (or nested past the parser's stack), or bolt's context builder choked
+            raise Malformed(f"slack body does not parse: {type(exc).__name__}") from None
+        translate.check_payload(bolt_request.body)
+        return await self.bolt.async_dispatch(bolt_request)
+
     def _signed(self, body: bytes, timestamp: str, signature: str) -> bool:
         """Slack's v0 signature: HMAC-SHA256 over `v0:{timestamp}:{raw body}`, and a timestamp within 5 minutes
-        (a replay of an old request is refused)."""
+        (a replay of an old request is refused). The timestamp is unix seconds: ten digits until 2286; a longer
+        one is no timestamp (and int() of thousands of digits is slow, then too large for a float)."""
         if self._mac is None or not signature.isascii() or not timestamp.isascii() or not timestamp.isdigit():
             return False
-        if abs(time.time() - int(timestamp)) > REPLAY_WINDOW:
+        if len(timestamp) > 12 or abs(time.time() - int(timestamp)) > REPLAY_WINDOW:
             return False
         mac = self._mac.copy()
         mac.update(b"v0:" + timestamp.encode() + b":")
@@ -153,7 +172,9 @@ class SlackAdapter:
         bolt = AsyncApp(client=self.client, authorize=authorize, process_before_response=True,
                         request_verification_enabled=False,  # checked in handle_http; Socket Mode has none
                         ignoring_self_events_enabled=False,  # translate() drops our own messages itself
-                        attaching_conversation_kwargs_enabled=False)  # our listeners take only body and ack
+                        attaching_conversation_kwargs_enabled=False,  # our listeners take only body and ack
+                        raise_error_for_unhandled_request=True)  # to _on_error: one log line, not bolt's essay
+        bolt.error(self._on_error)
         bolt.event("message")(self._on_message)
         bolt.event("app_mention")(self._on_message)
         bolt.event("app_home_opened")(self._on_home)
@@ -165,9 +186,24 @@ class SlackAdapter:
             bolt.view(callback)(self._on_view)
         return bolt
 
+    async def _on_error(self, error: Exception) -> BoltResponse:
+        """What bolt caught (in its middleware or our listeners): the answer and one log line."""
+        if isinstance(error, BoltUnhandledRequestError):  # a well-formed payload no listener takes
+            logger.info("slack request not handled: %s", _kind(error.body))
+            return BoltResponse(status=404, body=json.dumps({"error": "not handled"}),
+                                headers={"content-type": "application/json", **NO_RETRY})
+        status, reason = log_failure("slack request", error)
+        headers: dict[str, str | Sequence[str]] = {"content-type": "application/json"}
+        headers.update({"retry-after": RETRY_AFTER} if status >= 500 else NO_RETRY)
+        return BoltResponse(status=status, body=json.dumps({"error": reason}), headers=headers)
+
     async def _store(self, event: Event | None) -> None:
-        if event is not None:
-            await self.accept(event)  # raises if the inbox write failed: bolt answers 500, Slack retries
+        if event is None:
+            return
+        try:
+            await self.accept(event)
+        except Exception as exc:  # the inbox write failed: 503, and Slack retries
+            raise Unavailable("the inbox write failed") from exc
 
     async def _on_message(self, body: dict[str, Any], ack: AsyncAck) -> None:
         event = body.get("event") or {}
@@ -200,14 +236,14 @@ class SlackAdapter:
         await ack()
 
     async def _open_change_form(self, body: dict[str, Any], value: str) -> None:
-        labels = await self._labels(body.get("user", {}).get("id", ""), (
+        labels = await self._labels((body.get("user") or {}).get("id", ""), (
             "change_title", "submit_change", "change_type", "ct_schedule", "ct_scope", "ct_budget", "ct_resource",
             "new_due", "extra_hours", "budget", "people", "reason", "reject_title", "submit_reject"))
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
         _, verb, ref = value.split(":", 2)
         if verb == "reject":
-            if not ref.isdigit():
+            if not (ref.isascii() and ref.isdigit() and len(ref) <= 18):  # our button: cr:reject:<change id>
                 return
             view = render.reject_modal(change=int(ref), channel=channel, labels=labels)
         else:
@@ -240,7 +276,7 @@ class SlackAdapter:
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
         thread = message.get("thread_ts") or message.get("ts")
-        labels = await self._labels(body.get("user", {}).get("id", ""),
+        labels = await self._labels((body.get("user") or {}).get("id", ""),
                                     ("modal_title", "submit", "title", "assignee", "due", "priority", "estimate"))
         view = render.task_modal(title=translate.plain_text(message.get("text") or ""), channel=channel,
                                  thread=thread, labels=labels)
@@ -250,6 +286,53 @@ class SlackAdapter:
             logger.exception("views.open failed")
 
 
+def _socket_mode_handler() -> type:
+    """The Socket Mode handler class (imported only when Socket Mode is configured)."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_bolt.adapter.socket_mode.async_internals import send_async_response
+    from slack_bolt.adapter.socket_mode.internals import build_headers
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    class SocketMode(AsyncSocketModeHandler):
+        """bolt's Socket Mode handler, through `SlackAdapter.dispatch` like an HTTP request. A payload we refuse
+        (4xx) is logged once and acked: Slack would send it again otherwise, and it cannot become well-formed.
+        A fault of ours (5xx) is not acked, so Slack retries it."""
+
+        def __init__(self, adapter: SlackAdapter, app_token: str) -> None:
+            super().__init__(adapter.bolt, app_token)
+            self.adapter = adapter
+            self.client.message_listeners.append(self._envelope)
+
+        async def _envelope(self, client: Any, message: dict[str, Any], _raw: str | None) -> None:
+            """An envelope whose payload is no object: slack_sdk would fail to build a request from it (a
+            traceback, no ack, and Slack sends it again). Ack it, drop its payload so none is built, log once."""
+            if "envelope_id" in message and "payload" in message and not isinstance(message["payload"], dict):
+                logger.warning("slack socket mode envelope refused (acked): payload is %s",
+                               type(message["payload"]).__name__)
+                await client.send_socket_mode_response(SocketModeResponse(envelope_id=message["envelope_id"]))
+                del message["payload"]
+
+        async def handle(self, client: Any, req: Any) -> None:
+            start = time.time()
+            try:
+                response = await self.adapter.dispatch(req.payload, mode="socket_mode", headers=build_headers(req))
+            except Exception as exc:
+                status, _ = log_failure("slack socket mode envelope", exc)
+                response = BoltResponse(status=status)
+            if 400 <= response.status < 500:
+                await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+            await send_async_response(client, req, response, start)
+
+    return SocketMode
+
+
+def _kind(body: Any) -> str:
+    if not isinstance(body, dict):
+        return "?"
+    return str(body.get("type") or ("command " + str(body.get("command")) if "command" in body else "?"))[:80]
+
+
 def _well_formed_form(text: str) -> bool:
     """A form body must carry fields, and a JSON object in `payload` if it carries one at all."""
     try:
@@ -257,7 +340,7 @@ def _well_formed_form(text: str) -> bool:
         if "payload" in form:
             return isinstance(json.loads(form["payload"][0]), dict)
         return bool(form)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the parser's stack
         return False
 
 

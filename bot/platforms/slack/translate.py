@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from bot.model import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
+from bot.platforms.shape import MAX_USER_ID, Malformed, Schema, bounded, check, required, sound
 
 PLATFORM = "slack"
 MODAL_CALLBACK = "create_task_modal"
@@ -27,6 +28,77 @@ _SUBCOMMANDS = {
     "log": "log", "status": "status", "mine": "my tasks", "my": "my", "tasks": "my tasks",
     "hours": "my hours this week", "overdue": "overdue", "help": "help", "show": "show",
 }
+
+
+# What each payload must look like, as far as we or bolt read it (bot/platforms/shape.py). bolt's context
+# builder looks for user/team/enterprise/channel ids (a string or an object with `id`) at the top, in the event,
+# in a message inside it and in the first authorization; a string where it expects an object crashes it.
+_CONTEXT: dict[str, type | tuple[type, ...]] = {
+    "user": (str, dict), "user.id": str, "user.team_id": str, "team": (str, dict), "team.id": str,
+    "team.enterprise_id": str, "enterprise": (str, dict), "enterprise.id": str, "channel": (str, dict),
+    "channel.id": str, "user_id": str, "team_id": str, "enterprise_id": str, "channel_id": str, "thread_ts": str,
+    "ts": str, "is_enterprise_install": (bool, str), "view": dict, "view.team_id": str,
+    "view.app_installed_team_id": str, "item": dict, "item.channel": str, "assistant_thread": dict,
+    "assistant_thread.channel_id": str, "assistant_thread.thread_ts": str, "function_data": dict,
+    "function_execution_id": str, "bot_access_token": str, "message": dict, "previous_message": dict,
+    "user_team": str, "is_ext_shared_channel": bool}
+_LEVELS = ("", "event.", "event.message.", "event.previous_message.", "message.", "previous_message.",
+           "authorizations.*.")
+COMMON: Schema = {"type": str, "authorizations": list, "authorizations.*": dict, "event": dict,
+                  "response_url": str, "response_urls": list, "response_urls.*": dict,
+                  "response_urls.*.response_url": str, "trigger_id": str, "callback_id": str, "ssl_check": str,
+                  **{level + key: kind for level in _LEVELS for key, kind in _CONTEXT.items()}}
+EVENT: Schema = {"event_id": str, "event.type": str, "event.user": str, "event.channel": str, "event.ts": str,
+                 "event.thread_ts": str, "event.subtype": str, "event.bot_id": str,
+                 "event.text": str, "event.channel_type": str, "event.tab": str, "event.event_ts": str}
+URL_VERIFICATION: Schema = {"challenge": str}
+BLOCK_ACTIONS: Schema = {"user": dict, "channel": dict, "actions": list, "actions.*": dict, "actions.*.action_id": str, "actions.*.block_id": str,
+                         "actions.*.value": str, "actions.*.action_ts": str, "container": dict,
+                         "container.channel_id": str, "container.message_ts": str, "container.thread_ts": str}
+VIEW_SUBMISSION: Schema = {
+    "user": dict, "view.id": str, "view.hash": str, "view.callback_id": str, "view.private_metadata": str, "view.state": dict,
+    "view.state.values": dict, "view.state.values.*": dict, "view.state.values.*.*": dict,
+    "view.state.values.*.*.value": str, "view.state.values.*.*.selected_user": str,
+    "view.state.values.*.*.selected_date": str, "view.state.values.*.*.selected_option": dict,
+    "view.state.values.*.*.selected_option.value": str, "view.state.values.*.*.selected_users": list,
+    "view.state.values.*.*.selected_users.*": str}
+SHORTCUT: Schema = {"user": dict, "channel": dict, "message.text": str}
+COMMAND: Schema = {"command": str, "text": str}  # a form: every value is a string there, not in Socket Mode
+PRIVATE_METADATA: Schema = {"channel_id": str, "thread_ts": str, "task": str, "change": (str, int)}
+_BY_TYPE = {"event_callback": EVENT, "url_verification": URL_VERIFICATION, "block_actions": BLOCK_ACTIONS,
+            "view_submission": VIEW_SUBMISSION, "message_action": SHORTCUT, "shortcut": SHORTCUT}
+# What Slack always sends with each type: bolt indexes these without looking, so a payload without them is
+# no payload from Slack.
+_REQUIRED = {"event_callback": ("event.type",), "url_verification": ("challenge",),
+             "block_actions": ("actions", "actions.0.action_id"),
+             "view_submission": ("view", "view.type", "view.callback_id"),
+             "message_action": ("callback_id",), "shortcut": ("callback_id",)}
+
+
+def check_payload(body: Any) -> None:
+    """Malformed unless the payload's fields have the types Slack sends (those we or bolt read)."""
+    check(body, COMMON, what="slack payload")
+    user = body.get("user")
+    if isinstance(user, dict):  # the clicker of a shortcut or a form button: looked up before any event exists
+        bounded(user.get("id"), MAX_USER_ID, "slack payload: user.id")
+    kind = body.get("type")
+    if kind is None and "command" in body:
+        check(body, COMMAND, what="slack command")
+    elif kind in _BY_TYPE:
+        check(body, _BY_TYPE[kind], what=f"slack {kind}")
+        for path in _REQUIRED.get(kind, ()):
+            required(_at(body, path), f"slack {kind}: {path}")
+
+
+def _at(body: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path (a number indexes a list), or None."""
+    value: Any = body
+    for key in path.split("."):
+        if key.isdigit():
+            value = value[int(key)] if isinstance(value, list) and len(value) > int(key) else None
+        else:
+            value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def plain_text(text: str) -> str:
@@ -71,28 +143,30 @@ def message_event(body: dict[str, Any], *, bot_user: str | None, bot_in_thread: 
         return None
     thread = None if is_dm else (event.get("thread_ts") or ts)
     mentions = tuple(UserRef(PLATFORM, uid) for uid in mentioned_ids(raw) if uid != bot_user)
-    return IncomingMessage(platform=PLATFORM, event_id=message_key(channel, ts),
-                           user=UserRef(PLATFORM, user), text=plain_text(raw),
-                           chat=None if is_dm else channel, thread=thread, mentions=mentions)
+    return sound(IncomingMessage(platform=PLATFORM, event_id=message_key(channel, ts),
+                                 user=UserRef(PLATFORM, user), text=plain_text(raw),
+                                 chat=None if is_dm else channel, thread=thread, mentions=mentions))
 
 
 def block_action(payload: dict[str, Any]) -> CardAction | None:
     """A button click -> CardAction. The button's value is our button id; the message ref is channel:ts."""
     actions = payload.get("actions") or []
-    if not actions or not payload.get("user", {}).get("id"):
+    user = (payload.get("user") or {}).get("id")
+    if not actions or not user:
         return None
-    action = actions[0]
+    action = actions[0] or {}
     container = payload.get("container") or {}
     channel = container.get("channel_id") or (payload.get("channel") or {}).get("id")
     message_ts = container.get("message_ts")
     is_dm = str(channel or "").startswith("D")
     # action_ts is unique per click; a double click is two events that the handler makes idempotent.
-    event_id = f"act:{action.get('action_ts') or payload.get('trigger_id')}:{payload['user']['id']}"
-    return CardAction(platform=PLATFORM, event_id=event_id, user=UserRef(PLATFORM, payload["user"]["id"]),
-                      action=str(action.get("value") or action.get("action_id") or "")[:200],
-                      chat=None if is_dm else channel,
-                      thread=None if is_dm else (container.get("thread_ts") or message_ts),
-                      message=f"{channel}:{message_ts}" if channel and message_ts else None)
+    click = required(action.get("action_ts") or payload.get("trigger_id"), "slack block_actions: action_ts")
+    event_id = f"act:{click}:{user}"
+    return sound(CardAction(platform=PLATFORM, event_id=event_id, user=UserRef(PLATFORM, user),
+                            action=str(action.get("value") or action.get("action_id") or "")[:200],
+                            chat=None if is_dm else channel,
+                            thread=None if is_dm else (container.get("thread_ts") or message_ts),
+                            message=f"{channel}:{message_ts}" if channel and message_ts else None))
 
 
 def slash_command(form: dict[str, str]) -> IncomingMessage | None:
@@ -107,9 +181,11 @@ def slash_command(form: dict[str, str]) -> IncomingMessage | None:
     text = text or "help"
     is_dm = str(channel or "").startswith("D")
     mentions = tuple(UserRef(PLATFORM, uid) for uid in mentioned_ids(form.get("text") or ""))
-    return IncomingMessage(platform=PLATFORM, event_id=f"cmd:{form.get('trigger_id') or form.get('response_url')}",
-                           user=UserRef(PLATFORM, user), text=text, chat=None if is_dm else channel,
-                           mentions=mentions, reply_url=form.get("response_url"))
+    # Without response_url the command cannot be answered; without either id it is no command Slack sent.
+    reply_url = required(form.get("response_url"), "slack command: response_url")
+    return sound(IncomingMessage(platform=PLATFORM, event_id=f"cmd:{form.get('trigger_id') or reply_url}",
+                                 user=UserRef(PLATFORM, user), text=text, chat=None if is_dm else channel,
+                                 mentions=mentions, reply_url=reply_url))
 
 
 def view_submission(payload: dict[str, Any]) -> FormSubmission | None:
@@ -121,10 +197,7 @@ def view_submission(payload: dict[str, Any]) -> FormSubmission | None:
     if view.get("callback_id") != MODAL_CALLBACK:
         return None
     values = _values(view)
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        meta = {}
+    meta = _metadata(view)
     assignees = values.get("assignee_select") or values.get("assignees_select") or []
     form = {
         "title": values.get("title_input"), "assignees": [assignees] if isinstance(assignees, str) else assignees,
@@ -133,14 +206,32 @@ def view_submission(payload: dict[str, Any]) -> FormSubmission | None:
     }
     channel = meta.get("channel_id")
     is_dm = not channel or str(channel).startswith("D")
-    return FormSubmission(platform=PLATFORM, event_id=f"view:{view.get('id')}:{view.get('hash')}",
-                          user=UserRef(PLATFORM, payload["user"]["id"]), form="create_task", values=form,
-                          chat=None if is_dm else channel, thread=None if is_dm else meta.get("thread_ts"))
+    return sound(FormSubmission(platform=PLATFORM, event_id=_view_id(view), user=_submitter(payload),
+                                form="create_task", values=form, chat=None if is_dm else channel,
+                                thread=None if is_dm else meta.get("thread_ts")))
+
+
+def _view_id(view: dict[str, Any]) -> str:
+    return f"view:{required(view.get('id'), 'slack view_submission: view.id')}:{view.get('hash')}"
+
+
+def _submitter(payload: dict[str, Any]) -> UserRef:
+    return UserRef(PLATFORM, required((payload.get("user") or {}).get("id"), "slack view_submission: user.id"))
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """Our modal's private_metadata: JSON we wrote (render.py), so anything else is malformed."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except (ValueError, RecursionError):
+        raise Malformed("slack view_submission: private_metadata is not JSON") from None
+    check(meta, PRIVATE_METADATA, what="slack private_metadata")
+    return dict(meta)
 
 
 def _values(view: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for block in (view.get("state") or {}).get("values", {}).values():
+    for block in ((view.get("state") or {}).get("values") or {}).values():
         for action_id, field in block.items():
             values[action_id] = (field.get("value") or field.get("selected_user") or field.get("selected_date")
                                  or (field.get("selected_option") or {}).get("value") or field.get("selected_users"))
@@ -149,10 +240,7 @@ def _values(view: dict[str, Any]) -> dict[str, Any]:
 
 def _change_form(payload: dict[str, Any], view: dict[str, Any]) -> FormSubmission:
     values = _values(view)
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        meta = {}
+    meta = _metadata(view)
     if view.get("callback_id") == REJECT_MODAL:
         name, form = "change_reject", {"change": str(meta.get("change") or ""), "reason": values.get("reason_input")}
     else:
@@ -163,14 +251,14 @@ def _change_form(payload: dict[str, Any], view: dict[str, Any]) -> FormSubmissio
             "reason": values.get("reason_input")}
     channel = meta.get("channel_id")
     is_dm = not channel or str(channel).startswith("D")
-    return FormSubmission(platform=PLATFORM, event_id=f"view:{view.get('id')}:{view.get('hash')}",
-                          user=UserRef(PLATFORM, payload["user"]["id"]), form=name, values=form,
-                          chat=None if is_dm else channel, thread=None if is_dm else meta.get("thread_ts"))
+    return sound(FormSubmission(platform=PLATFORM, event_id=_view_id(view), user=_submitter(payload), form=name,
+                                values=form, chat=None if is_dm else channel,
+                                thread=None if is_dm else meta.get("thread_ts")))
 
 
 def home_opened(body: dict[str, Any]) -> HomeOpened | None:
     event = body.get("event") or {}
     if event.get("tab", "home") != "home" or not event.get("user"):
         return None
-    return HomeOpened(platform=PLATFORM, event_id=str(body.get("event_id") or f"home:{event.get('event_ts')}"),
-                      user=UserRef(PLATFORM, event["user"]))
+    event_id = body.get("event_id") or f"home:{required(event.get('event_ts'), 'slack app_home_opened: event_ts')}"
+    return sound(HomeOpened(platform=PLATFORM, event_id=str(event_id), user=UserRef(PLATFORM, event["user"])))
