@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -14,10 +14,12 @@ from .create import parse_create
 from .help import parse_help
 from .intents import Intent, Unknown
 from .leave import parse_leave
+from .members import parse_members
 from .message import Message
 from .normalize import normalize
 from .query import parse_query
 from .standup import parse_standup
+from .typos import fix_typos
 from .update import parse_update
 from .worklog import parse_log
 
@@ -51,6 +53,7 @@ def _explicit_log(msg: Message) -> Intent | None:
 _GRAMMARS: list[Callable[[Message], Intent | None]] = [
     parse_change_action,  # "CR-12" looks like a task key
     parse_admin,
+    parse_members,  # "CRM 成员", "remove @bob from CRM", "项目列表" (h-intents)
     parse_help,
     parse_standup,
     parse_leave,
@@ -67,15 +70,19 @@ _GRAMMARS: list[Callable[[Message], Intent | None]] = [
 
 def parse(text: str, *, now: datetime, tz: str = "Asia/Shanghai", bot_id: str | None = None,
           workday_end: time = time(18, 0), day_hours: float = 8.0,
-          is_workday: Callable[[date], bool] | None = None) -> Intent:
+          is_workday: Callable[[date], bool] | None = None, known_keys: Iterable[str] = ()) -> Intent:
     """Parse one chat message into an intent. Pure and total: any input gives an intent. ``is_workday`` is the
-    caller's working-day calendar (public holidays, make-up days) for "3个工作日"; weekdays when not given."""
+    caller's working-day calendar (public holidays, make-up days) for "3个工作日"; weekdays when not given.
+    ``known_keys`` are the project keys that exist, so a key that is also a word ("QA", "IT") still names one."""
     try:
         clean = normalize(text if isinstance(text, str) else str(text), bot_id)
         if not clean:
             return Unknown()
         local = local_now(now, tz)
-        msg = Message(clean, local.date(), local.time(), workday_end, day_hours, is_workday=is_workday)
+        clean = fix_typos(clean)  # IME slips in command words ("新建人物"): h-intents
+        keys = known_keys if isinstance(known_keys, frozenset) else frozenset(k.upper() for k in known_keys)
+        msg = Message(clean, local.date(), local.time(), workday_end, day_hours, is_workday=is_workday,
+                      known_keys=keys)
         for grammar in _GRAMMARS:
             result = grammar(msg)
             if result is not None:
