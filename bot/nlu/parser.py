@@ -49,6 +49,15 @@ def _explicit_log(msg: Message) -> Intent | None:
     return None
 
 
+def _key_question(msg: Message) -> Intent | None:
+    # "TODO 进度" when a project TODO exists: a known key that starts the message and a question about it comes
+    # before the task grammar, which would read "todo …" as a task to create (h-intents).
+    first = msg.text.split(maxsplit=1)[0].upper() if msg.text.split() else ""
+    if first in msg.known_keys and not msg.tasks:
+        return parse_query(msg)
+    return None
+
+
 # Order matters: setup commands and stand-ups contain words the task grammars also use.
 _GRAMMARS: list[Callable[[Message], Intent | None]] = [
     parse_change_action,  # "CR-12" looks like a task key
@@ -58,6 +67,7 @@ _GRAMMARS: list[Callable[[Message], Intent | None]] = [
     parse_standup,
     parse_leave,
     _explicit_log,
+    _key_question,
     parse_create,
     lambda m: parse_query(m) if not m.tasks else None,  # "哪些任务延期了" before change requests
     parse_change,
