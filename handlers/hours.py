@@ -7,6 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from bot.model import Reply
 from bot.nlu.intents import HoursQuery
 from handlers import lookup, permissions
@@ -147,9 +149,11 @@ async def _missing(ctx: Ctx, intent: HoursQuery, start: dt.date, end: dt.date) -
         project = await lookup.project(ctx, intent.project)
         await permissions.require_manage(ctx, project, what="what.team_hours")
         scope = [project]
+    elif ctx.is_pmo:  # the portfolio office looks after every project
+        scope = list((await ctx.session.scalars(select(Project).order_by(Project.key))).all())
     else:
         scope = [p for p, role in await projects.memberships(ctx.session, ctx.actor.id)
-                 if role in permissions.MANAGING or ctx.is_pmo]
+                 if role in permissions.MANAGING]
         if not scope:
             raise UserError("hq.missing_refused")
     calendar = await load_calendar(ctx.session)
