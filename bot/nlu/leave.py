@@ -16,7 +16,8 @@ _ZH = (rf"请假|请(?:个|一个|\s*{NUM_RE}\s*天)?假|休假|年假|病假|�
 _EN = (r"\b(?:ooo|pto|out\s+of\s+(?:the\s+)?office|on\s+leave|(?:annual|sick|parental)\s+leave|"
        r"on\s+vacation|on\s+holiday|taking\s+(?:a\s+|the\s+)?(?:day|days)\s+off|(?:a\s+)?day\s+off|"
        r"days\s+off|i\s*(?:'m|am|will\s+be|'ll\s+be)\s+(?:off|out|away)\b|(?:off|out|away)\s+(?:until|till|from)\b|"
-       r"^(?:i'?m\s+|i\s+am\s+)?(?:out|off)\s+(?:sick|all|today|tomorrow|on|this|next|the\s+rest)\b|\bsick\s+day\b|"
+       r"^(?:i'?m\s+|i\s+am\s+)?(?:out|off)\s+(?:sick|all\s+(?:day|week|next|this)|today|tomorrow|this\s+week|next|"
+       r"the\s+rest)\b|\bsick\s+day\b|"
        r"\bcalling\s+in\s+sick\b|\bout\s+sick\b|\bmy\s+(?:leave|pto|time\s+off|days\s+off|vacation)\b|"
        r"\b(?:cancel|show|list|withdraw|remove)\s+(?:my\s+|the\s+|all\s+)?(?:leave|pto|time\s+off)\b)")
 _TRIGGER = re.compile(rf"{_ZH}|{_EN}", re.IGNORECASE)
@@ -102,6 +103,7 @@ def parse_leave(msg: Message) -> Leave | LeaveAction | None:
     if re.search(r"请(?:个|一个)?假|休(?:个|一个)?假|想请|要请|\b(?:need|want|like)\s+(?:a\s+|some\s+)?(?:day|days|time)\s+off\b",
                  text, re.IGNORECASE) and not re.search(r"今天|today|现在|now", text, re.IGNORECASE):
         return LeaveAction(action="ask")  # "请个假": which days is the one thing that decides it
-    if re.search(_ZH, text) or re.search(r"\b(?:ooo|pto|on\s+leave|out|off)\b", text, re.IGNORECASE):
+    if re.search(_ZH, text) or re.search(r"\b(?:ooo|pto|on\s+leave|out\s+sick|sick\s+day|calling\s+in\s+sick)\b|"
+                                         r"\b(?:out|off)\s+(?:today|all\s+day)\b", text, re.IGNORECASE):
         return _span(msg.today, msg.today)  # "今天请假" said with today's word, a bare "OOO", "out sick today"
     return None

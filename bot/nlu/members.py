@@ -51,8 +51,8 @@ def parse_members(msg: Message) -> Admin | None:
         m = pattern.match(text)
         if m:
             key = next((g for g in (m.groupdict().get(k) for k in ("p", "q", "r")) if g), None)
-            if key is None or key.upper() in _NOT_KEYS:
-                continue
+            if key is None or key.upper() in _NOT_KEYS or not (key.isupper() or key.upper() in msg.known_keys):
+                continue  # "who is on the call": a key is written in capitals, or is one that exists
             if not re.search(r"成员|人员|组员|人|member|team|people|who", text, re.IGNORECASE):
                 continue  # a bare "CRM" is not a question about its members
             return Admin(action="list_members", project=key.upper())

@@ -94,9 +94,10 @@ def _any_project(msg: Message) -> str | None:
 _MISSING = re.compile(
     r"谁(?:还)?(?:没|没有|未)(?:填|记|报|登记|提交|写)?(?:工时|日志)|(?:没|没有|未)(?:填|记|报|登记|提交)(?:工时)?的(?:人|同事)|"
     r"\bwho\s+(?:hasn'?t|has\s+not|haven'?t|didn'?t|did\s+not)\s+(?:yet\s+)?(?:logged|log|filled|submitted|entered)\b|"
-    r"\b(?:missing|no)\s+(?:time\s*sheets?|hours|logs)\b",
+    r"\bmissing\s+(?:time\s*sheets?|hours|logs)\b",
     re.IGNORECASE,
 )
+_RISK_LIST = re.compile(rf"列表|清单|\blist\b|^(?:{PROJECT_TOKEN}\s*)?(?:项目)?\s*(?:的)?\s*(?:风险|risks?)$", re.IGNORECASE)
 _RISKS = re.compile(r"风险|隐患|\brisks?\b|\bred\s+flags?\b", re.IGNORECASE)
 # Task lists: "CRM 有哪些未完成任务", "bob 的任务", "本周到期的任务", "due next week", "done this week".
 _TASKS_WORD = re.compile(r"任务|待办|工作项|事项|\btasks?\b|\btickets?\b|\bitems?\b|\btodos?\b|\bwork\b", re.IGNORECASE)
@@ -159,7 +160,7 @@ def parse_query(msg: Message) -> Query | HoursQuery | TaskList | None:
         return _missing(msg)
     if _OVERDUE.search(text):
         return Query(query="overdue", project=_any_project(msg))
-    if _RISKS.search(text) and (QUESTION.search(text) or re.search(r"列表|清单|\blist\b|^\S+\s*(?:的)?\s*风险$", text, re.I)):
+    if _RISKS.search(text) and (QUESTION.search(text) or _RISK_LIST.search(text)):
         return TaskList(query="risks", project=_any_project(msg))
     if _HOURS.search(text) and _HOURS_Q.search(text) and not msg.hours():
         return _hours_question(msg)

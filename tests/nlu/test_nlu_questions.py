@@ -144,3 +144,14 @@ def test_closest_capabilities() -> None:
     assert closest("那个东西搞一下工时")[0] == "log_hours"
     assert closest("假期怎么弄")[0] == "leave"
     assert len(closest("blorp")) == 3
+
+
+# Chatter near the new grammars stays chatter: no leave, no member list, no question it did not ask.
+STAYS_UNKNOWN = ["out on a call", "I'm out of ideas", "who is on the call", "who is in the meeting", "这个改动有风险",
+                 "风险可控", "bob 的任务我来做", "CRM 的任务很多", "取消会议", "cancel the meeting", "leave it to me",
+                 "我的天", "my bad", "have a good weekend", "谢谢大家", "off to lunch", "out for lunch, back at 2"]
+
+
+@pytest.mark.parametrize("text", STAYS_UNKNOWN)
+def test_chatter_near_questions_stays_unknown(text: str) -> None:
+    assert parse(text, now=NOW, known_keys=KEYS).to_dict() == {"intent": "unknown"}
