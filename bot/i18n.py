@@ -415,6 +415,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "greet.thanks": {"zh": "不客气！还可以试试：", "en": "You're welcome! You can also try:"},
     "greet.examples": {"zh": "• 我的任务\n• CRM-12 3小时\n• 本周到期的任务", "en": "• my tasks\n• log 3h on CRM-12\n• due this week"},
     "unknown.closest": {"zh": "没太明白。你可能想：", "en": "Didn't quite get that. Maybe you meant:"},
+    "unknown.question": {"zh": "没太明白，这个问题我还答不上来，什么都没改。你可以问：",
+                         "en": "Didn't quite get that: I can't answer that question yet, and nothing was changed. You can ask:"},
     "unknown.more": {"zh": "发送“帮助”查看全部功能。", "en": "Send “help” for everything I can do."},
     "unknown.button": {"zh": "没有编号为 {n} 的按钮（可点的是 1–{max}）。", "en": "There is no button {n} (the buttons are 1–{max})."},
     "unknown.no_buttons": {"zh": "没有编号为 {n} 的按钮：上面没有可点的按钮。", "en": "There is no button {n}: no buttons are shown."},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.model import Button, Card, Reply
-from bot.nlu import suggest
+from bot.nlu import asked, suggest
 from bot.nlu.intents import Help, Unknown
 from handlers.context import Ctx
 from handlers.errors import UserError
@@ -33,7 +33,9 @@ async def not_understood(intent: Unknown, ctx: Ctx) -> list[Reply]:
     if said is not None:
         return [ctx.reply(ctx.t("greet." + said) + "\n" + ctx.t("greet.examples"))]
     caps = suggest.closest(ctx.text)
-    lines = [ctx.t("unknown.closest")] + [f"• {_example(ctx, cap)}" for cap in caps] + [ctx.t("unknown.more")]
+    # A question the bot cannot answer is said to be one: it was not taken for anything else.
+    head = "unknown.question" if asked.QUESTION.search(ctx.text) else "unknown.closest"
+    lines = [ctx.t(head)] + [f"• {_example(ctx, cap)}" for cap in caps] + [ctx.t("unknown.more")]
     buttons = tuple(Button(f"help:{cap}", ctx.t("cap." + cap)) for cap in caps)
     return [ctx.reply("\n".join(lines), card=Card(title="", buttons=buttons))]
 

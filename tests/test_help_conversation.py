@@ -41,6 +41,8 @@ async def test_unknown_offers_the_closest_things_with_buttons(crm: ChatHarness) 
     assert zh["card"]["buttons"][0]["id"] == "help:log_hours"
     en = (await crm.say("bob", "blorp the zibbles"))[0]
     assert en["text"].startswith("Didn't quite get that") and 2 <= len(en["card"]["buttons"]) <= 3
+    asked = await crm.text("alice", "what's the weather like?")
+    assert asked.startswith("Didn't quite get that") and "can't answer that question yet" in asked
     example = await crm.click("bob", "help:log_hours")
     assert "log 3h on CRM-12" in example[0]["text"]
     assert "no longer valid" in (await crm.click("bob", "help:nonsense"))[0]["text"]

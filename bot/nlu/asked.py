@@ -22,7 +22,7 @@ QUESTION = re.compile(
 )
 TEAM = re.compile(r"团队|大家|全员|所有人|全组|组内|项目组|\bteam\b|\beveryone\b|\beverybody\b|\ball\s+members\b",
                   re.IGNORECASE)
-ME = re.compile(r"我|\bmy\b|\bi\b|\bme\b|\bmine\b|\bi'?ve\b", re.IGNORECASE)
+ME = re.compile(r"我(?!们)|\bmy\b|\bi\b|\bme\b|\bmine\b|\bi'?ve\b", re.IGNORECASE)
 
 # A bare name before the thing asked about ("张伟这周工时", "bob 请假了吗", "bob's hours"): a CJK name of two to
 # four characters, or a Latin word; never a word the questions themselves use.
