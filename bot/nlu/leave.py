@@ -19,7 +19,8 @@ _EN = (r"\b(?:ooo|pto|out\s+of\s+(?:the\s+)?office|on\s+leave|(?:annual|sick|par
        r"^(?:i'?m\s+|i\s+am\s+)?(?:out|off)\s+(?:sick|all\s+(?:day|week|next|this)|today|tomorrow|this\s+week|next|"
        r"the\s+rest)\b|\bsick\s+day\b|"
        r"\bcalling\s+in\s+sick\b|\bout\s+sick\b|\bmy\s+(?:leave|pto|time\s+off|days\s+off|vacation)\b|"
-       r"\b(?:cancel|show|list|withdraw|remove)\s+(?:my\s+|the\s+|all\s+)?(?:leave|pto|time\s+off)\b)")
+       r"\b(?:cancel|show|list|withdraw|remove)\s+(?:my\s+|the\s+|all\s+)?(?:leave|pto|time\s+off)\b|"
+       r"\b(?:taking|take|took|need|want)\s+(?:a\s+|some\s+)?(?:leave|pto|time\s+off)\b|\bnever\s*mind\b.*\b(?:leave|pto)\b)")
 _TRIGGER = re.compile(rf"{_ZH}|{_EN}", re.IGNORECASE)
 # A task or change request about leave ("新建任务 请假系统") is not a leave.
 _NOT = re.compile(r"新建|创建|任务|task|变更|change|ticket|系统|功能|模块|页面|bug|CR-\d", re.IGNORECASE)
@@ -28,8 +29,11 @@ _PART_DAY = re.compile(r"半天|上午|下午|中午|早上|晚上|小时|\b(?:m
 _UNTIL = re.compile(r"(?:到|至|直到|\buntil|\btill|\bthru|\bthrough|\bto|-|~|—)\s*$", re.IGNORECASE)
 # "PTO Dec 21-23", "12月21-23日": the second day of a range in the month of the first.
 _DAY_RANGE = re.compile(r"^\s*(?:-|~|–|—|到|至|\bto\b)\s*(?P<d>[0-3]?\d)(?:日|号|st|nd|rd|th)?(?![\d:.])")
-_CANCEL = re.compile(r"取消|撤销|撤回|不请了|不休了|销假|作废|删掉|删除|\bcancel|\bwithdraw|\bremove|\bdelete|\bdrop|"
-                     r"\bcall\s+off|\bnot\s+(?:taking|going\s+to\s+take)", re.IGNORECASE)
+# Cancelling, and negation ("别给我记请假", "明天不请假了"): both take leave away, never record it.
+_CANCEL = re.compile(r"取消|撤销|撤回|不请了|不休了|销假|作废|删掉|删除|(?:不要|别|先不|不用|不再|不)(?:给我)?(?:记|登记)?(?:请|休)|"
+                     r"\bcancel|\bwithdraw|\bremove|\bdelete|\bdrop|\bundo|\bcall\s+off|\bnever\s*mind|"
+                     r"\bnot\s+(?:taking|going\s+to\s+take|on\s+leave|off)|\bno\s+longer|\bdon'?t\s+(?:need|want|book|log)",
+                     re.IGNORECASE)
 _SHOW = re.compile(r"我的(?:请假|假期|休假|年假)|(?:请假|休假)(?:记录|情况|列表|安排)|\bmy\s+(?:leave|pto|time\s+off|vacation|days\s+off)\b|"
                    r"\b(?:show|list)\b.*\b(?:leave|pto|time\s+off)\b|\bwhen\s+am\s+i\s+(?:off|out|on\s+leave)\b|"
                    r"\bwho(?:'s|\s+is|\s+are)?\s+(?:on\s+leave|off|out|away)\b|谁(?:在)?(?:请假|休假)", re.IGNORECASE)
@@ -47,6 +51,13 @@ def _not_new(msg: Message) -> LeaveAction | None:
     """Show, cancel or a part of a day: anything about leave that must not record one."""
     text = msg.text
     if _CANCEL.search(text):
+        monday = msg.today - timedelta(days=msg.today.weekday())
+        if _NEXT_WEEK.search(text):  # "下周不休假了": the whole week, as when it was booked
+            week = _span(monday + timedelta(days=7), monday + timedelta(days=13))
+            return LeaveAction(action="cancel", start=week.start, end=week.end)
+        if _THIS_WEEK.search(text):
+            week = _span(msg.today, monday + timedelta(days=6))
+            return LeaveAction(action="cancel", start=week.start, end=week.end)
         spans = msg.dates()
         if not spans:
             return LeaveAction(action="cancel")

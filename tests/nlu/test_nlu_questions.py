@@ -73,6 +73,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("取消请假", {"intent": "leave_action", "action": "cancel", "start": None, "end": None}),
     ("cancel my leave", {"intent": "leave_action", "action": "cancel", "start": None}),
     ("取消明天的请假", {"intent": "leave_action", "action": "cancel", "start": "2026-11-26", "end": "2026-11-26"}),
+    ("别给我记请假", {"intent": "leave_action", "action": "cancel", "start": None}),  # a negation never records
+    ("明天不请假了", {"intent": "leave_action", "action": "cancel", "start": "2026-11-26", "end": "2026-11-26"}),
+    ("下周不休假了", {"intent": "leave_action", "action": "cancel", "start": "2026-11-30", "end": "2026-12-06"}),
+    ("I'm not taking leave tomorrow", {"intent": "leave_action", "action": "cancel", "start": "2026-11-26"}),
     ("请个假", {"intent": "leave_action", "action": "ask"}),
     ("I need a day off", {"intent": "leave_action", "action": "ask"}),
     ("我下午请假半天", {"intent": "leave_action", "action": "part_day", "start": "2026-11-25"}),
@@ -155,3 +159,14 @@ STAYS_UNKNOWN = ["out on a call", "I'm out of ideas", "who is on the call", "who
 @pytest.mark.parametrize("text", STAYS_UNKNOWN)
 def test_chatter_near_questions_stays_unknown(text: str) -> None:
     assert parse(text, now=NOW, known_keys=KEYS).to_dict() == {"intent": "unknown"}
+
+
+@pytest.mark.parametrize("unit", ["移除 @a ", "remove @a", "bob ", "请个", "CR for ", "who ", "张伟", "【站会】"])
+def test_long_repetitive_input_stays_fast(unit: str) -> None:
+    # The question grammars must not backtrack quadratically either (see test_nlu_chatter.py).
+    import time
+
+    text = unit * (4000 // len(unit))
+    start = time.perf_counter()
+    parse(text, now=NOW, known_keys=KEYS)
+    assert time.perf_counter() - start < 0.5
