@@ -71,3 +71,11 @@ async def test_undo_button_on_a_recorded_leave(crm: ChatHarness) -> None:
     assert undo == "leave:undo:2026-11-26:2026-11-26"
     assert "已取消" in (await crm.click("bob", undo))[0]["text"]
     assert await _leaves(crm) == []
+
+
+async def test_a_negation_never_records_leave(crm: ChatHarness) -> None:
+    assert "什么都没改" in await crm.text("bob", "别给我记请假")
+    assert "nothing changed" in await crm.text("alice", "I'm not taking leave tomorrow")
+    await crm.say("bob", "明天请假")
+    assert "已取消" in await crm.text("bob", "明天不请假了")
+    assert await _leaves(crm) == []
