@@ -20,7 +20,8 @@ _EN = (r"\b(?:ooo|pto|out\s+of\s+(?:the\s+)?office|on\s+leave|(?:annual|sick|par
        r"the\s+rest)\b|\bsick\s+day\b|"
        r"\bcalling\s+in\s+sick\b|\bout\s+sick\b|\bmy\s+(?:leave|pto|time\s+off|days\s+off|vacation)\b|"
        r"\b(?:cancel|show|list|withdraw|remove)\s+(?:my\s+|the\s+|all\s+)?(?:leave|pto|time\s+off)\b|"
-       r"\b(?:taking|take|took|need|want)\s+(?:a\s+|some\s+)?(?:leave|pto|time\s+off)\b|\bnever\s*mind\b.*\b(?:leave|pto)\b)")
+       r"\b(?:taking|take|took|need|want)\s+(?:a\s+|some\s+)?(?:leave|pto|time\s+off)\b|\bnever\s*mind\b.*\b(?:leave|pto)\b|"
+       r"\bwho(?:'s|\s+is|\s+are)?\s+(?:on\s+leave|off|out|away)\b)")
 _TRIGGER = re.compile(rf"{_ZH}|{_EN}", re.IGNORECASE)
 # A task or change request about leave ("新建任务 请假系统") is not a leave.
 _NOT = re.compile(r"新建|创建|任务|task|变更|change|ticket|系统|功能|模块|页面|bug|CR-\d", re.IGNORECASE)

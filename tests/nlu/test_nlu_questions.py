@@ -70,6 +70,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("is bob on leave?", {"intent": "leave_action", "action": "show", "person": "bob"}),
     ("张伟明天请假吗", {"intent": "leave_action", "action": "show", "person": "张伟", "start": "2026-11-26"}),
     ("谁请假了", {"intent": "leave_action", "action": "show", "person": "team"}),
+    ("who's off today?", {"intent": "leave_action", "action": "show", "person": "team", "start": "2026-11-25"}),
     ("取消请假", {"intent": "leave_action", "action": "cancel", "start": None, "end": None}),
     ("cancel my leave", {"intent": "leave_action", "action": "cancel", "start": None}),
     ("取消明天的请假", {"intent": "leave_action", "action": "cancel", "start": "2026-11-26", "end": "2026-11-26"}),
