@@ -33,10 +33,12 @@ _NOT_NAMES = frozenset({
     "yesterday", "who", "what", "how", "is", "are", "did", "does", "do", "any", "show", "list", "project", "total",
     "hours", "hrs", "tasks", "task", "leave", "open", "due", "done", "overdue", "many", "much", "has", "have", "was",
     "please", "pls", "check", "get", "give", "tell", "anyone", "somebody", "someone", "whose", "which", "when",
+    "logged", "weekly", "monthly", "daily", "billable", "overtime", "working", "work", "time", "sum",
 })
 _ZH_NAME = re.compile(r"^(?P<n>[\u4e00-\u9fff]{2,4}?)\s*(?:的|今天|昨天|明天|后天|这周|本周|上周|下周|本月|这个月|上个月|这|上|本|下|最近|有没有|是不是|在|请|休|工时|任务|手上|负责)")
 _EN_NAME = re.compile(r"^(?:is|has|did|does|was|show|list)?\s*(?P<n>[A-Za-z][\w.\-]{1,30})(?:'s\b|\s+(?:on|off|out|away|"
-                      r"request|take|took|taking|log|logged|has|have|worked|work)\b)", re.IGNORECASE)
+                      r"request|take|took|taking|log|logged|has|have|worked|work|hours|hrs|today|yesterday|this\s+week|"
+                      r"last\s+week|this\s+month)\b)", re.IGNORECASE)
 _EN_DID = re.compile(r"\b(?:did|does|has|have|is|was)\s+@?(?P<n>[A-Za-z][\w.\-]{1,30})\s+(?:log|logged|work|worked|put|"
                      r"spend|spent|fill|filled|on|off|out|away|taking|take)\b", re.IGNORECASE)
 _EN_OF = re.compile(r"\b(?:for|of|by|from)\s+@?(?P<n>[A-Za-z][\w.\-]{1,30})\b", re.IGNORECASE)

@@ -110,6 +110,10 @@ _GOT_DONE = re.compile(r"\bwhat\s+(?:got|was|has\s+been|have\s+we)\s+(?:done|fin
 _ORDER = re.compile(r"^(?:新建|创建|新增|添加|new|create|add)\b|^(?:新建|创建|新增|添加)", re.IGNORECASE)
 
 
+_BARE_HOURS = re.compile(rf"\s*(?:(?P<k>{PROJECT_TOKEN})\s*(?:项目|project)?\s*(?:的|'s)?\s*)?(?:工时|hours|hrs|timesheets?)"
+                         r"\s*[?？]?\s*", re.IGNORECASE)
+
+
 def _hours_question(msg: Message) -> HoursQuery:
     project = _any_project(msg)
     whom = who(msg, project=project)
@@ -164,7 +168,9 @@ def parse_query(msg: Message) -> Query | HoursQuery | TaskList | None:
         return TaskList(query="risks", project=_any_project(msg))
     if _HOURS.search(text) and _HOURS_Q.search(text) and not msg.hours():
         return _hours_question(msg)
-    if re.fullmatch(r"\s*(?:工时|hours|hrs|timesheet)\s*[?？]?\s*", text, re.IGNORECASE):
+    bare = _BARE_HOURS.fullmatch(text)
+    if bare and (not bare["k"] or bare["k"].upper() in msg.known_keys or (bare["k"].isupper() and _key(bare["k"]))):
+        # "工时", "CRM 工时", "CRM hours?"; not "happy hours"
         return _hours_question(msg)
     listed = _task_list(msg, mine=bool(_MY_TASKS.search(text)))
     if listed is not None:

@@ -37,6 +37,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("how many hours did bob log this week", {"query": "hours", "person": "bob"}),
     ("hours from Dec 1 to Dec 5", {"query": "hours", "person": None, "period": "range"}),
     ("CRM 工时统计", {"query": "hours", "project": "CRM", "person": None, "team": False}),
+    ("CRM 工时", {"query": "hours", "project": "CRM", "person": None}),
+    ("CRM hours?", {"query": "hours", "project": "CRM", "person": None}),
+    ("bob today hours", {"query": "hours", "person": "bob", "period": "today"}),
     ("team hours this week", {"query": "hours", "team": True}),
     ("团队本周工时", {"query": "hours", "team": True}),
     ("今天谁没填工时", {"query": "missing_hours", "period": "today", "start": "2026-11-25"}),
@@ -154,7 +157,7 @@ def test_closest_capabilities() -> None:
 # Chatter near the new grammars stays chatter: no leave, no member list, no question it did not ask.
 STAYS_UNKNOWN = ["out on a call", "I'm out of ideas", "who is on the call", "who is in the meeting", "这个改动有风险",
                  "风险可控", "bob 的任务我来做", "CRM 的任务很多", "取消会议", "cancel the meeting", "leave it to me",
-                 "我的天", "my bad", "have a good weekend", "谢谢大家", "off to lunch", "out for lunch, back at 2"]
+                 "我的天", "my bad", "happy hours", "have a good weekend", "谢谢大家", "off to lunch", "out for lunch, back at 2"]
 
 
 @pytest.mark.parametrize("text", STAYS_UNKNOWN)
