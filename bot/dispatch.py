@@ -53,6 +53,7 @@ class Dispatcher:
         self.metrics = metrics or Metrics()
         self.bot_ids = bot_ids or {}
         self._cal: tuple[float, WorkCalendar] | None = None
+        self._keys: tuple[float, frozenset[str]] | None = None  # project keys for the parser, per process
 
     async def handle(self, event: Event) -> Outcome:
         """Record and process one event in one unit of work (the console's path)."""
@@ -145,7 +146,10 @@ class Dispatcher:
         calendar = await self._calendar(ctx.session)
         intent = nlu.parse(text, now=ctx.local_now(), tz=ctx.tz, bot_id=self.bot_ids.get(event.platform),
                            workday_end=self.settings.workday_end, day_hours=self.settings.day_hours,
-                           is_workday=calendar.is_workday, holidays=calendar.holiday_period)
+                           is_workday=calendar.is_workday, holidays=calendar.holiday_period,
+                           known_keys=await self._known_keys(ctx.session))
+        if isinstance(intent, nlu.Admin) and intent.action == "create_project":
+            self._keys = None  # the next message may name the new project, even when its key is a word
         if isinstance(intent, ANSWERABLE):
             for answer in self.router.answers:
                 answered = await answer(ctx)
@@ -161,6 +165,13 @@ class Dispatcher:
         if self._cal is None or time.monotonic() - self._cal[0] > CALENDAR_TTL:
             self._cal = (time.monotonic(), await load_calendar(session))
         return self._cal[1]
+
+    async def _known_keys(self, session: AsyncSession) -> frozenset[str]:
+        """The project keys, so "QA 进度" names project QA; re-read when this process creates a project, and at
+        most a minute late for one created elsewhere (the admin CLI, another replica)."""
+        if self._keys is None or time.monotonic() - self._keys[0] > CALENDAR_TTL:
+            self._keys = (time.monotonic(), frozenset(await projects.all_keys(session)))
+        return self._keys[1]
 
     @staticmethod
     def _rows(event: Event, replies: list[Reply], now: dt.datetime) -> list[dict[str, Any]]:

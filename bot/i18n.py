@@ -13,22 +13,34 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_WORDS = re.compile(r"<@[^>]*>|@\S+|\b[A-Za-z][A-Za-z0-9]*-\d+\b|\[[A-Za-z0-9]+\]|\b[A-Z0-9]{2,}\b")
 _WORD = re.compile(r"\b[A-Za-z]*[a-z][A-Za-z]+\b")
 
-HELP_ZH = """我能帮你在聊天里管理项目：
+HELP_ZH = """我能帮你在聊天里管理项目（每项一个例子）：
 • 新建任务：新建任务 登录页 @张三 下周五前 P1 预计8小时
 • 更新任务：CRM-3 完成 / CRM-3 进度 60% / CRM-3 改给 @李四 / CRM-3 截止改到12月20日
 • 记工时：CRM-12 3小时 昨天 接口联调（一条消息可记多条）
-• 查询：我的任务 / CRM 进度 / 逾期任务 / 我这周工时 / CRM-12 详情
-• 变更申请：变更申请 CRM-3 延期到12月20日，原因…
-• 项目管理：新建项目 CRM 客户关系系统 / 本群绑定 CRM / 添加成员 @张三 CRM 项目经理 / CRM 时区 Asia/Shanghai
+• 撤销：点回复上的「撤销」按钮，或发送“撤销”
+• 查工时：我这周工时 / 上周工时 / @张伟 本月工时（项目经理）/ CRM 工时统计 / 今天谁没填工时
+• 任务列表：我的任务 / CRM 未完成任务 / @bob 的任务 / 本周到期的任务 / 本周完成的任务 / CRM 逾期任务
+• 项目情况：CRM 进度 / CRM 有没有风险 / CRM-12 详情
+• 请假：下周一到周三请假 / 我的请假 / bob 请假了吗 / 取消请假
+• 站会：昨天：接口联调 今天：写测试 阻碍：无
+• 变更申请：变更申请 CRM-3 延期到12月20日，原因：接口未就绪
+• 审批：待我审批 / 批准 CR-2 / 驳回 CR-2 预算不够 / 撤回 CR-2
+• 项目管理：新建项目 CRM 客户关系系统 / 本群绑定 CRM / 添加成员 @张三 CRM 项目经理 / CRM 成员 / 把 @张三 移出 CRM / 项目列表
 • 语言：我的语言 英文"""
 
-HELP_EN = """I manage projects from chat:
+HELP_EN = """I manage projects from chat (one example each):
 • Create a task: new task login page @alice by next Friday P1 est 8h
 • Update: CRM-3 done / CRM-3 60% / assign CRM-3 to @bob / move CRM-3 due to Dec 20
 • Log hours: log 3h on CRM-12 yesterday API testing (several entries in one message are fine)
-• Ask: my tasks / status CRM / overdue / my hours this week / show CRM-12
-• Change request: change request CRM-3 delay to Dec 20 because ...
-• Admin: create project CRM Customer Portal / bind this chat to CRM / add @alice to CRM as pm / CRM timezone Asia/Shanghai
+• Undo: press Undo on my reply, or send “undo”
+• Hours: my hours this week / hours last week / @bob's hours this month (PMs) / CRM hours / who hasn't logged today
+• Task lists: my tasks / open tasks in CRM / @bob's tasks / due this week / done this week / overdue in CRM
+• Projects: status CRM / any risks in CRM? / show CRM-12
+• Leave: on leave Monday to Wednesday / my leave / is bob on leave? / cancel my leave
+• Standup: Yesterday: API tests. Today: docs. Blockers: none
+• Change request: change request CRM-3 delay to Dec 20 because the API is late
+• Approvals: waiting for my approval / approve CR-2 / reject CR-2 over budget / withdraw CR-2
+• Admin: create project CRM Customer Portal / bind this chat to CRM / add @alice to CRM as pm / CRM members / remove @alice from CRM / list projects
 • Language: set my language to Chinese"""
 
 CATALOGUE: dict[str, dict[str, str]] = {
@@ -352,6 +364,104 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "leave.recorded": {"zh": "已记录请假：{start} 至 {end}，期间不会提醒你站会。",
                        "en": "Leave noted: {start} to {end}; no standup prompts then."},
     "leave.too_long": {"zh": "请假最长 {days} 天，请分开登记。", "en": "Leave can be at most {days} days; please split it."},
+    # --- h-intents: hours questions, task lists, leave show/cancel, greetings, the unknown answer, members ---
+    "period.today": {"zh": "今天", "en": "today"},
+    "period.yesterday": {"zh": "昨天", "en": "yesterday"},
+    "period.this_week": {"zh": "本周", "en": "this week"},
+    "period.last_week": {"zh": "上周", "en": "last week"},
+    "period.next_week": {"zh": "下周", "en": "next week"},
+    "period.this_month": {"zh": "本月", "en": "this month"},
+    "period.last_month": {"zh": "上月", "en": "last month"},
+    "period.range": {"zh": "期间", "en": "from"},
+    "hq.when": {"zh": "{label}（{span}）", "en": "{label} ({span})"},
+    "hq.you": {"zh": "你", "en": "you"},
+    "hq.none": {"zh": "{who}{when}没有记工时。", "en": "No hours logged by {who} {when}."},
+    "hq.summary": {"zh": "{who}{when}共 {total}。\n按天：{days}\n按任务：{tasks}",
+                   "en": "{who}: {total} {when}.\nBy day: {days}\nBy task: {tasks}"},
+    "hq.too_long": {"zh": "一次最多查 {days} 天的工时，请缩小范围。", "en": "Ask for at most {days} days at a time."},
+    "hq.others_refused": {"zh": "只有 {name} 所在项目的项目经理或 PMO 可以查看 {name} 的工时。",
+                          "en": "Only the PM of a project {name} is on, or the PMO, can see {name}'s hours."},
+    "hq.project": {"zh": "{key} {when}共 {total}。", "en": "{key}: {total} {when}."},
+    "hq.by_person": {"zh": "按人：{people}", "en": "By person: {people}"},
+    "hq.by_task": {"zh": "按任务：{tasks}", "en": "By task: {tasks}"},
+    "hq.missing_refused": {"zh": "只有项目经理或 PMO 可以查看谁没填工时。", "en": "Only a PM or the PMO can see who has not logged hours."},
+    "hq.no_workday": {"zh": "{when}没有工作日，不需要填工时。", "en": "There is no working day {when}; no hours are due."},
+    "hq.missing": {"zh": "{key} {when}未填工时：{names}", "en": "{key}, not logged {when}: {names}"},
+    "hq.missing_none": {"zh": "{key} {when}大家都填了工时。👍", "en": "{key}: everyone has logged hours {when}. 👍"},
+    "hq.excused": {"zh": "（请假：{names}）", "en": "(on leave: {names})"},
+    "what.team_hours": {"zh": "查看团队工时", "en": "see the team's hours"},
+    "list.open": {"zh": "未完成任务", "en": "open tasks"},
+    "list.due_this_week": {"zh": "本周到期的未完成任务", "en": "open tasks due this week"},
+    "list.due_next_week": {"zh": "下周到期的未完成任务", "en": "open tasks due next week"},
+    "list.done_this_week": {"zh": "本周完成的任务", "en": "tasks done this week"},
+    "list.of": {"zh": "{subject} 的{what}", "en": "{what} ({subject})"},
+    "list.header": {"zh": "{what}（{n}）：", "en": "{what} ({n}):"},
+    "list.none": {"zh": "没有{what}。", "en": "No {what}."},
+    "list.more": {"zh": "……另有 {n} 项", "en": "… and {n} more"},
+    "list.no_shared": {"zh": "你和 {name} 没有共同的项目。", "en": "You and {name} share no project."},
+    "list.risks": {"zh": "{key} 当前风险（{n}）：", "en": "{key}: open risks ({n}):"},
+    "list.risks_none": {"zh": "{key} 目前没有未解除的风险。", "en": "{key} has no open risks right now."},
+    "leave.which_days": {"zh": "请哪几天？点下面的按钮，或直接说，例如“下周一到周三请假”。",
+                         "en": "Which days? Press a button, or say it, e.g. “on leave Monday to Wednesday”."},
+    "leave.b_today": {"zh": "今天", "en": "Today"},
+    "leave.b_tomorrow": {"zh": "明天", "en": "Tomorrow"},
+    "leave.part_day": {"zh": "半天或几个小时不算请假：当天仍会提醒站会（站会按天提醒），没有记录请假。需要整天请假请说“明天请假”。",
+                       "en": "Part of a day is not leave: the standup prompt is per day, so it still comes; nothing was recorded. For a whole day say “off tomorrow”."},
+    "leave.mine_none": {"zh": "你目前没有登记的请假。", "en": "You have no leave booked."},
+    "leave.mine": {"zh": "你登记的请假（{n}）：", "en": "Your leave ({n}):"},
+    "leave.not_shared": {"zh": "你和 {name} 没有共同的项目，看不到 {name} 的请假。",
+                         "en": "You share no project with {name}, so their leave is not yours to see."},
+    "leave.is_away": {"zh": "{name} {day} 在请假（{span}）。", "en": "{name} is on leave on {day} ({span})."},
+    "leave.not_away": {"zh": "{name} {day} 没有请假。", "en": "{name} is not on leave on {day}."},
+    "leave.next": {"zh": "下一次请假：{span}。", "en": "Next leave: {span}."},
+    "leave.nobody": {"zh": "{day} 没有人请假。", "en": "Nobody is on leave on {day}."},
+    "leave.away_list": {"zh": "{day} 请假的人：{names}", "en": "On leave on {day}: {names}"},
+    "leave.all_upcoming": {"zh": "今天起的请假", "en": "leave from today on"},
+    "leave.nothing_to_cancel": {"zh": "没有可取消的请假（{what}），什么都没改。", "en": "No leave to cancel ({what}); nothing changed."},
+    "leave.cancelled": {"zh": "已取消请假（{n} 条）：", "en": "Leave cancelled ({n}):"},
+    "leave.kept": {"zh": "保留 {spans}", "en": "kept {spans}"},
+    "leave.removed": {"zh": "已删除", "en": "removed"},
+    "greet.hello": {"zh": "你好！我是项目助手。可以试试：", "en": "Hi! I'm the project bot. Try:"},
+    "greet.thanks": {"zh": "不客气！还可以试试：", "en": "You're welcome! You can also try:"},
+    "greet.examples": {"zh": "• 我的任务\n• CRM-12 3小时\n• 本周到期的任务", "en": "• my tasks\n• log 3h on CRM-12\n• due this week"},
+    "unknown.closest": {"zh": "没太明白。你可能想：", "en": "Didn't quite get that. Maybe you meant:"},
+    "unknown.question": {"zh": "没太明白，这个问题我还答不上来，什么都没改。你可以问：",
+                         "en": "Didn't quite get that: I can't answer that question yet, and nothing was changed. You can ask:"},
+    "unknown.more": {"zh": "发送“帮助”查看全部功能。", "en": "Send “help” for everything I can do."},
+    "unknown.button": {"zh": "没有编号为 {n} 的按钮（可点的是 1–{max}）。", "en": "There is no button {n} (the buttons are 1–{max})."},
+    "unknown.no_buttons": {"zh": "没有编号为 {n} 的按钮：上面没有可点的按钮。", "en": "There is no button {n}: no buttons are shown."},
+    "cap.create_task": {"zh": "新建任务", "en": "Create a task"},
+    "cap.update_task": {"zh": "更新任务", "en": "Update a task"},
+    "cap.log_hours": {"zh": "记工时", "en": "Log hours"},
+    "cap.hours": {"zh": "查工时", "en": "Ask about hours"},
+    "cap.tasks": {"zh": "任务列表", "en": "List tasks"},
+    "cap.status": {"zh": "项目情况", "en": "Project status"},
+    "cap.leave": {"zh": "请假", "en": "Leave"},
+    "cap.standup": {"zh": "站会", "en": "Standup"},
+    "cap.change": {"zh": "变更申请", "en": "Change request"},
+    "cap.approve": {"zh": "审批", "en": "Approvals"},
+    "cap.admin": {"zh": "项目和成员", "en": "Projects and members"},
+    "ex.create_task": {"zh": "新建任务 登录页 @张三 下周五前", "en": "new task login page @alice by Friday"},
+    "ex.update_task": {"zh": "CRM-3 完成 / CRM-3 进度 60%", "en": "CRM-3 done / CRM-3 60%"},
+    "ex.log_hours": {"zh": "CRM-12 3小时 昨天 接口联调", "en": "log 3h on CRM-12 yesterday"},
+    "ex.hours": {"zh": "我这周工时 / 上周工时 / CRM 工时统计", "en": "my hours this week / hours last week / CRM hours"},
+    "ex.tasks": {"zh": "我的任务 / CRM 未完成任务 / 本周到期的任务", "en": "my tasks / open tasks in CRM / due this week"},
+    "ex.status": {"zh": "CRM 进度 / CRM 有没有风险", "en": "status CRM / any risks in CRM?"},
+    "ex.leave": {"zh": "明天请假 / 我的请假 / 取消请假", "en": "off tomorrow / my leave / cancel my leave"},
+    "ex.standup": {"zh": "昨天：接口联调 今天：写测试 阻碍：无", "en": "Yesterday: API tests. Today: docs. Blockers: none"},
+    "ex.change": {"zh": "变更申请 CRM-3 延期到12月20日，原因：接口未就绪", "en": "change request CRM-3 delay to Dec 20 because the API is late"},
+    "ex.approve": {"zh": "待我审批 / 批准 CR-2 / 驳回 CR-2 原因", "en": "waiting for my approval / approve CR-2 / reject CR-2 reason"},
+    "ex.admin": {"zh": "CRM 成员 / 项目列表 / 添加成员 @张三 CRM 成员", "en": "CRM members / list projects / add @alice to CRM as member"},
+    "ex.try": {"zh": "{cap}，例如：{example}", "en": "{cap}, e.g.: {example}"},
+    "mem.list": {"zh": "{key} 的成员（{n}）：", "en": "{key} members ({n}):"},
+    "mem.removed": {"zh": "已把 {name} 移出 {key}（原角色：{role}），其权限立即失效。",
+                    "en": "Removed {name} from {key} (was {role}); their access ends now."},
+    "mem.not_member": {"zh": "{name} 不是 {key} 的成员，什么都没改。", "en": "{name} is not on {key}; nothing changed."},
+    "mem.last_manager": {"zh": "{name} 是 {key} 唯一的项目经理，先任命另一位项目经理再移除。",
+                         "en": "{name} is the only PM of {key}: name another PM first."},
+    "mem.projects": {"zh": "项目（{n}）：", "en": "Projects ({n}):"},
+    "mem.projects_none": {"zh": "你还没有可见的项目。", "en": "You can see no projects yet."},
+    # --- end h-intents ---
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.nlu import intents as nlu
 from bot.router import Router
-from handlers import changes, help, home, projects, queries, standups, tasks, worklogs
+from handlers import changes, help, home, hours, leave, lists, projects, queries, standups, tasks, worklogs
 
 
 def build_router() -> Router:
@@ -16,7 +16,13 @@ def build_router() -> Router:
     router.on_intent(nlu.RequestChange, changes.request_change)
     router.on_intent(nlu.ChangeAction, changes.change_action)
     router.on_intent(nlu.Standup, standups.standup)
-    router.on_intent(nlu.Leave, standups.leave)
+    router.on_intent(nlu.Leave, leave.record)
+    router.on_intent(nlu.LeaveAction, leave.leave_action)
+    router.on_intent(nlu.HoursQuery, hours.hours_query)
+    router.on_intent(nlu.TaskList, lists.task_list)
+    router.on_action("leave", leave.on_button)
+    router.on_action("help", help.on_button)
+    router.on_action("nobutton", help.no_such_button)
     router.on_form("standup", standups.from_form)
     router.on_intent(nlu.Admin, projects.admin)
     router.on_intent(nlu.Help, help.show_help)

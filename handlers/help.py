@@ -1,17 +1,58 @@
-"""Help, and the answer to anything the bot did not understand."""
+"""Help, greetings and thanks, and the answer to anything the bot did not understand."""
 
 from __future__ import annotations
 
-from bot.model import Reply
+from bot.model import Button, Card, Reply
+from bot.nlu import asked, suggest
 from bot.nlu.intents import Help, Unknown
 from handlers.context import Ctx
+from handlers.errors import UserError
+
+# Help topics the parser names -> the capability whose example answers them.
+_TOPICS = {"log_hours": "log_hours", "request_change": "change", "standup": "standup", "create_task": "create_task",
+           "update_task": "update_task", "query": "tasks", "admin": "admin"}
 
 
 async def show_help(intent: Help, ctx: Ctx) -> list[Reply]:
-    """List what the bot understands, with examples in the user's language."""
-    return [ctx.reply(ctx.t("help"))]
+    """List what the bot understands, one example each, in the user's language; a topic's example first."""
+    text = ctx.t("help")
+    cap = _TOPICS.get(intent.topic or "")
+    if cap:
+        text = _example(ctx, cap) + "\n\n" + text
+    return [ctx.reply(text)]
+
+
+def _example(ctx: Ctx, cap: str) -> str:
+    return ctx.t("ex.try", cap=ctx.t("cap." + cap), example=ctx.t("ex." + cap))
 
 
 async def not_understood(intent: Unknown, ctx: Ctx) -> list[Reply]:
-    """Say so briefly and point at help; never guess work out of chatter."""
-    return [ctx.reply(ctx.t("unknown"))]
+    """A greeting or thanks gets a friendly answer; anything else the closest things the bot can do, as buttons;
+    never guess work out of chatter."""
+    said = suggest.kind(ctx.text)
+    if said is not None:
+        return [ctx.reply(ctx.t("greet." + said) + "\n" + ctx.t("greet.examples"))]
+    caps = suggest.closest(ctx.text)
+    # A question the bot cannot answer is said to be one: it was not taken for anything else.
+    head = "unknown.question" if asked.QUESTION.search(ctx.text) else "unknown.closest"
+    lines = [ctx.t(head)] + [f"• {_example(ctx, cap)}" for cap in caps] + [ctx.t("unknown.more")]
+    buttons = tuple(Button(f"help:{cap}", ctx.t("cap." + cap)) for cap in caps)
+    return [ctx.reply("\n".join(lines), card=Card(title="", buttons=buttons))]
+
+
+async def on_button(action: str, ctx: Ctx) -> list[Reply]:
+    """help:<capability>: that capability's example (what to type)."""
+    cap = action.split(":", 1)[1] if ":" in action else ""
+    if cap not in suggest.CAPABILITIES:
+        raise UserError("action.unknown")
+    return [ctx.reply(_example(ctx, cap))]
+
+
+async def no_such_button(action: str, ctx: Ctx) -> list[Reply]:
+    """nobutton:<n>:<count>: the console user typed a number no shown button has."""
+    parts = action.split(":")
+    n = parts[1] if len(parts) > 1 else "?"
+    count = parts[2] if len(parts) > 2 else "0"
+    if count in ("", "0"):
+        return [ctx.reply(ctx.t("unknown.no_buttons", n=n))]
+    return [ctx.reply(ctx.t("unknown.button", n=n, max=count))]

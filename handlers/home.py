@@ -8,7 +8,7 @@ from bot.model import Card, Field, Reply
 from handlers import changes, lookup
 from handlers.cards import hours
 from handlers.context import Ctx
-from handlers.queries import week_of
+from handlers.hours import week_of
 from storage import tasks, worklogs
 
 MAX_LISTED = 15

@@ -7,12 +7,14 @@ import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
+
 from bot.model import Reply
 from bot.nlu.intents import Admin
 from handlers import approvals, lookup, permissions
 from handlers.context import Ctx
 from handlers.errors import UserError
-from storage import changes, people, projects
+from storage import changes, people, projects, questions
 from storage.models import ROLES, Milestone, Person, Project
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
@@ -199,6 +201,15 @@ async def admin(intent: Admin, ctx: Ctx) -> list[Reply]:
             return [ctx.reply(ctx.t("policy.set", key=project.key) + "\n" + approvals.describe(
                 ctx, approvals.effective(project)))]
         return [ctx.reply(f"{project.key} " + approvals.describe(ctx, approvals.effective(project)))]
+    if action == "list_projects":
+        return await list_projects(ctx)
+    if action in ("list_members", "remove_member"):
+        project = await lookup.project(ctx, intent.project)
+        if action == "list_members":
+            return await list_members(ctx, project)
+        if not intent.user:
+            raise UserError("admin.need_user")
+        return await remove_member(ctx, project, await lookup.person(ctx, intent.user))
     if action == "create_project":
         if not intent.project:
             raise UserError("admin.need_key")
@@ -229,6 +240,45 @@ async def admin(intent: Admin, ctx: Ctx) -> list[Reply]:
         shown = _shown(ctx, field, getattr(project, field))
         return [ctx.reply(ctx.t("admin.set", key=project.key, field=ctx.t("f." + field), value=shown))]
     raise UserError("admin.unknown")
+
+
+async def list_projects(ctx: Ctx) -> list[Reply]:
+    """The projects the actor sees (all of them for the PMO), with the actor's role."""
+    if ctx.is_pmo:
+        mine = dict((p.id, r) for p, r in await projects.memberships(ctx.session, ctx.actor.id)) if ctx.actor else {}
+        rows = [(p, mine.get(p.id, "pmo")) for p in (await ctx.session.scalars(select(Project).order_by(Project.key)))]
+    else:
+        assert ctx.actor is not None
+        rows = await projects.memberships(ctx.session, ctx.actor.id)
+    if not rows:
+        return [ctx.reply(ctx.t("mem.projects_none"))]
+    lines = [f"• {p.key} {p.name} ({ctx.t('role.' + r)})" for p, r in rows]
+    return [ctx.reply(ctx.t("mem.projects", n=len(rows)) + "\n" + "\n".join(lines))]
+
+
+async def list_members(ctx: Ctx, project: Project) -> list[Reply]:
+    """Who is on the project, with roles; anyone on it may look."""
+    await permissions.require_view(ctx, project)
+    rows = await projects.members(ctx.session, project.id)
+    lines = [f"• {m.display_name} ({ctx.t('role.' + r)})" for m, r in rows]
+    return [ctx.reply(ctx.t("mem.list", key=project.key, n=len(rows)) + "\n" + ("\n".join(lines) or "-"))]
+
+
+async def remove_member(ctx: Ctx, project: Project, who: Person) -> list[Reply]:
+    """Take someone off a project (PM/PMO): every right the membership gave ends with this unit of work."""
+    await permissions.require_manage(ctx, project, what="what.members")
+    role = await projects.role(ctx.session, project.id, who.id)
+    if role is None:
+        raise UserError("mem.not_member", name=who.display_name, key=project.key)
+    if role == "pmo":
+        permissions.require_pmo(ctx)
+    if role == "pm" and [r for _, r in await projects.members(ctx.session, project.id)].count("pm") == 1:
+        raise UserError("mem.last_manager", name=who.display_name, key=project.key)
+    await questions.remove_member(ctx.session, project.id, who.id)
+    ctx.roles.pop(project.id, None)
+    ref = (await people.external_ids(ctx.session, [who.id], ctx.platform)).get(who.id, who.display_name)
+    await ctx.audit("member.removed", f"member:{project.key}/{ref}", project_id=project.id, before={"role": role})
+    return [ctx.reply(ctx.t("mem.removed", name=who.display_name, key=project.key, role=ctx.t("role." + role)))]
 
 
 async def _has_projects(ctx: Ctx) -> bool:

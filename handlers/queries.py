@@ -1,31 +1,24 @@
-"""Answer questions: my tasks, a project's status, overdue tasks, my hours, one task's detail and history."""
+"""Answer questions: my tasks, a project's status, overdue tasks, one task's detail and history (hours questions:
+handlers/hours.py; lists: handlers/lists.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.model import Card, Field, Reply
-from bot.nlu.intents import Query
+from bot.nlu.intents import HoursQuery, Query
 from handlers import lookup, permissions
 from handlers.cards import hours, show_change, task_card
 from handlers.context import Ctx
 from handlers.errors import UserError
+from handlers.hours import hours_query, week_of
 from storage import projects, tasks, worklogs
 from storage.models import AuditEntry, Person, Project, Task
 
 
-def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
-    """Monday..Sunday of the week holding `day` (weeks start on Monday)."""
-    start = day - dt.timedelta(days=day.weekday())
-    return start, start + dt.timedelta(days=6)
-
-
-def _line(ctx: Ctx, task: Task, project: Project) -> str:
+def task_line(ctx: Ctx, task: Task, project: Project) -> str:
     due = lookup.format_due(task.due_date, task.due_time)
     late = lookup.is_overdue(task, ctx.local_now(project.timezone))
     parts = [f"{lookup.task_key(project, task)} {task.title}", f"[{ctx.t('status.' + task.status)}]", task.priority]
@@ -43,8 +36,8 @@ async def query(intent: Query, ctx: Ctx) -> list[Reply]:
         return await _status(ctx, intent.project)
     if kind == "overdue":
         return await _overdue(ctx, intent.project)
-    if kind == "hours":
-        return await _hours(ctx)
+    if kind == "hours":  # the contract's bare hours question: mine, this week
+        return await hours_query(HoursQuery(person="me"), ctx)
     return await _my_tasks(ctx)
 
 
@@ -54,11 +47,11 @@ async def _my_tasks(ctx: Ctx) -> list[Reply]:
     rows = await tasks.open_assigned(ctx.session, ctx.actor.id)
     if not rows:
         return [ctx.reply(ctx.t("q.my_none"))]
-    body = "\n".join(_line(ctx, t, p) for t, p in rows)
+    body = "\n".join(task_line(ctx, t, p) for t, p in rows)
     return [ctx.reply(ctx.t("q.my_tasks", n=len(rows)) + "\n" + body)]
 
 
-async def _visible_projects(ctx: Ctx) -> list[Project]:
+async def visible_projects(ctx: Ctx) -> list[Project]:
     if ctx.is_pmo:
         return list((await ctx.session.scalars(select(Project).order_by(Project.key))).all())
     assert ctx.actor is not None
@@ -91,7 +84,7 @@ async def _overdue(ctx: Ctx, key: str | None) -> list[Reply]:
         await permissions.require_view(ctx, project)
         scope = [project]
     else:
-        scope = await _visible_projects(ctx)
+        scope = await visible_projects(ctx)
     latest_today = max((ctx.local_now(p.timezone).date() for p in scope), default=ctx.today())
     candidates = await tasks.open_due_by(ctx.session, [p.id for p in scope], latest_today)
     rows = [(t, p) for t, p in candidates if lookup.is_overdue(t, ctx.local_now(p.timezone))]
@@ -102,26 +95,8 @@ async def _overdue(ctx: Ctx, key: str | None) -> list[Reply]:
     for t, p in rows:
         who = [(await ctx.session.get(Person, pid)) for pid in assigned.get(t.id, [])]
         owners = ", ".join(x.display_name for x in who if x) or "-"
-        lines.append(f"{_line(ctx, t, p)} @{owners}")
+        lines.append(f"{task_line(ctx, t, p)} @{owners}")
     return [ctx.reply(ctx.t("q.overdue_list", n=len(rows)) + "\n" + "\n".join(lines))]
-
-
-async def _hours(ctx: Ctx) -> list[Reply]:
-    if ctx.actor is None:
-        raise UserError("q.no_user")
-    start, end = week_of(ctx.today())
-    rows = await worklogs.by_person_between(ctx.session, ctx.actor.id, start, end)
-    if not rows:
-        return [ctx.reply(ctx.t("q.hours_none", start=start.isoformat()))]
-    by_day: dict[dt.date, Decimal] = defaultdict(Decimal)
-    by_task: dict[str, Decimal] = defaultdict(Decimal)
-    for w, t, p in rows:
-        by_day[w.work_date] += w.hours
-        by_task[lookup.task_key(p, t)] += w.hours
-    total = sum(by_day.values(), Decimal(0))
-    days = ", ".join(f"{d.strftime('%m-%d')} {hours(h)}" for d, h in sorted(by_day.items()))
-    per_task = ", ".join(f"{k} {hours(h)}" for k, h in by_task.items())
-    return [ctx.reply(ctx.t("q.hours", total=hours(total), start=start.isoformat(), days=days, tasks=per_task))]
 
 
 async def _task(ctx: Ctx, key: str | None) -> list[Reply]:

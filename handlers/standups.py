@@ -1,4 +1,4 @@
-"""Standup answers (by message or form) and leave; the prompts and summaries are jobs (jobs/standup.py)."""
+"""Standup answers (by message or form); leave is handlers/leave.py; the prompts and summaries are jobs (jobs/standup.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from bot.model import Reply
-from bot.nlu.intents import Leave, Standup
+from bot.nlu.intents import Standup
 from handlers import permissions
 from handlers.context import Ctx
 from handlers.errors import UserError
@@ -17,7 +17,6 @@ from storage.models import StandupEntry
 
 # An answer fills the prompts of the last day; later ones (a prompt in another timezone) are separate.
 ANSWER_WINDOW = dt.timedelta(hours=20)
-MAX_LEAVE_DAYS = 366
 _KEY = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]{1,9}-\d{1,9})(?![0-9])")
 
 
@@ -82,18 +81,3 @@ async def _block_tasks(ctx: Ctx, keys: list[str]) -> tuple[list[str], list[str]]
         else:
             blocked.append(key)
     return blocked, skipped
-
-
-async def leave(intent: Leave, ctx: Ctx) -> list[Reply]:
-    """Record leave: no standup prompts from its first to its last day."""
-    if ctx.actor is None:
-        raise UserError("q.no_user")
-    start = dt.date.fromisoformat(intent.start) if intent.start else ctx.today()
-    end = dt.date.fromisoformat(intent.end) if intent.end else start
-    start, end = min(start, end), max(start, end)
-    if (end - start).days >= MAX_LEAVE_DAYS:
-        raise UserError("leave.too_long", days=MAX_LEAVE_DAYS)
-    await standups.add_leave(ctx.session, ctx.actor.id, start, end, note="", now=ctx.now)
-    await ctx.audit("leave.added", f"person:{ctx.actor_ref}", after={"start": start.isoformat(),
-                                                                      "end": end.isoformat()})
-    return [ctx.reply(ctx.t("leave.recorded", start=start.isoformat(), end=end.isoformat()))]

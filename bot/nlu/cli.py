@@ -27,6 +27,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", help="ISO time the message was sent (naive = local to --tz); default: now")
     p.add_argument("--tz", default=DEFAULT_TZ, help=f"IANA time zone of the chat (default {DEFAULT_TZ})")
     p.add_argument("--bot-id", default=None, help="the bot's own user id; its <@ID> mention is removed")
+    p.add_argument("--keys", default="", help="project keys that exist, comma-separated (\"QA,IT\"): a key that is also "
+                                              "a word names the project, as inside the bot")
     p.add_argument("--jsonl", action="store_true", help="read JSON lines from stdin, write one result per line")
     p.add_argument("text", nargs="*", help="the message (words are joined with spaces)")
     return p
@@ -40,9 +42,10 @@ def _resolve_now(raw: str | None, tz: str) -> datetime:
 
 
 def _one(text: str, now_raw: str | None, tz: str, bot_id: str | None,
-         holidays: HolidayLookup | None = None) -> dict[str, Any]:
+         holidays: HolidayLookup | None = None, keys: str = "") -> dict[str, Any]:
     now = _resolve_now(now_raw, tz)
-    return parse(text, now=now, tz=tz, bot_id=bot_id, holidays=holidays).to_dict()
+    known = frozenset(k.strip().upper() for k in keys.split(",") if k.strip())
+    return parse(text, now=now, tz=tz, bot_id=bot_id, holidays=holidays, known_keys=known).to_dict()
 
 
 def _line(raw: str, args: argparse.Namespace, holidays: HolidayLookup | None = None) -> dict[str, Any]:
@@ -60,7 +63,7 @@ def _line(raw: str, args: argparse.Namespace, holidays: HolidayLookup | None = N
             raise ValueError('"now" must be an ISO date-time string')
         if not isinstance(tz, str) or (bot_id is not None and not isinstance(bot_id, str)):
             raise ValueError('"tz" and "bot_id" must be strings')
-        return _one(text, now_raw, tz, bot_id, holidays)
+        return _one(text, now_raw, tz, bot_id, holidays, args.keys)
     except Exception as exc:  # one bad line must not stop the stream
         return {"intent": "unknown", "error": f"{type(exc).__name__}: {exc}"}
 
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
         return 0
     text = " ".join(args.text) if args.text else (stdin or sys.stdin).read()
     try:
-        result = _one(text, args.now, args.tz, args.bot_id, holidays)
+        result = _one(text, args.now, args.tz, args.bot_id, holidays, args.keys)
         code = 0
     except Exception as exc:
         result = {"intent": "unknown", "error": f"{type(exc).__name__}: {exc}"}

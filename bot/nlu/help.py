@@ -14,6 +14,17 @@ _BARE = re.compile(
     r"怎么用你|这个怎么用|这个机器人怎么用|机器人怎么用|bot怎么用|how does this work)$",
     re.IGNORECASE,
 )
+# Help asked in words: "这个机器人咋用", "有哪些命令", "你都会啥", "how do I use this", "what are the commands".
+_ASKED = re.compile(
+    r"^(?:请问)?\s*(?:这个|这)?\s*(?:机器人|bot|助手|你)?\s*(?:该|要)?\s*(?:咋|怎么|怎样|如何)\s*(?:用|使用|玩|操作)\s*"
+    r"(?:啊|呀|呢|的)?\s*[?？]*$|"
+    r"^(?:你|机器人|bot)?\s*(?:都)?\s*有(?:哪些|什么|啥)\s*(?:命令|指令|功能|用法)\s*[?？]*$|"
+    r"^(?:你|机器人)?\s*(?:都)?\s*(?:能|会|可以)\s*(?:做|干)?\s*(?:些)?\s*(?:什么|啥|哪些)\s*(?:事|功能)?\s*[?？]*$|"
+    r"^(?:what\s+(?:are\s+(?:the|your)\s+)?commands|what\s+(?:else\s+)?can\s+(?:you|i)\s+(?:do|say|ask)|"
+    r"how\s+(?:do|does|can|should)\s+(?:i|we|one)\s+use\s+(?:this|it|you|the\s+bot)(?:\s+bot)?|"
+    r"what\s+do\s+you\s+(?:do|understand)|show\s+(?:me\s+)?(?:the\s+)?(?:commands|help))\s*\??$",
+    re.IGNORECASE,
+)
 _TOPIC = re.compile(
     r"^(?:/?help|帮助)\s*(?:on|with|about|:)?\s*(?P<t>.{1,30})$"
     r"|^(?:how\s+(?:do|can)\s+i|怎么|如何|怎样)\s*(?P<t2>.{1,30}?)\s*\??$",
@@ -33,7 +44,7 @@ _TOPICS: list[tuple[re.Pattern[str], str]] = [
 
 def parse_help(msg: Message) -> Help | None:
     text = msg.text.strip(" .!。~")
-    if _BARE.match(text):
+    if _BARE.match(text) or _ASKED.match(text):
         return Help()
     m = _TOPIC.match(text)
     if not m:

@@ -136,8 +136,52 @@ class Unknown(_Base):
     intent: ClassVar[str] = "unknown"
 
 
-Intent = CreateTask | UpdateTask | LogHours | RequestChange | ChangeAction | Query | Standup | Leave | Help | Admin | Unknown
-
-
-def to_dict(intent: Intent) -> dict[str, Any]:
+def to_dict(intent: _Base) -> dict[str, Any]:
     return intent.to_dict()
+
+
+# --- issue 13 item 7: questions people asked that had no intent (h-intents). Hours, task lists and risks keep the
+# contract's `query` intent with its `query` discriminator, so a reader of `pmo-bot parse` sees a question; each
+# adds the fields that say what was asked.
+
+
+@dataclass(slots=True)
+class HoursQuery(_Base):
+    """Hours logged: whose (`person`, else the asker; `team`: everyone on the project), on what, over which days."""
+
+    intent: ClassVar[str] = "query"
+    query: str = "hours"  # hours / missing_hours ("今天谁没填工时")
+    task: str | None = None
+    project: str | None = None
+    person: str | None = None  # a mention or a name as written; "me"; None: the project's total, else the asker's
+    team: bool = False
+    period: str = "this_week"  # today / yesterday / this_week / last_week / this_month / last_month / range
+    start: str | None = None  # inclusive local dates of the period
+    end: str | None = None
+
+
+@dataclass(slots=True)
+class TaskList(_Base):
+    """A list of tasks: a project's, a person's, due or done in a week."""
+
+    intent: ClassVar[str] = "query"
+    query: str = "tasks"  # tasks / risks
+    task: str | None = None
+    project: str | None = None
+    person: str | None = None  # a mention or a name; "me" for the asker
+    scope: str = "open"  # open / due_this_week / due_next_week / done_this_week
+
+
+@dataclass(slots=True)
+class LeaveAction(_Base):
+    """Leave that is not a new record: show it, cancel it, ask which days, or a part of a day (not leave)."""
+
+    intent: ClassVar[str] = "leave_action"
+    action: str = "show"  # show / cancel / ask / part_day
+    person: str | None = None  # whose leave (show); None is the asker
+    start: str | None = None
+    end: str | None = None
+
+
+Intent = (CreateTask | UpdateTask | LogHours | RequestChange | ChangeAction | Query | Standup | Leave | Help | Admin
+          | Unknown | HoursQuery | TaskList | LeaveAction)

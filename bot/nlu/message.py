@@ -23,6 +23,9 @@ class Message:
     day_hours: float
     is_workday: Callable[[date], bool] | None = None
     holidays: HolidayLookup | None = None
+    # The project keys that exist (the caller's, like the calendar): "QA 进度" names project QA although "QA" is
+    # also a word; empty, only key-shaped words that are not common words count.
+    known_keys: frozenset[str] = frozenset()
     lower: str = ""
     tasks: list[KeySpan] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -16,10 +16,12 @@ from .dates import HolidayLookup
 from .help import parse_help
 from .intents import Intent, Unknown
 from .leave import parse_leave
+from .members import parse_members
 from .message import Message
 from .normalize import fold, normalize, unfold
 from .query import parse_query
 from .standup import parse_standup
+from .typos import fix_typos
 from .update import parse_update
 from .worklog import parse_log
 
@@ -49,14 +51,25 @@ def _explicit_log(msg: Message) -> Intent | None:
     return None
 
 
+def _key_question(msg: Message) -> Intent | None:
+    # "TODO 进度" when a project TODO exists: a known key that starts the message and a question about it comes
+    # before the task grammar, which would read "todo …" as a task to create (h-intents).
+    first = msg.text.split(maxsplit=1)[0].upper() if msg.text.split() else ""
+    if first in msg.known_keys and not msg.tasks:
+        return parse_query(msg)
+    return None
+
+
 # Order matters: setup commands and stand-ups contain words the task grammars also use.
 _GRAMMARS: list[Callable[[Message], Intent | None]] = [
     parse_change_action,  # "CR-12" looks like a task key
     parse_admin,
+    parse_members,  # "CRM 成员", "remove @bob from CRM", "项目列表" (h-intents)
     parse_help,
     parse_standup,
     parse_leave,
     _explicit_log,
+    _key_question,
     parse_create,
     lambda m: parse_query(m) if not m.tasks else None,  # "哪些任务延期了" before change requests
     parse_change,
@@ -83,20 +96,24 @@ def _restore(obj: object, folded: str, original: str) -> object:
 
 def parse(text: str, *, now: datetime, tz: str = "Asia/Shanghai", bot_id: str | None = None,
           workday_end: time = time(18, 0), day_hours: float = 8.0,
-          is_workday: Callable[[date], bool] | None = None, holidays: HolidayLookup | None = None) -> Intent:
+          is_workday: Callable[[date], bool] | None = None, holidays: HolidayLookup | None = None,
+          known_keys: Iterable[str] = ()) -> Intent:
     """Parse one chat message into an intent. Pure and total: any input gives an intent. ``is_workday`` is the
     caller's working-day calendar (public holidays, make-up days) for "3个工作日"; weekdays when not given.
     ``holidays(name, on_or_after)`` gives the first and last day of the named public holiday ending on or after
-    a day ("国庆前", "节后第一天"), or None when the calendar cannot be sure; without it holiday names are no date."""
+    a day ("国庆前", "节后第一天"), or None when the calendar cannot be sure; without it holiday names are no date.
+    ``known_keys`` are the project keys that exist, so a key that is also a word ("QA", "IT") still names one."""
     try:
         clean = normalize(text if isinstance(text, str) else str(text), bot_id)
         if not clean:
             return Unknown()
         local = local_now(now, tz)
+        clean = fix_typos(clean)  # IME slips in command words ("新建人物")
+        keys = known_keys if isinstance(known_keys, frozenset) else frozenset(k.upper() for k in known_keys)
         # The grammars read simplified characters; what the user wrote comes back in the result.
         folded = fold(clean)
         msg = Message(folded, local.date(), local.time(), workday_end, day_hours, is_workday=is_workday,
-                      holidays=holidays)
+                      holidays=holidays, known_keys=keys)
         for grammar in _GRAMMARS:
             result = grammar(msg)
             if result is not None:

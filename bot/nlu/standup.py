@@ -14,7 +14,11 @@ _LABEL = re.compile(
     rf"(?:^|(?<=[\s,;.。、\n]))(?:(?P<y>{_Y})|(?P<t>{_T})|(?P<b>{_B}))\s*(?:做了|完成了|计划|要做|打算)?\s*:",
     re.IGNORECASE,
 )
-_HEADER = re.compile(r"^(?:daily\s+)?(?:standup|stand-up|scrum|站会|日报|每日站会|晨会)\s*[:\-]?\s*", re.IGNORECASE)
+_HEADER = re.compile(r"^[【\[(（#]?\s*(?:daily\s+)?(?:standup|stand-up|scrum|站会|日报|每日站会|晨会|今日站会)\s*"
+                     r"(?:update|report|汇报)?\s*[】\])）]?\s*[:\-：]?\s*", re.IGNORECASE)
+# A blocker said without a colon: "Blocked on the API keys", "卡在接口权限上".
+_BLOCKED_ON = re.compile(r"(?:^|(?<=[\s,;.。、\n]))(?:blocked\s+(?:on|by)|blockers?\s+(?:is|are)|waiting\s+on|"
+                         r"卡在|阻塞在|受阻于)\s*", re.IGNORECASE)
 # The colon-less Chinese form: "昨天完成了接口联调，今天写测试，没有阻碍".
 _ZH_Y = re.compile(r"(?:^|(?<=[\s,;.。\n]))(?:昨天|昨日|yesterday(?![A-Za-z]))\s*(?=\S)", re.IGNORECASE)
 _ZH_T = re.compile(r"(?:^|(?<=[\s,;.。\n]))(?:今天|今日|today(?![A-Za-z]))\s*(?=\S)", re.IGNORECASE)
@@ -54,6 +58,8 @@ def parse_standup(msg: Message) -> Standup | None:
         if len(label) == 1 and m.start() > 0 and text[m.start() - 1] != "\n" and not _LABEL.match(text):
             continue
         marks.append((kind, m.start(), m.end()))
+    if marks and not any(k == "b" for k, _s, _e in marks):
+        marks += [("b", b.start(), b.end()) for b in _BLOCKED_ON.finditer(text) if b.start() > marks[-1][1]][:1]
     kinds = {k for k, _s, _e in marks}
     if ("y" in kinds and "t" in kinds) or (header and kinds):
         sec = _sections(text, marks)
@@ -63,7 +69,7 @@ def parse_standup(msg: Message) -> Standup | None:
         return None
     y, t = _ZH_Y.search(text), _ZH_T.search(text)
     if y and t and y.start() < t.start():
-        b = _ZH_B.search(text, t.end())
+        b = _ZH_B.search(text, t.end()) or _BLOCKED_ON.search(text, t.end())
         zmarks = [("y", y.start(), y.end()), ("t", t.start(), t.end())]
         if b:
             zmarks.append(("b", b.start(), b.end()))

@@ -91,4 +91,7 @@ def typed_event(text: str, *, user: str, chat: str | None, buttons: list[str],
     ref = UserRef(platform=PLATFORM, user_id=user, name=user)
     if stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
         return CardAction(platform=PLATFORM, event_id=new_id(), user=ref, action=buttons[int(stripped) - 1], chat=chat)
+    if stripped.isdigit() and len(stripped) <= 3:  # a button number that no shown button has: say so
+        return CardAction(platform=PLATFORM, event_id=new_id(), user=ref,
+                          action=f"nobutton:{int(stripped)}:{len(buttons)}", chat=chat)
     return IncomingMessage(platform=PLATFORM, event_id=new_id(), user=ref, text=text, chat=chat)

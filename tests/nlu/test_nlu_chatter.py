@@ -87,8 +87,6 @@ CHATTER: list[str] = [
     '哦',
     '？？？ 啥意思',
     '哈哈哈哈哈 笑死',
-    '我下午请假半天',
-    "I'm out tomorrow afternoon",
     'happy friday!',
     '下班了',
     '我先下班了',

@@ -32,6 +32,12 @@ def test_leading_parse_word_and_bot_id() -> None:
     assert code == 0 and rows[0]["intent"] == "update_task" and rows[0]["status"] == "done"
 
 
+def test_known_keys_that_are_words() -> None:
+    code, rows = _run(["--now", "2026-11-25T10:00:00", "--keys", "qa, it", "QA 进度"])
+    assert code == 0 and rows[0]["project"] == "QA"
+    assert _run(["--now", "2026-11-25T10:00:00", "QA 进度"])[1][0]["intent"] == "unknown"
+
+
 def test_jsonl_in_order_with_defaults_and_bad_lines() -> None:
     lines = [
         json.dumps({"text": "CRM-3 done"}),
