@@ -103,7 +103,10 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
         return await _members(ctx, project)
     if what == "member" and verb == "remove":
         platform, ident = split_ref(args.user)
-        had = await project_admin.remove_member(ctx, project, platform, ident)
+        who = await people.by_identity(ctx.session, platform, ident)
+        if who is None:
+            raise UserError("admin.not_member", who=f"{platform}:{ident}", key=project.key)
+        had = await project_admin.remove_member(ctx, project, who)
         return f"{_ref(platform, ident)} ({had}) is no longer on {project.key}"
     if what == "member":
         platform, ident = split_ref(args.user)

@@ -14,7 +14,7 @@ from bot.nlu.intents import Admin
 from handlers import approvals, lookup, permissions
 from handlers.context import Ctx
 from handlers.errors import UserError
-from storage import changes, people, projects, questions
+from storage import changes, people, projects
 from storage.models import ROLES, Milestone, Person, Project
 
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
@@ -74,16 +74,22 @@ async def add_member(ctx: Ctx, project: Project, who: Person, role: str) -> str 
     return old
 
 
-async def remove_member(ctx: Ctx, project: Project, platform: str, user: str) -> str:
-    """Take someone off the project (their tasks and hours stay, for the record); return the role they had."""
+async def remove_member(ctx: Ctx, project: Project, who: Person) -> str:
+    """Take someone off the project (PM/PMO); every right the membership gave ends with this unit of work. Their
+    tasks and hours stay, for the record. Return the role they had."""
     await permissions.require_manage(ctx, project, what="what.members")
-    who = await people.by_identity(ctx.session, platform, user)
-    old = await projects.remove_role(ctx.session, project.id, who.id) if who is not None else None
-    if who is None or old is None:
-        raise UserError("admin.not_member", who=f"{platform}:{user}", key=project.key)
+    role = await projects.role(ctx.session, project.id, who.id)
+    if role is None:
+        raise UserError("mem.not_member", name=who.display_name, key=project.key)
+    if role == "pmo":
+        permissions.require_pmo(ctx)
+    if role == "pm" and [r for _, r in await projects.members(ctx.session, project.id)].count("pm") == 1:
+        raise UserError("mem.last_manager", name=who.display_name, key=project.key)
+    await projects.remove_role(ctx.session, project.id, who.id)
     ctx.roles.pop(project.id, None)
-    await ctx.audit("member.removed", f"member:{project.key}/{user}", project_id=project.id, before={"role": old})
-    return old
+    ref = (await people.external_ids(ctx.session, [who.id], ctx.platform)).get(who.id, who.display_name)
+    await ctx.audit("member.removed", f"member:{project.key}/{ref}", project_id=project.id, before={"role": role})
+    return role
 
 
 async def archive(ctx: Ctx, project: Project, *, archived: bool) -> bool:
@@ -209,7 +215,7 @@ async def admin(intent: Admin, ctx: Ctx) -> list[Reply]:
             return await list_members(ctx, project)
         if not intent.user:
             raise UserError("admin.need_user")
-        return await remove_member(ctx, project, await lookup.person(ctx, intent.user))
+        return await _remove_member_reply(ctx, project, await lookup.person(ctx, intent.user))
     if action == "create_project":
         if not intent.project:
             raise UserError("admin.need_key")
@@ -264,20 +270,8 @@ async def list_members(ctx: Ctx, project: Project) -> list[Reply]:
     return [ctx.reply(ctx.t("mem.list", key=project.key, n=len(rows)) + "\n" + ("\n".join(lines) or "-"))]
 
 
-async def remove_member(ctx: Ctx, project: Project, who: Person) -> list[Reply]:
-    """Take someone off a project (PM/PMO): every right the membership gave ends with this unit of work."""
-    await permissions.require_manage(ctx, project, what="what.members")
-    role = await projects.role(ctx.session, project.id, who.id)
-    if role is None:
-        raise UserError("mem.not_member", name=who.display_name, key=project.key)
-    if role == "pmo":
-        permissions.require_pmo(ctx)
-    if role == "pm" and [r for _, r in await projects.members(ctx.session, project.id)].count("pm") == 1:
-        raise UserError("mem.last_manager", name=who.display_name, key=project.key)
-    await questions.remove_member(ctx.session, project.id, who.id)
-    ctx.roles.pop(project.id, None)
-    ref = (await people.external_ids(ctx.session, [who.id], ctx.platform)).get(who.id, who.display_name)
-    await ctx.audit("member.removed", f"member:{project.key}/{ref}", project_id=project.id, before={"role": role})
+async def _remove_member_reply(ctx: Ctx, project: Project, who: Person) -> list[Reply]:
+    role = await remove_member(ctx, project, who)
     return [ctx.reply(ctx.t("mem.removed", name=who.display_name, key=project.key, role=ctx.t("role." + role)))]
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import core, one_of
-from storage.models import Leave, Membership, Project, Risk, Task, TaskAssignee, WorkLog
+from storage.models import Leave, Project, Risk, Task, TaskAssignee, WorkLog
 
 
 async def hours(session: AsyncSession, start: dt.date, end: dt.date, *, person_ids: Sequence[int] | None = None,
@@ -87,13 +87,3 @@ async def cancel_leave(session: AsyncSession, person_id: int, first: dt.date, la
         changed.append((before, left))
     await session.flush()
     return changed
-
-
-async def remove_member(session: AsyncSession, project_id: int, person_id: int) -> str | None:
-    """Remove a membership (and so every right it gave); the role it had, None when there was none."""
-    role = (await session.scalars(select(Membership.role).where(
-        Membership.project_id == project_id, Membership.person_id == person_id))).first()
-    if role is not None:
-        await session.execute(delete(Membership).where(Membership.project_id == project_id,
-                                                       Membership.person_id == person_id))
-    return role

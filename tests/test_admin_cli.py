@@ -52,7 +52,7 @@ async def test_members_are_listed_and_removed(db_url: str) -> None:
     assert "不是项目 CRM 的成员" in said.stdout
 
     again = cli("admin", "member", "remove", "CRM", "bob", db=db_url)
-    assert again.returncode == 1 and "console:bob is not a member of CRM" in again.stderr
+    assert again.returncode == 1 and "bob is not on CRM" in again.stderr
     nobody = cli("admin", "member", "remove", "CRM", "slack:UNKNOWN", db=db_url)
     assert nobody.returncode == 1 and "slack:UNKNOWN is not a member of CRM" in nobody.stderr
     assert _audit(db_url).count("member.removed") == 1
