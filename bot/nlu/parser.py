@@ -11,8 +11,10 @@ from .admin import parse_admin
 from .approval import parse_change_action
 from .change import parse_change
 from .create import parse_create
+from .edit import parse_edit
+from .gate import gate, is_write
 from .help import parse_help
-from .intents import Intent, Unknown
+from .intents import AnyIntent, Intent, Unknown
 from .leave import parse_leave
 from .message import Message
 from .normalize import normalize
@@ -48,12 +50,13 @@ def _explicit_log(msg: Message) -> Intent | None:
 
 
 # Order matters: setup commands and stand-ups contain words the task grammars also use.
-_GRAMMARS: list[Callable[[Message], Intent | None]] = [
+_GRAMMARS: list[Callable[[Message], AnyIntent | None]] = [
     parse_change_action,  # "CR-12" looks like a task key
     parse_admin,
     parse_help,
     parse_standup,
     parse_leave,
+    parse_edit,  # "CRM-2 估时改成 24小时" is an estimate, not hours spent
     _explicit_log,
     parse_create,
     lambda m: parse_query(m) if not m.tasks else None,  # "哪些任务延期了" before change requests
@@ -65,9 +68,17 @@ _GRAMMARS: list[Callable[[Message], Intent | None]] = [
 ]
 
 
+def _first(msg: Message, *, writes: bool = True) -> AnyIntent:
+    for grammar in _GRAMMARS:
+        result = grammar(msg)
+        if result is not None and (writes or not is_write(result)):
+            return result
+    return Unknown()
+
+
 def parse(text: str, *, now: datetime, tz: str = "Asia/Shanghai", bot_id: str | None = None,
           workday_end: time = time(18, 0), day_hours: float = 8.0,
-          is_workday: Callable[[date], bool] | None = None) -> Intent:
+          is_workday: Callable[[date], bool] | None = None) -> AnyIntent:
     """Parse one chat message into an intent. Pure and total: any input gives an intent. ``is_workday`` is the
     caller's working-day calendar (public holidays, make-up days) for "3个工作日"; weekdays when not given."""
     try:
@@ -76,10 +87,9 @@ def parse(text: str, *, now: datetime, tz: str = "Asia/Shanghai", bot_id: str | 
             return Unknown()
         local = local_now(now, tz)
         msg = Message(clean, local.date(), local.time(), workday_end, day_hours, is_workday=is_workday)
-        for grammar in _GRAMMARS:
-            result = grammar(msg)
-            if result is not None:
-                return result
+        # Write safety (issue 13, bot/nlu/gate.py): the first reading, unless the message asks, negates or
+        # cancels rather than tells; a question falls back to the first reading that is not a write.
+        return gate(msg, _first(msg), lambda: _first(msg, writes=False))
     except Exception:  # never let one odd message break the chat loop
         log.exception("nlu parse failed")
     return Unknown()

@@ -1,0 +1,66 @@
+"""The write gate: a message is acted on only when it was understood as a request to act.
+
+The grammars read *what* a message is about; this decides whether it asks for that write at all:
+- a cancellation ("撤销", "undo CRM-19", "取消请假") becomes :class:`Cancel`, never the thing it names;
+- a question ("bob 请假了吗", "我的请假", "did I log CRM-3?") becomes whatever non-write reading the grammars
+  have (a query), else :class:`Unanswered`;
+- a negation ("别给我记 CRM-21 2小时", "CRM-8 不要标完成") becomes :class:`Negated`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .intents import (
+    AnyIntent,
+    Cancel,
+    ChangeAction,
+    CreateTask,
+    EditTask,
+    Leave,
+    LogHours,
+    Negated,
+    RequestChange,
+    TaskNote,
+    Unanswered,
+    Unknown,
+    UpdateTask,
+)
+from .message import Message
+from .mood import cancellation, is_negated, is_question
+
+WRITES = (CreateTask, UpdateTask, LogHours, RequestChange, Leave, EditTask, TaskNote)
+_DECISIONS = ("approve", "reject", "withdraw")
+
+
+def is_write(intent: AnyIntent) -> bool:
+    return isinstance(intent, WRITES) or (isinstance(intent, ChangeAction) and intent.action in _DECISIONS)
+
+
+def _task_of(intent: AnyIntent) -> str | None:
+    if isinstance(intent, LogHours):
+        return next((e.task for e in intent.entries if e.task), None)
+    return getattr(intent, "task", None)
+
+
+def gate(msg: Message, intent: AnyIntent, reads: Callable[[], AnyIntent | None]) -> AnyIntent:
+    """``intent`` if the message asks for it; else what it does ask. ``reads`` gives the first reading of the
+    message that is not a write (queries, help), or None."""
+    if not is_write(intent) and not isinstance(intent, Unknown):
+        return intent  # a query or a command another grammar read ("取消请假" may have its own)
+    if isinstance(intent, ChangeAction) and intent.action == "withdraw":
+        return intent  # "撤回 CR-3" is itself the cancellation of a request
+    if not (isinstance(intent, UpdateTask) and intent.status == "todo"):  # "撤销完成 CRM-3" reopens it
+        cancel = cancellation(msg.text)
+        if cancel is not None:
+            return Cancel(what=cancel[0], task=cancel[1])
+    if not is_write(intent):
+        return intent
+    if is_question(msg.text):
+        other = reads()
+        if other is not None and not isinstance(other, (Unanswered, Unknown)):
+            return other
+        return Unanswered(looks_like=intent.intent, task=_task_of(intent))
+    if is_negated(msg.text, anywhere=not isinstance(intent, CreateTask)):
+        return Negated(act=intent.intent, task=_task_of(intent))
+    return intent
