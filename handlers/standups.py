@@ -88,6 +88,10 @@ async def leave(intent: Leave, ctx: Ctx) -> list[Reply]:
     """Record leave: no standup prompts from its first to its last day."""
     if ctx.actor is None:
         raise UserError("q.no_user")
+    if intent.weak:  # "可能要请假": shown to confirm first (handlers/confirm.py)
+        from handlers import confirm
+
+        return await confirm.leave(intent, ctx)
     start = dt.date.fromisoformat(intent.start) if intent.start else ctx.today()
     end = dt.date.fromisoformat(intent.end) if intent.end else start
     start, end = min(start, end), max(start, end)

@@ -108,6 +108,14 @@ def cancellation(text: str) -> tuple[str, str | None] | None:
     return what, key
 
 
+_HEDGE = re.compile(r"可能|也许|或许|大概|说不定|不一定|看情况|\b(?:maybe|might|perhaps|probably|possibly)\b", re.IGNORECASE)
+
+
+def is_hedged(text: str) -> bool:
+    """"我明天可能要请假", "might be out Friday": said, but not settled."""
+    return bool(_HEDGE.search(text))
+
+
 # ---- partial progress, resuming, and remarks about the future --------------------------------------------
 
 # Amounts short of done: never "done", a progress figure instead.

@@ -120,4 +120,6 @@ def parse_log(msg: Message, *, forced: bool = False) -> LogHours | None:
             date=day.day.isoformat() if day else None,
             note=_note(msg, start, end, taken),
         ))
-    return LogHours(entries=entries) if entries else None
+    # More than a working day, said without a log verb ("CRM-2 24小时"), may be an estimate or a total.
+    long = not strong and any(e.hours is not None and e.hours > msg.day_hours for e in entries)
+    return LogHours(entries=entries, weak=["long"] if long else []) if entries else None
