@@ -156,6 +156,9 @@ async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, targ
         Field(ctx.t("f.chain"), " → ".join(chain) or "-"),
         Field(ctx.t("f.status"), ctx.t("cr_status." + change.status)),
     ]
+    comments = [f"{ctx.t('role.' + s.role)}: {s.reason}" for s in steps if s.status == "approved" and s.reason]
+    if comments:
+        fields.append(Field(ctx.t("f.approve_comment"), "\n".join(comments)))
     rejected = next((s for s in steps if s.status == "rejected"), None)
     if rejected is not None and rejected.reason:
         fields.append(Field(ctx.t("f.reject_reason"), rejected.reason))

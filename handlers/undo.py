@@ -45,6 +45,12 @@ async def cancel(intent: Cancel, ctx: Ctx) -> list[Reply]:
     if intent.what == "leave":
         return [ctx.reply(ctx.t("safety.leave_not_recorded"))]
     if intent.what in ("change", "last"):
+        from handlers.changes import drop_reject
+
+        kept = await drop_reject(ctx)
+        if kept is not None:
+            return kept
+    if intent.what in ("change", "last"):
         draft = await changes.open_draft(ctx.session, ctx.actor.id, ctx.now - dt.timedelta(minutes=30))
         if draft is not None:
             from handlers.changes import decide

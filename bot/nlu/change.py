@@ -7,6 +7,7 @@ ask for approval, so they become a ``request_change`` instead.
 from __future__ import annotations
 
 import re
+from datetime import datetime, time
 
 from .dates import DEADLINE
 from .intents import RequestChange
@@ -202,3 +203,15 @@ def parse_change(msg: Message) -> RequestChange | None:
         extra_hours=hours[0].hours if hours else None,
         reason=reason,
     )
+
+
+def deadline_in(text: str, *, now: datetime, tz: str) -> str | None:
+    """The first deadline a short answer names ("Dec 20", "12月20日", "2026-12-21", "下周五"), or None: the answer
+    to "to which date?" in a change request's draft."""
+    from .normalize import normalize
+    from .parser import local_now
+
+    local = local_now(now, tz)
+    msg = Message(normalize(text, None), local.date(), local.time(), time(18, 0), 8.0)
+    dates = msg.dates(DEADLINE)
+    return dates[0].iso() if dates else None
