@@ -77,6 +77,6 @@ def test_every_form_is_a_question_or_a_negation_the_gate_reads() -> None:
     from bot.nlu import parse
     from bot.nlu.gate import is_write
 
-    now = dt.datetime(2026, 11, 25, 10, 0)
+    now = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
     wrote = [f for f in FORMS if is_write(parse(f, now=now))]
     assert wrote == []
