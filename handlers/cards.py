@@ -108,6 +108,8 @@ def change_lines(ctx: Ctx, change: ChangeRequest) -> list[str]:
     impact, lines = change.impact or {}, []
     if impact.get("new_due"):
         lines.append(ctx.t("impact.due", old=impact.get("old_due") or "-", new=impact["new_due"]))
+    if impact.get("due_not_workday"):
+        lines.append(ctx.t("safety.due_not_workday", day=impact["new_due"]))
     if impact.get("slip_days") is not None:
         lines.append(ctx.t("impact.slip", days=impact["slip_days"]))
     if impact.get("calendar_note"):

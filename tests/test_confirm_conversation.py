@@ -145,3 +145,11 @@ async def test_the_date_step_accepts_its_own_examples(crm: ChatHarness) -> None:
         assert await crm.scalar(f"select details from change_requests where id = {n}") is not None
         assert due in str(await crm.scalar(f"select details from change_requests where id = {n}"))
         await crm.say("bob", "cancel")
+
+
+async def test_a_change_to_a_weekend_is_flagged_on_its_card(crm: ChatHarness) -> None:
+    await crm.say("lily", "new task login @bob by Dec 4")
+    replies = await crm.say("bob", "change request CRM-1 delay to Dec 5 because the API is late")  # a Saturday
+    card = next(r["card"] for r in replies if r.get("card"))
+    impact = {f["label"]: f["value"] for f in card["fields"]}["Impact"]
+    assert "not a working day" in impact
