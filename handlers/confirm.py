@@ -2,7 +2,7 @@
 
 Buttons carry small typed payloads (design rule 9), prefix `ok`:
 `ok:done:KEY`, `ok:start:KEY`, `ok:due:KEY:YYYYMMDD`, `ok:as:KEY:ID.ID`, `ok:log:KEY:H:YYYYMMDD`,
-`ok:leave:YYYYMMDD:YYYYMMDD`, `ok:no`. On a click the task is read again and the clicker's permission checked
+`ok:leave:YYYYMMDD:YYYYMMDD`, `ok:fin:KEY:H` (done, and H hours logged), `ok:no`. On a click the task is read again and the clicker's permission checked
 again by the same functions a typed message goes through.
 """
 
@@ -13,7 +13,7 @@ import datetime as dt
 import math
 
 from bot.model import Reply
-from bot.nlu.intents import Leave, LogEntry, LogHours, UpdateTask
+from bot.nlu.intents import EditTask, Leave, LogEntry, LogHours, UpdateTask
 from handlers import lookup
 from handlers.cards import confirm_card, names
 from handlers.context import Ctx
@@ -29,6 +29,16 @@ def _iso(compact: str) -> str:
     if not (len(compact) == 8 and compact.isdigit()):
         raise UserError("action.unknown")
     return f"{compact[:4]}-{compact[4:6]}-{compact[6:]}"
+
+
+def _hours(raw: str) -> float:
+    try:
+        hours = float(raw)
+    except ValueError:
+        raise UserError("action.unknown") from None
+    if not math.isfinite(hours):
+        raise UserError("action.unknown")
+    return hours
 
 
 def _why(ctx: Ctx, weak: list[str]) -> tuple[str, ...]:
@@ -97,14 +107,12 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
             raise UserError("person.not_found", name=", ".join(await names(ctx, ids)))
         replies = await tasks.update_task(UpdateTask(task=parts[2], assignees=[refs[i] for i in ids]), ctx)
     elif verb == "log" and len(parts) == 5:
-        try:
-            hours = float(parts[3])
-        except ValueError:
-            raise UserError("action.unknown") from None
-        if not math.isfinite(hours):
-            raise UserError("action.unknown")
-        entry = LogEntry(task=parts[2], hours=hours, date=_iso(parts[4]), note=None)
+        entry = LogEntry(task=parts[2], hours=_hours(parts[3]), date=_iso(parts[4]), note=None)
         replies = await worklogs.log_hours(LogHours(entries=[entry]), ctx, confirmed=True)
+    elif verb == "fin" and len(parts) == 4:
+        from handlers.task_edits import edit_task
+
+        replies = await edit_task(EditTask(task=parts[2], done_hours=_hours(parts[3])), ctx)
     elif verb == "leave" and len(parts) == 4:
         replies = await standups.leave(Leave(start=_iso(parts[2]), end=_iso(parts[3])), ctx)
     else:

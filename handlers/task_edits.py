@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.model import Reply
+from bot.model import Button, Reply
 from bot.nlu.intents import EditTask, LogEntry, LogHours, TaskNote
 from handlers import lookup, permissions
 from handlers.cards import task_card, user_refs
@@ -18,6 +18,8 @@ from storage import tasks
 
 async def edit_task(intent: EditTask, ctx: Ctx) -> list[Reply]:
     """Rename, reprioritise, re-estimate, add people to, take, or finish-and-log a task."""
+    if intent.task is None and intent.done_hours is not None:
+        return await _which_finished(ctx, intent.done_hours)
     task, project = await lookup.task(ctx, intent.task)
     changes: dict[str, Any] = {}
     if intent.title:
@@ -61,3 +63,12 @@ async def task_note(intent: TaskNote, ctx: Ctx) -> list[Reply]:
         said = "safety.noted_resume" if intent.resume else "safety.noted"
         replies.append(ctx.reply(ctx.t(said, key=tkey, note=note), card=await task_card(ctx, task, project)))
     return replies
+
+
+async def _which_finished(ctx: Ctx, hours: float) -> list[Reply]:
+    """"done, took 30 mins" without a key: the writer's open tasks as buttons (`ok:fin:KEY:H`)."""
+    mine = await tasks.open_assigned(ctx.session, ctx.actor.id) if ctx.actor else []
+    said = f"{hours:g}"
+    keys = [lookup.task_key(p, t) for t, p in mine[:4]]
+    buttons = tuple(Button(f"ok:fin:{k}:{said}", f"{k} ✓ {said}h") for k in keys)
+    raise UserError("log.which_task", hint=", ".join(keys) or "-", buttons=buttons)

@@ -108,3 +108,13 @@ async def test_a_viewer_cannot_edit_or_note(crm: ChatHarness) -> None:
     await _tasks(crm, 1)
     assert "read-only" in await crm.text("val", "CRM-1 priority P0")
     assert (await _task(crm, 1))["priority"] == "P2"
+
+
+async def test_done_with_hours_without_a_key_asks_which(crm: ChatHarness) -> None:
+    await _tasks(crm, 2)
+    asked = await crm.say("bob", "done, took 30 mins")
+    assert [b["id"] for b in asked[0]["card"]["buttons"]] == ["ok:fin:CRM-1:0.5", "ok:fin:CRM-2:0.5"]
+    assert await crm.scalar("select count(*) from work_logs") == 0
+    await crm.click("bob", "ok:fin:CRM-2:0.5")
+    assert (await _task(crm, 2))["status"] == "done" and (await _task(crm, 1))["status"] == "todo"
+    assert float(await crm.scalar("select sum(hours) from work_logs")) == 0.5

@@ -34,9 +34,19 @@ _TOOK = re.compile(r"花了|用了|耗时|共计|总共|一共|历时|\btook\b|\
 _TITLE_END = re.compile(r"^[\"'“”‘’「」《》\s]+|[\"'“”‘’「」《》\s。.]+$")
 
 
+def _finished(msg: Message, text: str) -> float | None:
+    """The hours of "done, took 30 mins": a done cue, a "took / 花了" and an amount, nothing partial."""
+    hours = msg.hours()
+    if hours and _TOOK.search(text) and _DONE.search(text) and not _NOT_DONE.search(text) \
+            and not PARTIAL_ANY.search(text):
+        return hours[0].hours if len(hours) == 1 else round(sum(h.hours for h in hours), 2)
+    return None
+
+
 def parse_edit(msg: Message) -> EditTask | None:
     if not msg.tasks:
-        return None
+        took = _finished(msg, msg.text)  # "done, took 30 mins": which task is asked with buttons
+        return EditTask(done_hours=took) if took is not None else None
     task = msg.tasks[0]
     text = msg.text[: task.start] + " " * (task.end - task.start) + msg.text[task.end:]
     rename = _RENAME.search(text)
@@ -61,8 +71,5 @@ def parse_edit(msg: Message) -> EditTask | None:
         return EditTask(task=task.key, add_assignees=[m.user for m in msg.mentions])
     if not msg.mentions and _TAKE.search(text):
         return EditTask(task=task.key, take=True)
-    if hours and len(msg.tasks) == 1 and _TOOK.search(text) and _DONE.search(text) and not _NOT_DONE.search(text) \
-            and not PARTIAL_ANY.search(text):
-        return EditTask(task=task.key, done_hours=hours[0].hours if len(hours) == 1 else
-                        round(sum(h.hours for h in hours), 2))
-    return None
+    took = _finished(msg, text) if len(msg.tasks) == 1 else None
+    return EditTask(task=task.key, done_hours=took) if took is not None else None
