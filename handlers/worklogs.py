@@ -80,8 +80,10 @@ def _doubts(ctx: Ctx, intent: LogHours, task: Task, project: Project, amount: De
     reasons = []
     if (ctx.today() - day).days > ctx.settings.log_window_days:
         reasons.append("old")
-    # A project set up this morning may log yesterday's work; anything earlier predates it.
-    if day < project.created_at.astimezone(ZoneInfo(project.timezone)).date() - dt.timedelta(days=PROJECT_GRACE_DAYS):
+    # A project set up this morning may log yesterday's work; anything earlier predates it. A project "created"
+    # after this event's clock (set up by the admin CLI on the wall clock, a replay with `--now`) says nothing.
+    began = project.created_at.astimezone(ZoneInfo(project.timezone)).date()
+    if project.created_at <= ctx.now and day < began - dt.timedelta(days=PROJECT_GRACE_DAYS):
         reasons.append("before_project")
     if "long" in intent.weak and amount > Decimal(str(ctx.settings.day_hours)):
         reasons.append("long")
