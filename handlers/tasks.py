@@ -156,9 +156,9 @@ async def apply_update(ctx: Ctx, task: Task, project: Project, changes: dict[str
         keeps = set(current) <= set(new_assignees)
         joins = keeps and set(new_assignees) - set(current) <= {ctx.actor_id}
         if role not in permissions.MANAGING and any(p != ctx.actor_id for p in current) \
-                and not (keeps and ctx.actor_id in current) and not joins:
+                and not (keeps and ctx.actor_id in current) and not joins and not reverting:
             raise UserError("perm.manager_only", project=project.key, what=ctx.t("what.reassign"))
-    if "due" in changes:
+    if "due" in changes and not reverting:  # undoing your own due change (made as the PM) is not a new one
         await permissions.require_manage(ctx, project, what="what.due")
     current_refs = await user_refs(ctx, current)
     before = snapshot(task, current_refs)

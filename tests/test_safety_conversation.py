@@ -106,3 +106,19 @@ async def test_cancel_an_open_draft_change_request(crm: ChatHarness) -> None:
     assert await crm.scalar("select status from change_requests") == "draft"
     await crm.say("bob", "取消")
     assert await crm.scalar("select status from change_requests") == "withdrawn"
+
+
+async def test_undo_your_own_hand_over(crm: ChatHarness) -> None:
+    await _two_tasks(crm)
+    await crm.say("bob", "CRM-1 改给 @alice")
+    assert (await crm.export("CRM"))["tasks"][0]["assignees"] == ["alice"]
+    await crm.say("bob", "算了")  # bob is no longer on it, but undoing his own hand-over is his to do
+    assert (await crm.export("CRM"))["tasks"][0]["assignees"] == ["bob"]
+
+
+async def test_a_question_about_a_task_shows_its_card(crm: ChatHarness) -> None:
+    await _two_tasks(crm)
+    for text in ("CRM-2 是不是已经完成了", "谁负责 CRM-2", "is CRM-2 done?"):
+        replies = await crm.say("alice", text)
+        assert replies[0]["card"]["title"].startswith("CRM-2"), text
+    assert (await crm.export("CRM"))["tasks"][1]["status"] == "todo"

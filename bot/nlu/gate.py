@@ -20,6 +20,7 @@ from .intents import (
     Leave,
     LogHours,
     Negated,
+    Query,
     RequestChange,
     TaskNote,
     Unanswered,
@@ -55,12 +56,18 @@ def gate(msg: Message, intent: AnyIntent, reads: Callable[[], AnyIntent | None])
         if cancel is not None:
             return Cancel(what=cancel[0], task=cancel[1])
     if not is_write(intent):
+        if isinstance(intent, Unknown) and msg.tasks and is_question(msg.text):
+            return Query(query="task", task=msg.tasks[0].key)  # "谁负责 CRM-2", "CRM-1 完成了没有": its card
         return intent
     if is_question(msg.text):
         other = reads()
         if other is not None and not isinstance(other, (Unanswered, Unknown)):
             return other
-        return Unanswered(looks_like=intent.intent, task=_task_of(intent))
+        task = _task_of(intent)
+        if task is not None and not isinstance(intent, (RequestChange, LogHours)):
+            # "CRM-2 是不是已经完成了", "CRM-1 截止是哪天": the task's card answers (status, due, people).
+            return Query(query="task", task=task)
+        return Unanswered(looks_like=intent.intent, task=task)
     if is_negated(msg.text, anywhere=not isinstance(intent, CreateTask)):
         return Negated(act=intent.intent, task=_task_of(intent))
     if isinstance(intent, Leave) and is_hedged(msg.text):
