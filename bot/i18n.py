@@ -343,7 +343,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                        "en": "Leave noted: {start} to {end}; no standup prompts then."},
     "leave.too_long": {"zh": "请假最长 {days} 天，请分开登记。", "en": "Leave can be at most {days} days; please split it."},
     # ---- write safety (issue 13: questions, negation, cancellation, confirmations, undo) -- begin ----
-    "safety.negated": {"zh": "好的，没有{what}{task}，什么都没有改动。",
+    "safety.negated": {"zh": "好的，{task}没有{what}，什么都没有改动。",
                        "en": "OK, I did not {what} {task}; nothing was changed."},
     "safety.cant_answer": {"zh": "这个问题我还不会回答，什么都没有改动。可以试试：我的任务 / CRM 进度 / 我这周工时 / CRM-12 详情",
                            "en": "I can't answer that yet, and nothing was changed. Try: my tasks / status CRM / "

@@ -20,7 +20,7 @@ from handlers.cards import hours as fmt_hours
 from handlers.context import Ctx
 from handlers.errors import UserError
 from storage import changes, tasks
-from storage.models import AuditEntry, Project, Task, WorkLog
+from storage.models import AuditEntry, ChangeRequest, Project, Task, WorkLog
 
 UNDO_WINDOW = dt.timedelta(hours=2)  # how far back a text "撤销" reaches
 _ACTIONS = {"log": ("worklog.created",), "task": ("task.created", "task.updated", "worklog.created"),
@@ -30,7 +30,10 @@ _ACTIONS = {"log": ("worklog.created",), "task": ("task.created", "task.updated"
 async def negated(intent: Negated, ctx: Ctx) -> list[Reply]:
     """"别给我记 CRM-21 2小时": say that nothing was done, and how to undo if something had been."""
     what = ctx.t("act." + intent.act) if intent.act else "-"
-    return [ctx.reply(ctx.t("safety.negated", what=what, task=intent.task or ""))]
+    task = intent.task or ""
+    if task and ctx.locale == "zh":
+        task += " "
+    return [ctx.reply(ctx.t("safety.negated", what=what, task=task).replace("  ", " "))]
 
 
 async def unanswered(intent: Unanswered, ctx: Ctx) -> list[Reply]:
@@ -57,6 +60,15 @@ async def cancel(intent: Cancel, ctx: Ctx) -> list[Reply]:
 
             return await decide(ctx, draft.id, "withdraw", reason=None, clicked=False)
         if intent.what == "change":
+            # "撤回我的变更申请": the writer's one pending request; with several, they name it (CR-n).
+            from sqlalchemy import select as sel
+
+            mine = (await ctx.session.scalars(sel(ChangeRequest).where(
+                ChangeRequest.requester_id == ctx.actor.id, ChangeRequest.status == "pending").limit(2))).all()
+            if len(mine) == 1:
+                from handlers.changes import decide
+
+                return await decide(ctx, mine[0].id, "withdraw", reason=None, clicked=False)
             return [ctx.reply(ctx.t("safety.no_draft"))]
     entry = await _latest(ctx, _ACTIONS.get(intent.what, _ACTIONS["last"]), intent.task)
     if entry is None:

@@ -122,3 +122,15 @@ async def test_a_question_about_a_task_shows_its_card(crm: ChatHarness) -> None:
         replies = await crm.say("alice", text)
         assert replies[0]["card"]["title"].startswith("CRM-2"), text
     assert (await crm.export("CRM"))["tasks"][1]["status"] == "todo"
+
+
+async def test_withdraw_my_one_pending_request_and_negated_leave(crm: ChatHarness) -> None:
+    await crm.say("lily", "new task report export @bob 12月10日前")
+    await crm.say("bob", "变更申请 CRM-1 延期到12月20日，原因 接口晚到")
+    assert await crm.scalar("select status from change_requests") == "pending"
+    await crm.say("bob", "批准 CR-1 吗")  # a question: shows it, decides nothing
+    assert await crm.scalar("select status from change_requests") == "pending"
+    await crm.say("bob", "撤回我的变更申请")
+    assert await crm.scalar("select status from change_requests") == "withdrawn"
+    assert "没有" in await crm.text("bob", "明天不请假了")
+    assert await crm.scalar("select count(*) from leaves") == 0

@@ -60,6 +60,8 @@ def gate(msg: Message, intent: AnyIntent, reads: Callable[[], AnyIntent | None])
             return Query(query="task", task=msg.tasks[0].key)  # "谁负责 CRM-2", "CRM-1 完成了没有": its card
         return intent
     if is_question(msg.text):
+        if isinstance(intent, ChangeAction):
+            return ChangeAction(action="show", change=intent.change)  # "批准 CR-1 吗": show it, decide nothing
         other = reads()
         if other is not None and not isinstance(other, (Unanswered, Unknown)):
             return other

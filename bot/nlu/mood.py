@@ -41,7 +41,8 @@ def is_question(text: str) -> bool:
 
 # A negation governs a write when it stands right before the act: "别给我记", "不要标完成", "don't log",
 # "先不延期". In a title ("新建任务 不要重复提交") it governs nothing, so create is checked only at the start.
-_NEG = (r"(?:别|不要|不用|不必|甭|先不要?|暂时不要?|千万别|请勿|勿|don'?t|do\s+not|no\s+need\s+to|never|"
+_NEG = (r"(?:别|不要|不用|不必|甭|先不要?|暂时不要?|千万别|请勿|勿|不(?=请假|休假|记|登记|填|延期|推迟)|"
+        r"don'?t|do\s+not|no\s+need\s+to|never|"
         r"please\s+don'?t|pls\s+don'?t|not\s+(?:yet\s+)?(?:going\s+to|to))")
 _ACT = (r"(?:记|登记|报|填|标|标记|改|设|设置|置|关|关闭|完成|做完|请假|休假|延期|推迟|批准|驳回|分配|派|转|删|"
         r"log|record|book|mark|set|close|complete|finish|move|push|delay|assign|approve|reject|change|update|put|"
@@ -65,11 +66,12 @@ _CANCEL_VERB = (r"(?:取消|撤销|撤回|撤掉|删掉|删除|作废|不要了|
 _TARGETS: list[tuple[str, re.Pattern[str]]] = [
     ("leave", re.compile(r"请假|休假|年假|病假|\bleave\b|\bpto\b|\booo\b|day\s+off", re.IGNORECASE)),
     ("log", re.compile(r"工时|记录|\blogs?\b|\bhours?\b|\btime\s+entry\b|\bentry\b", re.IGNORECASE)),
-    ("change", re.compile(r"变更|申请|草稿|\bdraft\b|\brequest\b|\bchange\b|\bcr\b", re.IGNORECASE)),
+    ("change", re.compile(r"变更申请|变更请求|变更|申请|草稿|\bchange\s+request\b|\bdraft\b|\brequest\b|\bchange\b|"
+                          r"\bcr\b", re.IGNORECASE)),
     ("task", re.compile(r"任务|新建|创建|\btask\b", re.IGNORECASE)),
     ("update", re.compile(r"更新|修改|改动|操作|\bupdate\b|\bchange\b|\bedit\b", re.IGNORECASE)),
 ]
-_FILLER = re.compile(r"刚才|刚刚|上一?条|上一?个|最后一?[条个次]|那条|这条|那个|这个|我的|我|的|吧|了|一下|掉|请|帮我|"
+_FILLER = re.compile(r"记错了|搞错了|写错了|弄错了|填错了|错了|\b(?:wrong|mistake|by\s+mistake|oops|sorry)\b|刚才|刚刚|上一?条|上一?个|最后一?[条个次]|那条|这条|那个|这个|我的|我|的|吧|了|一下|掉|请|帮我|"
                      r"\b(?:the|my|last|that|this|it|please|pls|just|previous|latest|one|i|me|made|logged|did|"
                      r"created|request|entry)\b|[\s,.!。！，~]", re.IGNORECASE)
 _CANCEL = re.compile(rf"^\s*(?:请|帮我|please\s+)?{_CANCEL_VERB}(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)

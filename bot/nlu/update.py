@@ -18,6 +18,7 @@ _TODO = re.compile(
 )
 _BLOCKED = re.compile(
     r"\bblock(?:ed|ing|er)?\b|\bstuck\b|\bon\s+hold\b|\bwaiting\s+(?:on|for)\b|\bcan'?t\s+proceed\b|"
+    r"\bpause[ds]?\b|^\s*hold\b|\bput\s+(?:\S+\s+)?on\s+hold\b|"
     r"阻塞|卡住|卡着|卡在|被卡|受阻|挂起|暂停|搁置|等待|在等|进行不下去|做不下去|block",
     re.IGNORECASE,
 )
