@@ -33,8 +33,9 @@ def is_question(text: str) -> bool:
         return False
     if _POLITE_EN.match(body):  # "could you log 2h on CRM-1?" asks the bot to do it
         return False
-    return bool(_ASK_END.search(body) or _ASK_WORD.search(body) or _ASK_START_EN.match(body)
-                or _MINE_START.match(body))
+    # "我的请假" looks at one's records; "我的 CRM-3 完成了" tells about a task.
+    mine = _MINE_START.match(body) and not _KEY.search(body)
+    return bool(_ASK_END.search(body) or _ASK_WORD.search(body) or _ASK_START_EN.match(body) or mine)
 
 
 # ---- negation ----------------------------------------------------------------------------------------------

@@ -107,6 +107,9 @@ def _status(text: str, progress_span: tuple[int, int] | None) -> str | None:
     return None
 
 
+# Done words that stay done beside "继续" (unlike "好了，继续", which is news that a blocked task moves on).
+_STRONG_DONE = re.compile(r"完成(?!度|率)|做完|搞定|弄完|完工|上线了|交付了|验收通过|\b(?:done|finished|completed?|closed)\b",
+                          re.IGNORECASE)
 _SEPARATOR = re.compile(r"^[\s,，、/&+和与及跟]*(?:and|&)?[\s,，、/&+和与及跟]*$", re.IGNORECASE)
 # Words a status message may carry besides its cue; anything more is left over, and a done / due / reassignment
 # resting on a message mostly about something else is shown to confirm (see `weak`).
@@ -166,7 +169,14 @@ def parse_update(msg: Message) -> UpdateTask | TaskNote | None:
         return None
     progress, span = _progress(text)
     resume = RESUME.search(text)
+    if resume and _BLOCKED.match(text, resume.end()) or resume and _BLOCKED.match(text[resume.end():].lstrip()):
+        resume = None  # "继续卡着" / "continue waiting on …": still blocked
     forecast = FORECAST.search(text)
+    strong_done = next((m for m in _STRONG_DONE.finditer(text)
+                        if not (forecast and forecast.start() <= m.start() < forecast.end())), None)
+    if strong_done is not None:
+        resume = None  # "完成了，继续下一个": done, moving on
+        forecast = None  # "完成了，预计明天上线": done (a date beside it asks to confirm, see `weak`)
     if forecast and not _DUE.search(text) and progress is None and not msg.mentions:
         # "明天能搞完" / "should be done by Friday": a remark for the task's history, not a new due date.
         return TaskNote(task=task.key, note=msg.text.strip(), also=also)
