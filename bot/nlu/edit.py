@@ -36,9 +36,11 @@ _TITLE_END = re.compile(r"^[\"'“”‘’「」《》\s]+|[\"'“”‘’「�
 
 def _finished(msg: Message, text: str) -> float | None:
     """The hours of "done, took 30 mins": a done cue, a "took / 花了" and an amount, nothing partial."""
+    # Cheap word checks first: the amounts are read only for a message that may need them.
+    if not (_TOOK.search(text) and _DONE.search(text)) or _NOT_DONE.search(text) or PARTIAL_ANY.search(text):
+        return None
     hours = msg.hours()
-    if hours and _TOOK.search(text) and _DONE.search(text) and not _NOT_DONE.search(text) \
-            and not PARTIAL_ANY.search(text):
+    if hours:
         return hours[0].hours if len(hours) == 1 else round(sum(h.hours for h in hours), 2)
     return None
 
@@ -54,9 +56,10 @@ def parse_edit(msg: Message) -> EditTask | None:
         title = _TITLE_END.sub("", rename["title"]).strip()
         if title:
             return EditTask(task=task.key, title=title)
-    hours = msg.hours()
-    if _ESTIMATE.search(text) and hours:
-        return EditTask(task=task.key, estimate_hours=hours[0].hours)
+    if _ESTIMATE.search(text):
+        hours = msg.hours()
+        if hours:
+            return EditTask(task=task.key, estimate_hours=hours[0].hours)
     level = _P_LEVEL.search(text)
     rest = _P_LEVEL.sub("", text).strip(" ,，.。:：")
     if level and (_PRIORITY.search(text) or not rest or re.fullmatch(r"(?:改成|改为|调到|设为|提到|降到|升到|to|set)\s*",
