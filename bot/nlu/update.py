@@ -169,7 +169,7 @@ def parse_update(msg: Message) -> UpdateTask | TaskNote | None:
         return None
     progress, span = _progress(text)
     resume = RESUME.search(text)
-    if resume and _BLOCKED.match(text, resume.end()) or resume and _BLOCKED.match(text[resume.end():].lstrip()):
+    if resume and _BLOCKED.match(text[resume.end():].lstrip()):
         resume = None  # "继续卡着" / "continue waiting on …": still blocked
     forecast = FORECAST.search(text)
     strong_done = next((m for m in _STRONG_DONE.finditer(text)
