@@ -351,6 +351,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "safety.leave_not_recorded": {"zh": "没有记录任何请假，什么都没有改动。", "en": "No leave was recorded; nothing was changed."},
     "safety.no_draft": {"zh": "你没有待补充的变更申请；已提交的可以用“撤回 CR-编号”。",
                         "en": "You have no draft change request; withdraw a submitted one with “withdraw CR-<n>”."},
+    "safety.leave_undone": {"zh": "已撤销请假：{start} 至 {end}。", "en": "Leave removed: {start} to {end}."},
     "safety.nothing_to_undo": {"zh": "最近没有可以撤销的操作。", "en": "Nothing recent to undo."},
     "safety.already_undone": {"zh": "这一条已经撤销了。", "en": "That was already undone."},
     "safety.not_your_log": {"zh": "只能撤销你自己记的工时。", "en": "You can only undo your own work logs."},

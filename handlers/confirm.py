@@ -64,7 +64,10 @@ async def update(intent: UpdateTask, ctx: Ctx) -> list[Reply]:
         reading = ctx.t("confirm.done", key=key)
         card = confirm_card(ctx, title, reading, yes=f"ok:done:{key}",
                             other=(f"ok:start:{key}", ctx.t("b.still_doing")), notes=notes)
-    return [ctx.reply(ctx.t("confirm.ask"), card=card)]
+    replies = [ctx.reply(ctx.t("confirm.ask"), card=card)]
+    for other in intent.also:  # "CRM-1,CRM-2 …": one card per key, each written on its own click
+        replies += await update(dataclasses.replace(intent, task=other, also=[]), ctx)
+    return replies
 
 
 async def log(ctx: Ctx, entry: LogEntry, key: str, hours: float, day: dt.date, reasons: list[str]) -> list[Reply]:

@@ -20,11 +20,12 @@ from handlers.cards import hours as fmt_hours
 from handlers.context import Ctx
 from handlers.errors import UserError
 from storage import changes, tasks
-from storage.models import AuditEntry, ChangeRequest, Project, Task, WorkLog
+from storage.models import AuditEntry, ChangeRequest, Leave, Project, Task, WorkLog
 
 UNDO_WINDOW = dt.timedelta(hours=2)  # how far back a text "撤销" reaches
 _ACTIONS = {"log": ("worklog.created",), "task": ("task.created", "task.updated", "worklog.created"),
-            "update": ("task.updated",), "last": ("task.created", "task.updated", "worklog.created")}
+            "update": ("task.updated",), "last": ("task.created", "task.updated", "worklog.created", "leave.added")}
+_TAKEN_BACK = ("task.reverted", "task.deleted", "worklog.deleted", "leave.removed")
 
 
 async def negated(intent: Negated, ctx: Ctx) -> list[Reply]:
@@ -79,16 +80,15 @@ async def cancel(intent: Cancel, ctx: Ctx) -> list[Reply]:
 async def _latest(ctx: Ctx, actions: tuple[str, ...], key: str | None) -> AuditEntry | None:
     """The writer's newest act of these kinds (on `key`'s task) that is still there to undo."""
     stmt = (select(AuditEntry).where(AuditEntry.actor_id == ctx.actor_id, AuditEntry.at >= ctx.now - UNDO_WINDOW,
-                                     AuditEntry.action.in_([*actions, "task.reverted", "task.deleted",
-                                                            "worklog.deleted"]))
+                                     AuditEntry.action.in_([*actions, *_TAKEN_BACK]))
             .order_by(AuditEntry.id.desc()).limit(50))
     rows = (await ctx.session.scalars(stmt)).all()
     taken_back: set[str] = set()
     for row in rows:
-        if row.action in ("task.reverted", "task.deleted", "worklog.deleted"):
-            taken_back.add(row.entity)
+        if row.action in _TAKEN_BACK:
+            taken_back.add(_undo_ref(row))
             continue
-        if row.action not in actions or row.entity in taken_back:
+        if row.action not in actions or _undo_ref(row) in taken_back:
             continue
         if key is not None and _task_key(row) != key.upper():
             continue
@@ -96,6 +96,14 @@ async def _latest(ctx: Ctx, actions: tuple[str, ...], key: str | None) -> AuditE
             taken_back.add(row.entity)  # only the newest update of a task can be reverted
         return row
     return None
+
+
+def _undo_ref(row: AuditEntry) -> str:
+    """What an act and its undoing have in common: the entity, and for leave (entity: the person) its dates."""
+    if row.action.startswith("leave."):
+        dates = row.after or row.before or {}
+        return f"{row.entity}:{dates.get('start')}:{dates.get('end')}"
+    return row.entity
 
 
 def _task_key(row: AuditEntry) -> str | None:
@@ -107,6 +115,8 @@ def _task_key(row: AuditEntry) -> str | None:
 async def _undo(ctx: Ctx, row: AuditEntry) -> list[Reply]:
     if row.action == "worklog.created":
         return await undo_log(ctx, int(row.entity.split(":", 1)[1]))
+    if row.action == "leave.added":
+        return await _undo_leave(ctx, row)
     key = row.entity.split(":", 1)[1]
     if row.action == "task.created":
         from handlers.tasks import _undo_create
@@ -114,6 +124,16 @@ async def _undo(ctx: Ctx, row: AuditEntry) -> list[Reply]:
         task, project = await lookup.task(ctx, key)
         return await _undo_create(ctx, task, project)
     return await revert(ctx, key, row)
+
+
+async def _undo_leave(ctx: Ctx, row: AuditEntry) -> list[Reply]:
+    """Remove the leave the writer just recorded ("明天请假" then "撤销")."""
+    after = row.after or {}
+    start, end = dt.date.fromisoformat(after["start"]), dt.date.fromisoformat(after["end"])
+    await ctx.session.execute(delete(Leave).where(Leave.person_id == ctx.actor_id, Leave.start_date == start,
+                                                  Leave.end_date == end))
+    await ctx.audit("leave.removed", row.entity, before={"start": after["start"], "end": after["end"]})
+    return [ctx.reply(ctx.t("safety.leave_undone", start=after["start"], end=after["end"]))]
 
 
 async def undo_log(ctx: Ctx, log_id: int) -> list[Reply]:

@@ -134,3 +134,10 @@ async def test_withdraw_my_one_pending_request_and_negated_leave(crm: ChatHarnes
     assert await crm.scalar("select status from change_requests") == "withdrawn"
     assert "没有" in await crm.text("bob", "明天不请假了")
     assert await crm.scalar("select count(*) from leaves") == 0
+
+
+async def test_undo_leave_just_recorded(crm: ChatHarness) -> None:
+    await crm.say("bob", "明天请假")
+    assert await crm.scalar("select count(*) from leaves") == 1
+    assert "请假" in await crm.text("bob", "撤销")
+    assert await crm.scalar("select count(*) from leaves") == 0
