@@ -27,6 +27,7 @@ from storage import changes, people, projects
 from storage.models import CHANGE_TYPES, ApprovalStep, ChangeRequest, Milestone, Project, Task
 
 DRAFT_WINDOW = dt.timedelta(minutes=30)  # an unanswered question expires; the draft is then dropped
+REASON_WINDOW = dt.timedelta(minutes=10)  # after a Reject click, how long the clicker's next message is the reason
 QUICK_SLIPS = (1, 3, 5)  # working days offered as buttons
 
 
@@ -146,7 +147,7 @@ async def _reason_asked(ctx: Ctx) -> ChangeRequest | None:
     from storage.models import AuditEntry
 
     row = (await ctx.session.scalars(
-        select(AuditEntry).where(AuditEntry.actor_id == ctx.actor_id, AuditEntry.at >= ctx.now - DRAFT_WINDOW,
+        select(AuditEntry).where(AuditEntry.actor_id == ctx.actor_id, AuditEntry.at >= ctx.now - REASON_WINDOW,
                                  AuditEntry.action.in_(("change.reason_asked", "change.reason_dropped")))
         .order_by(AuditEntry.id.desc()).limit(1))).first()
     if row is None or row.action != "change.reason_asked":
@@ -176,6 +177,8 @@ async def follow_up(ctx: Ctx) -> list[Reply] | None:
         return None
     text = ctx.text.strip()
     ask = change.details.get("ask")
+    if _not_an_answer(ctx, ctx.tz):
+        return None  # answered as what it is; the draft still waits
     details = dict(change.details)
     project = await ctx.session.get(Project, change.project_id)
     assert project is not None
@@ -202,8 +205,6 @@ async def follow_up(ctx: Ctx) -> list[Reply] | None:
             return [ctx.reply(ctx.t("change.ask_people", id=change.id, target=target))]
         details["people"] = count
     else:
-        if _not_an_answer(ctx, project.timezone):
-            return None  # answered as what it is; the draft still waits for its reason
         change.reason = lookup.cut(ctx, text, 1000)
     change.details = details
     return await _submit_or_ask(ctx, change, project, task, calendar)

@@ -153,3 +153,12 @@ async def test_a_change_to_a_weekend_is_flagged_on_its_card(crm: ChatHarness) ->
     card = next(r["card"] for r in replies if r.get("card"))
     impact = {f["label"]: f["value"] for f in card["fields"]}["Impact"]
     assert "not a working day" in impact
+
+
+async def test_a_date_question_is_not_swallowed_either(crm: ChatHarness) -> None:
+    await crm.say("lily", "new task login @bob by Dec 4")
+    await crm.click("bob", "cr:new:CRM-1")
+    replies = await crm.say("bob", "我的任务")
+    assert "CRM-1" in replies[0]["text"]  # answered as a question, not "which date?" again
+    await crm.say("bob", "12月20日")
+    assert "2026-12-20" in str(await crm.scalar("select details from change_requests"))
