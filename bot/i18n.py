@@ -351,6 +351,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "safety.leave_not_recorded": {"zh": "没有记录任何请假，什么都没有改动。", "en": "No leave was recorded; nothing was changed."},
     "safety.no_draft": {"zh": "你没有待补充的变更申请；已提交的可以用“撤回 CR-编号”。",
                         "en": "You have no draft change request; withdraw a submitted one with “withdraw CR-<n>”."},
+    "safety.leave_own_only": {"zh": "我只能登记你本人的请假（例如“我明天请假”），没有记录任何请假。",
+                              "en": "I only record your own leave (e.g. “I'm OOO tomorrow”); no leave was recorded."},
     "safety.leave_undone": {"zh": "已撤销请假：{start} 至 {end}。", "en": "Leave removed: {start} to {end}."},
     "safety.nothing_to_undo": {"zh": "最近没有可以撤销的操作。", "en": "Nothing recent to undo."},
     "safety.already_undone": {"zh": "这一条已经撤销了。", "en": "That was already undone."},

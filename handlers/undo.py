@@ -39,6 +39,8 @@ async def negated(intent: Negated, ctx: Ctx) -> list[Reply]:
 
 async def unanswered(intent: Unanswered, ctx: Ctx) -> list[Reply]:
     """A question the bot cannot answer yet: say so; never turn it into a write."""
+    if intent.looks_like == "leave_other":
+        return [ctx.reply(ctx.t("safety.leave_own_only"))]
     return [ctx.reply(ctx.t("safety.cant_answer"))]
 
 

@@ -141,3 +141,11 @@ async def test_undo_leave_just_recorded(crm: ChatHarness) -> None:
     assert await crm.scalar("select count(*) from leaves") == 1
     assert "请假" in await crm.text("bob", "撤销")
     assert await crm.scalar("select count(*) from leaves") == 0
+
+
+async def test_leave_about_someone_else_is_never_the_writers(crm: ChatHarness) -> None:
+    for text in ("bob 这周请假", "@bob 请假了", "张三明天请假", "bob is OOO tomorrow"):
+        await crm.say("lily", text)
+    assert await crm.scalar("select count(*) from leaves") == 0
+    await crm.say("lily", "周五请假")  # a day, not a name: lily's own leave
+    assert await crm.scalar("select count(*) from leaves") == 1

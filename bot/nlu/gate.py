@@ -28,7 +28,7 @@ from .intents import (
     UpdateTask,
 )
 from .message import Message
-from .mood import cancellation, is_hedged, is_negated, is_question
+from .mood import about_someone_else, cancellation, is_hedged, is_negated, is_question
 
 WRITES = (CreateTask, UpdateTask, LogHours, RequestChange, Leave, EditTask, TaskNote)
 _DECISIONS = ("approve", "reject", "withdraw")
@@ -72,6 +72,8 @@ def gate(msg: Message, intent: AnyIntent, reads: Callable[[], AnyIntent | None])
         return Unanswered(looks_like=intent.intent, task=task)
     if is_negated(msg.text, anywhere=not isinstance(intent, CreateTask)):
         return Negated(act=intent.intent, task=_task_of(intent))
+    if isinstance(intent, Leave) and about_someone_else(msg.text, len(msg.mentions)):
+        return Unanswered(looks_like="leave_other")  # "bob 请假了": not the writer's leave
     if isinstance(intent, Leave) and is_hedged(msg.text):
         intent.weak = [*intent.weak, "hedged"]  # "我明天可能要请假": confirm before it skips the standup
     return intent

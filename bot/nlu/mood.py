@@ -14,7 +14,8 @@ import re
 # Sentence-final particles and marks: "CRM-3 完成了吗", "bob 请假了没有", "我的工时呢", "CRM-3 done?".
 _ASK_END = re.compile(r"(?:\?|？|吗|嘛|么|呢|没有?|了没|否|是不是|对吧|对不对)\s*[。.!！~～]*\s*$")
 # Question words anywhere: "是否", "多少", "哪些", "谁" ("谁没填工时"), "有没有", "几个", "什么时候".
-_ASK_WORD = re.compile(r"是否|多少|哪些|哪个|哪天|哪位|谁|有没有|有无|是不是|几个|几天|几小时|什么时候|啥时候|怎么样|咋样|如何")
+_ASK_WORD = re.compile(r"是否|多少|哪些|哪个|哪天|哪位|谁|有没有|有无|是不是|几个|几天|几小时|什么时候|啥时候|怎么样|咋样|如何|"
+                       r"要不要|能不能|可不可以|会不会|行不行|好不好|用不用|该不该")
 # English questions open with an auxiliary or a wh-word; "can you …" / "could you please …" are requests.
 _ASK_START_EN = re.compile(
     r"^\s*(?:is|are|was|were|did|does|do|has|have|had|who|whom|whose|what|when|where|which|why|how|"
@@ -36,6 +37,30 @@ def is_question(text: str) -> bool:
     # "我的请假" looks at one's records; "我的 CRM-3 完成了" tells about a task.
     mine = _MINE_START.match(body) and not _KEY.search(body)
     return bool(_ASK_END.search(body) or _ASK_WORD.search(body) or _ASK_START_EN.match(body) or mine)
+
+
+# Leave said about someone else ("bob 请假了", "张三明天请假", "bob is OOO tomorrow", "@bob 请假"): the bot records
+# only the writer's own leave, so these never become the writer's.
+_TIME_WORDS = frozenset({"今天", "明天", "后天", "大后天", "下周", "这周", "本周", "下个", "周末", "上午", "下午", "全天", "整天",
+                         "我要", "我想", "我们", "我得", "我会", "需要", "申请", "要请", "想请", "准备", "打算", "可能"})
+# Words that open a leave message without naming anyone: days ("周五", "星期一", "下周"), "我…", "每…".
+_NOT_A_NAME = re.compile(r"^(?:我|周[一二三四五六日天末]|星期|礼拜|[下这本上今明后大每前昨])")
+_OTHER_ZH = re.compile(r"^\s*(?P<name>[\u4e00-\u9fff]{2,3}?)(?:今天|明天|后天|下周|这周|本周|周[一二三四五六日])?\s*(?:要|会|将|也)?"
+                       r"\s*(?:请假|休假)")
+_OTHER_LATIN = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z0-9_.\-]*)\s*(?=[\u4e00-\u9fff])|"
+                          r"^\s*(?P<en>[A-Za-z][A-Za-z0-9_.\-]*)\s+(?:is|will|'s|has|was)\b", re.IGNORECASE)
+_NOT_NAMES = frozenset({"i", "ooo", "pto", "it", "this", "that", "there", "today", "tomorrow", "next", "me", "my"})
+
+
+def about_someone_else(text: str, mentions: int) -> bool:
+    """Whether a leave message is about another person (a mention, or a name opening the sentence)."""
+    if mentions:
+        return True
+    m = _OTHER_LATIN.match(text)
+    if m and (m["name"] or m["en"]).lower() not in _NOT_NAMES:
+        return True
+    z = _OTHER_ZH.match(text)
+    return bool(z and not _NOT_A_NAME.match(z["name"]) and not any(z["name"].startswith(w) for w in _TIME_WORDS))
 
 
 # ---- negation ----------------------------------------------------------------------------------------------

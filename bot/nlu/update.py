@@ -22,8 +22,9 @@ _BLOCKED = re.compile(
     r"阻塞|卡住|卡着|卡在|被卡|受阻|挂起|暂停|搁置|等待|在等|进行不下去|做不下去|block",
     re.IGNORECASE,
 )
-_NOT_DONE = re.compile(r"(?:没|未|还没|没有|尚未|不)\s*(?:完成|做完|搞定|弄完|好)|\bnot\s+(?:yet\s+)?(?:done|finished|complete)",
-                       re.IGNORECASE)
+_NOT_DONE = re.compile(r"(?:没|未|还没|没有|尚未|不)\s*(?:完成|做完|搞定|弄完|好)|\bnot\s+(?:yet\s+)?(?:done|finished|complete)|"
+                       r"\b(?:isn'?t|aren'?t|wasn'?t|hasn'?t\s+been|haven'?t|never|nowhere\s+near)\s+(?:yet\s+)?"
+                       r"(?:done|finished|complete[d]?|closed)", re.IGNORECASE)
 _DONE = re.compile(
     r"\b(?:done|finished|finish|complete[d]?|closed?|resolved|fixed|shipped|merged|delivered|deployed|released)\b|"
     r"已?完成(?!度|率)|做完|搞定|弄完|弄好|做好|完工|结束|关闭|关掉|已关闭|好了|上线了|解决了|修好了|交付了|验收通过|"

@@ -23,6 +23,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("is CRM-3 done?", {"intent": "query", "query": "task", "task": "CRM-3", "project": None}),
     ("谁负责 CRM-2", {"intent": "query", "query": "task", "task": "CRM-2", "project": None}),
     ("批准 CR-1 吗", {"intent": "change_action", "action": "show", "change": 1, "project": None, "reason": None}),
+    ("bob 这周请假", {"intent": "unanswered", "looks_like": "leave_other", "task": None}),
+    ("张三明天请假", {"intent": "unanswered", "looks_like": "leave_other", "task": None}),
+    ("CRM-5 isnt done", {"intent": "unknown"}),
+    ("CRM-5 要不要改给 @alice", {"intent": "query", "query": "task", "task": "CRM-5", "project": None}),
     # negations
     ("别给我记 CRM-21 2小时", {"intent": "negated", "act": "log_hours", "task": "CRM-21"}),
     ("don't log 2h on CRM-11", {"intent": "negated", "act": "log_hours", "task": "CRM-11"}),
