@@ -381,6 +381,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "confirm.assign": {"zh": "把 {key} 改给 {names}", "en": "Assign {key} to {names}"},
     "confirm.log": {"zh": "在 {key} 上记 {hours} 小时（{day}）", "en": "Log {hours}h on {key} ({day})"},
     "confirm.leave": {"zh": "请假 {start} 至 {end}", "en": "Leave from {start} to {end}"},
+    "confirm.finish": {"zh": "把 {key} 标为已完成，并记 {hours} 小时（今天）", "en": "Mark {key} done and log {hours}h today"},
+    "b.only_log": {"zh": "只记 {hours} 小时", "en": "Only log {hours}h"},
     "confirm.leave_title": {"zh": "请假", "en": "Leave"},
     "confirm.cancelled": {"zh": "好的，已取消，什么都没有改动。", "en": "OK, cancelled; nothing was changed."},
     "weak.leftover": {"zh": "消息里还有我没读懂的内容", "en": "the message says more than I understood"},

@@ -78,6 +78,15 @@ async def log(ctx: Ctx, entry: LogEntry, key: str, hours: float, day: dt.date, r
     return [ctx.reply(ctx.t("confirm.ask"), card=card)]
 
 
+async def finish(ctx: Ctx, key: str, title: str, hours: float) -> list[Reply]:
+    """"CRM-3 完成 2h": done and 2h logged (Yes), or only 2h logged (the other reading)."""
+    said = f"{hours:g}"
+    reading = ctx.t("confirm.finish", key=key, hours=said)
+    card = confirm_card(ctx, f"{key} {title}", reading, yes=f"ok:fin:{key}:{said}",
+                        other=(f"ok:log:{key}:{said}:{ctx.today():%Y%m%d}", ctx.t("b.only_log", hours=said)))
+    return [ctx.reply(ctx.t("confirm.ask"), card=card)]
+
+
 async def leave(intent: Leave, ctx: Ctx) -> list[Reply]:
     """Leave said with a hedge ("可能要请假"): ask first."""
     start = intent.start or ctx.today().isoformat()

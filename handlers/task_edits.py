@@ -21,6 +21,10 @@ async def edit_task(intent: EditTask, ctx: Ctx) -> list[Reply]:
     if intent.task is None and intent.done_hours is not None:
         return await _which_finished(ctx, intent.done_hours)
     task, project = await lookup.task(ctx, intent.task)
+    if intent.weak and intent.done_hours is not None:
+        from handlers import confirm
+
+        return await confirm.finish(ctx, lookup.task_key(project, task), task.title, intent.done_hours)
     changes: dict[str, Any] = {}
     if intent.title:
         changes["title"] = lookup.cut(ctx, intent.title, ctx.settings.max_title)

@@ -162,3 +162,20 @@ async def test_a_date_question_is_not_swallowed_either(crm: ChatHarness) -> None
     assert "CRM-1" in replies[0]["text"]  # answered as a question, not "which date?" again
     await crm.say("bob", "12月20日")
     assert "2026-12-20" in str(await crm.scalar("select details from change_requests"))
+
+
+async def test_done_beside_hours_asks_which_reading(crm: ChatHarness) -> None:
+    await crm.say("lily", "新建任务 登录页 @bob")
+    asked = await crm.say("bob", "CRM-1 完成 2h")
+    assert _ids(asked[0]) == ["ok:fin:CRM-1:2", "ok:log:CRM-1:2:20261125", "ok:no"]
+    assert await crm.scalar("select count(*) from work_logs") == 0 and (await _status(crm))[0] == "todo"
+    await crm.click("bob", "ok:log:CRM-1:2:20261125")  # the other reading: only the hours
+    assert await crm.scalar("select sum(hours) from work_logs") == 2 and (await _status(crm))[0] == "todo"
+
+
+async def test_polite_requests_are_commands(crm: ChatHarness) -> None:
+    await crm.say("lily", "new task login @bob")
+    await crm.say("bob", "could you mark CRM-1 done?")
+    assert (await _status(crm))[0] == "done"
+    await crm.say("bob", "can you log 2h on CRM-1?")
+    assert await crm.scalar("select sum(hours) from work_logs") == 2

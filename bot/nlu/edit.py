@@ -34,10 +34,15 @@ _TOOK = re.compile(r"花了|用了|耗时|共计|总共|一共|历时|\btook\b|\
 _TITLE_END = re.compile(r"^[\"'“”‘’「」《》\s]+|[\"'“”‘’「」《》\s。.]+$")
 
 
-def _finished(msg: Message, text: str) -> float | None:
-    """The hours of "done, took 30 mins": a done cue, a "took / 花了" and an amount, nothing partial."""
+_LOG_WORD = re.compile(r"\blog(?:ged)?\b|记录?工时|登记|报工|填报|工时", re.IGNORECASE)
+
+
+def _finished(msg: Message, text: str, *, took_word: bool = True) -> float | None:
+    """The hours of "done, took 30 mins": a done cue, a "took / 花了" (unless ``took_word`` is off) and an
+    amount, nothing partial."""
     # Cheap word checks first: the amounts are read only for a message that may need them.
-    if not (_TOOK.search(text) and _DONE.search(text)) or _NOT_DONE.search(text) or PARTIAL_ANY.search(text):
+    if not ((_TOOK.search(text) or not took_word) and _DONE.search(text)) or _NOT_DONE.search(text) \
+            or PARTIAL_ANY.search(text):
         return None
     hours = msg.hours()
     if hours:
@@ -75,4 +80,9 @@ def parse_edit(msg: Message) -> EditTask | None:
     if not msg.mentions and _TAKE.search(text):
         return EditTask(task=task.key, take=True)
     took = _finished(msg, text) if len(msg.tasks) == 1 else None
-    return EditTask(task=task.key, done_hours=took) if took is not None else None
+    if took is not None:
+        return EditTask(task=task.key, done_hours=took)
+    said = _finished(msg, text, took_word=False) if len(msg.tasks) == 1 and not _LOG_WORD.search(text) else None
+    if said is not None:  # "CRM-3 完成 2h": done and 2h spent, or 2h logged on it? Asked with a card.
+        return EditTask(task=task.key, done_hours=said, weak=["two_readings"])
+    return None

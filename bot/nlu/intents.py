@@ -202,6 +202,7 @@ class EditTask(_Base):
     add_assignees: list[str] = field(default_factory=list)
     take: bool = False  # the writer takes the task
     done_hours: float | None = None  # "done, took 30 mins": done, and that much logged today
+    weak: list[str] = field(default_factory=list, metadata=EXTRA)  # "CRM-3 完成 2h": done and logged, or logged?
 
 
 SafetyIntent = Cancel | Negated | Unanswered | TaskNote | EditTask

@@ -27,6 +27,19 @@ _MINE_START = re.compile(r"^\s*(?:我的|my\b)(?!.*(?:改|设|标|记|log|mark|s
                          re.IGNORECASE)
 
 
+_POLITE_CMD = re.compile(r"^\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+|kindly\s+)?|"
+                         r"(?:please|pls|kindly)\s+)(?=\S)", re.IGNORECASE)
+
+
+def strip_polite(text: str) -> str:
+    """"could you mark CRM-5 done?" is the command "mark CRM-5 done": the grammars read it without the
+    courtesy (and its question mark), which is no part of a note or a title."""
+    m = _POLITE_CMD.match(text)
+    if not m:
+        return text
+    return text[m.end():].rstrip(" ?？")
+
+
 def is_question(text: str) -> bool:
     """Whether the message asks rather than tells ("bob 请假了吗", "did I log CRM-3?", "我的请假")."""
     body = text.strip()

@@ -17,6 +17,7 @@ from .help import parse_help
 from .intents import AnyIntent, Intent, Unknown
 from .leave import parse_leave
 from .message import Message
+from .mood import strip_polite
 from .normalize import normalize
 from .query import parse_query
 from .standup import parse_standup
@@ -82,7 +83,8 @@ def parse(text: str, *, now: datetime, tz: str = "Asia/Shanghai", bot_id: str | 
     """Parse one chat message into an intent. Pure and total: any input gives an intent. ``is_workday`` is the
     caller's working-day calendar (public holidays, make-up days) for "3个工作日"; weekdays when not given."""
     try:
-        clean = normalize(text if isinstance(text, str) else str(text), bot_id)
+        # "could you / please …" asks the bot to act: read the command itself (bot/nlu/mood.py).
+        clean = strip_polite(normalize(text if isinstance(text, str) else str(text), bot_id))
         if not clean:
             return Unknown()
         local = local_now(now, tz)
