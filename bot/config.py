@@ -59,6 +59,7 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         default_locale=e.get("DEFAULT_LOCALE", "zh"),
         workday_end=dt.time(int(hh), int(mm or 0)),
         day_hours=float(e.get("WORKDAY_HOURS", "8")),
+        log_window_days=int(e.get("LOG_WINDOW_DAYS", "31")),
     )
     return Config(
         database_url=e.get("DATABASE_URL", DEFAULT_URL),

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from bot.nlu import intents as nlu
 from bot.router import Router
-from handlers import changes, help, home, hours, leave, lists, projects, queries, standups, tasks, worklogs
+from handlers import (
+    changes,
+    confirm,
+    help,
+    home,
+    hours,
+    leave,
+    lists,
+    projects,
+    queries,
+    standups,
+    task_edits,
+    tasks,
+    undo,
+    worklogs,
+)
 
 
 def build_router() -> Router:
@@ -33,6 +48,14 @@ def build_router() -> Router:
     router.on_form("create_task", tasks.from_form)
     router.on_form("change_reject", changes.from_form)
     router.on_form("change_request", changes.request_form)
+    # Write safety (issue 13): what the parser's gate returns instead of a write, confirm cards and undo.
+    router.on_intent(nlu.Cancel, undo.cancel)
+    router.on_intent(nlu.Negated, undo.negated)
+    router.on_intent(nlu.Unanswered, undo.unanswered)
+    router.on_intent(nlu.TaskNote, task_edits.task_note)
+    router.on_intent(nlu.EditTask, task_edits.edit_task)
+    router.on_action("ok", confirm.on_button)
+    router.on_action("undo", undo.on_button)
     router.on_home(home.home)
     router.on_answer(changes.follow_up)
     return router

@@ -53,9 +53,10 @@ async def user_refs(ctx: Ctx, person_ids: list[int]) -> list[str]:
     return [refs[p] for p in person_ids]
 
 
-async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = False,
+async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = False, revert: bool = False,
                     assigned: list[int] | None = None, logged: Decimal | None = None) -> Card:
-    """The task card; pass `assigned`/`logged` when the caller already knows them."""
+    """The task card; pass `assigned`/`logged` when the caller already knows them. `undo` offers to delete a
+    just-created task, `revert` to undo the update just made."""
     key = task_key(project, task)
     if assigned is None:
         assigned = (await tasks.assignees(ctx.session, [task.id])).get(task.id, [])
@@ -80,7 +81,26 @@ async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = Fals
         buttons.append(Button(f"cr:new:{key}", ctx.t("b.change")))
     if undo:
         buttons.append(Button(f"task:undo:{key}", ctx.t("b.undo"), "danger"))
+    elif revert:
+        buttons.append(Button(f"undo:upd:{key}", ctx.t("b.undo"), "danger"))
+    if task.due_date is not None and task.status != "done":
+        from handlers.workdays import load_calendar
+
+        if not (await load_calendar(ctx.session)).is_workday(task.due_date):
+            fields.append(Field(ctx.t("f.note"), ctx.t("safety.due_not_workday", day=task.due_date.isoformat())))
     return Card(title=f"{key} {task.title}", fields=tuple(fields), buttons=tuple(buttons))
+
+
+def confirm_card(ctx: Ctx, title: str, reading: str, *, yes: str, other: tuple[str, str] | None = None,
+                 notes: tuple[str, ...] = ()) -> Card:
+    """"Did you mean …?": the reading, then Yes / the other reading / Cancel. Nothing is written until a click;
+    the click's handler re-reads the task and re-checks the clicker's permission."""
+    fields = [Field(ctx.t("f.reading"), reading), *(Field(ctx.t("f.note"), n) for n in notes)]
+    buttons = [Button(yes, ctx.t("b.yes"), "primary")]
+    if other is not None:
+        buttons.append(Button(other[0], other[1]))
+    buttons.append(Button("ok:no", ctx.t("b.cancel")))
+    return Card(title=title, fields=tuple(fields), buttons=tuple(buttons))
 
 
 def change_lines(ctx: Ctx, change: ChangeRequest) -> list[str]:
@@ -88,6 +108,8 @@ def change_lines(ctx: Ctx, change: ChangeRequest) -> list[str]:
     impact, lines = change.impact or {}, []
     if impact.get("new_due"):
         lines.append(ctx.t("impact.due", old=impact.get("old_due") or "-", new=impact["new_due"]))
+    if impact.get("due_not_workday"):
+        lines.append(ctx.t("safety.due_not_workday", day=impact["new_due"]))
     if impact.get("slip_days") is not None:
         lines.append(ctx.t("impact.slip", days=impact["slip_days"]))
     if impact.get("calendar_note"):
@@ -136,6 +158,9 @@ async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, targ
         Field(ctx.t("f.chain"), " → ".join(chain) or "-"),
         Field(ctx.t("f.status"), ctx.t("cr_status." + change.status)),
     ]
+    comments = [f"{ctx.t('role.' + s.role)}: {s.reason}" for s in steps if s.status == "approved" and s.reason]
+    if comments:
+        fields.append(Field(ctx.t("f.approve_comment"), "\n".join(comments)))
     rejected = next((s for s in steps if s.status == "rejected"), None)
     if rejected is not None and rejected.reason:
         fields.append(Field(ctx.t("f.reject_reason"), rejected.reason))

@@ -27,6 +27,7 @@ from storage import changes, people, projects
 from storage.models import CHANGE_TYPES, ApprovalStep, ChangeRequest, Milestone, Project, Task
 
 DRAFT_WINDOW = dt.timedelta(minutes=30)  # an unanswered question expires; the draft is then dropped
+REASON_WINDOW = dt.timedelta(minutes=10)  # after a Reject click, how long the clicker's next message is the reason
 QUICK_SLIPS = (1, 3, 5)  # working days offered as buttons
 
 
@@ -64,8 +65,10 @@ def _delayed(calendar: WorkCalendar, task: Task | None, delay: tuple[int, str] |
     if delay is None or task is None or task.due_date is None:
         return None
     amount, unit = delay
-    moved = calendar.add_workdays(task.due_date, amount) if unit == "workdays" else \
-        task.due_date + dt.timedelta(days=amount)
+    # "延期两天" / "push 2 days" are working days by the project calendar (a Thursday + 2 is Monday); weeks
+    # ("延期两周", counted as 7 days each by the figure reader) stay calendar weeks.
+    weeks = unit == "days" and amount % 7 == 0 and amount >= 7
+    moved = task.due_date + dt.timedelta(days=amount) if weeks else calendar.add_workdays(task.due_date, amount)
     return moved.isoformat()
 
 
@@ -127,26 +130,67 @@ async def _submit_or_ask(ctx: Ctx, change: ChangeRequest, project: Project, task
     return await _submit(ctx, change, project, task, calendar)
 
 
+def _not_an_answer(ctx: Ctx, tz: str) -> bool:
+    """A question or another command is answered as itself, never taken as the draft's reason or date
+    ("我的工时呢" while a draft waits for its reason)."""
+    from bot.nlu import Unknown, parse
+    from bot.nlu.mood import is_question
+
+    text = ctx.text.strip()
+    return is_question(text) or not isinstance(parse(text, now=ctx.local_now(tz), tz=tz), Unknown)
+
+
+async def _reason_asked(ctx: Ctx) -> ChangeRequest | None:
+    """The request whose Reject button the actor clicked last, if it still waits for their reason."""
+    from sqlalchemy import select
+
+    from storage.models import AuditEntry
+
+    row = (await ctx.session.scalars(
+        select(AuditEntry).where(AuditEntry.actor_id == ctx.actor_id, AuditEntry.at >= ctx.now - REASON_WINDOW,
+                                 AuditEntry.action.in_(("change.reason_asked", "change.reason_dropped")))
+        .order_by(AuditEntry.id.desc()).limit(1))).first()
+    if row is None or row.action != "change.reason_asked":
+        return None
+    change = await changes.get(ctx.session, int(row.entity.split(":", 1)[1]))
+    return change if change is not None and change.status == "pending" else None
+
+
+async def drop_reject(ctx: Ctx) -> list[Reply] | None:
+    """"取消" / "cancel" after a Reject click: the request stays pending."""
+    change = await _reason_asked(ctx)
+    if change is None:
+        return None
+    await ctx.audit("change.reason_dropped", f"change:{change.id}", project_id=change.project_id)
+    return [ctx.reply(ctx.t("change.reject_kept", id=change.id))]
+
+
 async def follow_up(ctx: Ctx) -> list[Reply] | None:
-    """The requester's answer to the question about their draft request, if there is one open."""
+    """The answer to a question the bot asked: the reason for a Reject click, or what a draft request lacks."""
     if ctx.actor is None:
         return None
+    rejecting = await _reason_asked(ctx)
+    if rejecting is not None and ctx.text.strip() and not _not_an_answer(ctx, ctx.tz):
+        return await decide(ctx, rejecting.id, "reject", reason=ctx.text.strip(), clicked=False)
     change = await changes.open_draft(ctx.session, ctx.actor.id, ctx.now - DRAFT_WINDOW)
     if change is None:
         return None
     text = ctx.text.strip()
     ask = change.details.get("ask")
+    if _not_an_answer(ctx, ctx.tz):
+        return None  # answered as what it is; the draft still waits
     details = dict(change.details)
     project = await ctx.session.get(Project, change.project_id)
     assert project is not None
     task, target = await _loaded(ctx, change, project)
     calendar = await load_calendar(ctx.session)
     if ask == "date":
-        from bot.nlu import parse
+        from bot.nlu.change import deadline_in
 
-        parsed = parse(f"CR {text}", now=ctx.local_now(project.timezone), tz=project.timezone)
-        due = getattr(parsed, "new_due", None) or _delayed(
-            calendar, task, figures.delay_in(text) or figures.delay_in("延期" + text))
+        # The examples the question shows ("12月20日", "Dec 20", "2026-12-21") and slips ("延期3个工作日").
+        slip = figures.delay_in(text) or figures.delay_in("延期" + text)
+        due = _delayed(calendar, task, slip) if slip else deadline_in(
+            text, now=ctx.local_now(project.timezone), tz=project.timezone)
         if due is None:
             return [ctx.reply(ctx.t("change.ask_date", id=change.id, target=target))]
         details["new_due"] = due
@@ -384,7 +428,9 @@ async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, 
         raise UserError("change.not_approver", id=change.id, role=ctx.t("role." + step.role))
     reason = lookup.cut(ctx, reason or "", 1000)
     if verdict == "reject" and not reason:
-        raise UserError("change.reason_needed", id=change.id)
+        # The approver's next message is the reason (follow_up), as a draft's is.
+        await ctx.audit("change.reason_asked", f"change:{change.id}", project_id=project.id)
+        return [Reply(text=ctx.t("change.reject_why", id=change.id), ephemeral=True)]
     step.status = "approved" if verdict == "approve" else "rejected"
     step.decided_by, step.decided_at, step.reason = ctx.actor_id, ctx.now, reason
     entity = f"change:{change.id}"

@@ -25,6 +25,7 @@ class Settings:
     day_hours: float = 8.0
     max_title: int = 200
     max_note: int = 500
+    log_window_days: int = 31  # a work log dated further back asks first (issue 13)
 
 
 @dataclass(slots=True)

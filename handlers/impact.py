@@ -99,6 +99,8 @@ async def assess(ctx: Ctx, calendar: WorkCalendar, project: Project, ask: Ask, *
         out["people"] = ask.people
     if ask.new_due is not None and not calendar.covers(ask.new_due.year):
         out["calendar_note"] = ask.new_due.year
+    if ask.new_due is not None and not calendar.is_workday(ask.new_due):
+        out["due_not_workday"] = True  # flagged on the card: a relative phrase may have landed on a weekend
     return out
 
 

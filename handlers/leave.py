@@ -21,6 +21,10 @@ async def record(intent: Leave, ctx: Ctx) -> list[Reply]:
     """Record leave: no standup prompts from its first to its last day."""
     if ctx.actor is None:
         raise UserError("q.no_user")
+    if intent.weak:  # "可能要请假": shown to confirm first (handlers/confirm.py)
+        from handlers import confirm
+
+        return await confirm.leave(intent, ctx)
     if not intent.start:
         return _ask(ctx)
     start = dt.date.fromisoformat(intent.start)

@@ -95,7 +95,32 @@ async def create_task(intent: CreateTask, ctx: Ctx) -> list[Reply]:
 
 
 async def update_task(intent: UpdateTask, ctx: Ctx) -> list[Reply]:
-    """Change a task's status, progress, assignees or due date."""
+    """Change a task's status, progress, assignees or due date; the same change to every key named."""
+    if intent.weak and (intent.status == "done" or intent.due or intent.assignees):
+        from handlers import confirm
+
+        return await confirm.update(intent, ctx)
+    if intent.also:
+        return await _update_each(intent, ctx)
+    return await _update_one(intent, ctx)
+
+
+async def _update_each(intent: UpdateTask, ctx: Ctx) -> list[Reply]:
+    """"CRM-16,CRM-18 都完成了": each key in turn; the reply says which could not be changed and why."""
+    replies: list[Reply] = []
+    failed: list[str] = []
+    for key in [intent.task, *intent.also]:
+        try:
+            async with ctx.session.begin_nested():  # a refused key leaves the others' changes standing
+                replies += await _update_one(dataclasses.replace(intent, task=key, also=[]), ctx)
+        except UserError as refusal:
+            failed.append(f"{key}: {ctx.t(refusal.key, **refusal.params)}")
+    if failed:
+        replies.insert(0, ctx.reply(ctx.t("safety.some_failed", n=len(failed), lines="\n".join(failed))))
+    return replies
+
+
+async def _update_one(intent: UpdateTask, ctx: Ctx) -> list[Reply]:
     verb = {"done": "done", "in_progress": "start"}.get(intent.status or "")
     if verb and intent.progress is None and not intent.assignees and not intent.due:
         task, project = await lookup.task(
@@ -116,20 +141,29 @@ async def update_task(intent: UpdateTask, ctx: Ctx) -> list[Reply]:
     return await apply_update(ctx, task, project, changes)
 
 
-async def apply_update(ctx: Ctx, task: Task, project: Project, changes: dict[str, Any]) -> list[Reply]:
-    """The one place task fields change: permission checks, derived fields, audit and reply."""
+_OWN_FIELDS = ("status", "progress", "title", "priority", "estimate_hours")
+
+
+async def apply_update(ctx: Ctx, task: Task, project: Project, changes: dict[str, Any], *,
+                       reverting: bool = False) -> list[Reply]:
+    """The one place task fields change: permission checks, derived fields, audit and reply. ``reverting``
+    marks an undo (audited as task.reverted, so a second undo does not redo it)."""
     role = await permissions.require_act(ctx, project)
     key = lookup.task_key(project, task)
     current = (await tasks.assignees(ctx.session, [task.id])).get(task.id, [])
-    if ("status" in changes or "progress" in changes) and not permissions.may_touch(role, task, current, ctx.actor_id):
+    if any(f in changes for f in _OWN_FIELDS) and not permissions.may_touch(role, task, current, ctx.actor_id):
         raise UserError("perm.not_yours", key=key)
     new_assignees: list[int] | None = None
     if "assignees" in changes:
-        # Handing your own task on is fine; anyone else's (a co-assignee's too) is the PM's call.
-        if role not in permissions.MANAGING and any(p != ctx.actor_id for p in current):
-            raise UserError("perm.manager_only", project=project.key, what=ctx.t("what.reassign"))
+        # Handing your own task on is fine; anyone else's (a co-assignee's too) is the PM's call. Adding people
+        # while keeping everyone is fine for an assignee ("加上 @张伟"), and adding yourself for anyone ("我接了").
         new_assignees = await _members(ctx, project, changes["assignees"])
-    if "due" in changes:
+        keeps = set(current) <= set(new_assignees)
+        joins = keeps and set(new_assignees) - set(current) <= {ctx.actor_id}
+        if role not in permissions.MANAGING and any(p != ctx.actor_id for p in current) \
+                and not (keeps and ctx.actor_id in current) and not joins and not reverting:
+            raise UserError("perm.manager_only", project=project.key, what=ctx.t("what.reassign"))
+    if "due" in changes and not reverting:  # undoing your own due change (made as the PM) is not a new one
         await permissions.require_manage(ctx, project, what="what.due")
     current_refs = await user_refs(ctx, current)
     before = snapshot(task, current_refs)
@@ -142,14 +176,16 @@ async def apply_update(ctx: Ctx, task: Task, project: Project, changes: dict[str
     if not diff_after:
         return [ctx.reply(ctx.t("task.unchanged", key=key), card=await task_card(ctx, task, project))]
     task.updated_at = ctx.now
-    await ctx.audit("task.updated", f"task:{key}", project_id=project.id, before=diff_before, after=diff_after)
+    await ctx.audit("task.reverted" if reverting else "task.updated", f"task:{key}", project_id=project.id,
+                    before=diff_before, after=diff_after)
     shown_before, shown_after = dict(diff_before), dict(diff_after)
     if "assignees" in diff_after:  # replies name people; the audit keeps their platform ids
         shown_before["assignees"] = await names(ctx, current)
         shown_after["assignees"] = await names(ctx, new_assignees or [])
     summary = show_change(ctx, shown_before, shown_after)
-    card = await task_card(ctx, task, project, assigned=new_assignees if new_assignees is not None else current)
-    replies = [ctx.reply(ctx.t("task.updated", key=key, summary=summary), card=card)]
+    card = await task_card(ctx, task, project, assigned=new_assignees if new_assignees is not None else current,
+                           revert=not reverting)
+    replies = [ctx.reply(ctx.t("task.reverted" if reverting else "task.updated", key=key, summary=summary), card=card)]
     if new_assignees is not None:
         replies += await _notify_assigned(ctx, [p for p in new_assignees if p not in current], key, task.title)
     return replies
@@ -175,7 +211,14 @@ def _apply_fields(ctx: Ctx, task: Task, changes: dict[str, Any]) -> None:
                 task.progress = 0
         task.status = status
     if "due" in changes:
-        task.due_date, task.due_time = lookup.parse_when(changes["due"])
+        task.due_date, task.due_time = lookup.parse_when(changes["due"]) if changes["due"] else (None, None)
+    if changes.get("title"):
+        task.title = str(changes["title"])
+    if changes.get("priority") in ("P0", "P1", "P2", "P3"):
+        task.priority = changes["priority"]
+    if "estimate_hours" in changes:
+        value = changes["estimate_hours"]
+        task.estimate_hours = _estimate(float(value)) if value is not None else None
 
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:

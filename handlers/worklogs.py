@@ -7,28 +7,43 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from bot.model import Button, Reply
+from bot.model import Button, Card, Reply
 from bot.nlu.intents import LogEntry, LogHours
 from handlers import lookup, permissions
 from handlers.cards import hours as fmt_hours
 from handlers.context import Ctx
 from handlers.errors import UserError
+from handlers.workdays import load_calendar
 from storage import people, tasks, worklogs
 from storage.models import Project, Task, WorkLog
 
 MAX_DAY = Decimal(24)
+PROJECT_GRACE_DAYS = 1  # logs this many days before a project was created pass without asking
 
 
-async def log_hours(intent: LogHours, ctx: Ctx) -> list[Reply]:
-    """Record work logs; every entry is checked before any is written."""
+async def log_hours(intent: LogHours, ctx: Ctx, *, confirmed: bool = False) -> list[Reply]:
+    """Record work logs; every entry is checked before any is written. An entry that looks wrong (long ago,
+    before its project, more than a working day said without a log verb) is shown to confirm instead."""
     if not intent.entries:
         raise UserError("log.nothing")
     if ctx.actor is None:
         raise UserError("log.nothing")
     planned: list[tuple[Task, Project, Decimal, dt.date, str]] = []
+    asks: list[Reply] = []
     for entry in intent.entries:
-        planned.append(await _check(ctx, entry))
+        checked = await _check(ctx, entry)
+        reasons = [] if confirmed else _doubts(ctx, intent, *checked)
+        if reasons:
+            from handlers import confirm
+
+            task, project, amount, day, _ = checked
+            asks += await confirm.log(ctx, entry, lookup.task_key(project, task), float(amount), day, reasons)
+        else:
+            planned.append(checked)
+    if not planned:
+        return asks
     per_day: dict[dt.date, Decimal] = defaultdict(Decimal)
     for _, _, amount, day, _ in planned:
         per_day[day] += amount
@@ -40,6 +55,8 @@ async def log_hours(intent: LogHours, ctx: Ctx) -> list[Reply]:
             raise UserError("log.over_day", day=day.isoformat(), already=fmt_hours(already), added=fmt_hours(added))
         day_totals[day] = already + added
     lines = []
+    undo: list[Button] = []
+    calendar = await load_calendar(ctx.session)
     for task, project, amount, day, note in planned:
         row = WorkLog(task_id=task.id, person_id=ctx.actor.id, work_date=day, hours=amount, note=note,
                       created_at=ctx.now)
@@ -49,8 +66,28 @@ async def log_hours(intent: LogHours, ctx: Ctx) -> list[Reply]:
         await ctx.audit("worklog.created", f"worklog:{row.id}", project_id=project.id,
                         after={"task": key, "hours": float(amount), "date": day.isoformat(), "note": note})
         lines.append(ctx.t("log.line", key=key, hours=fmt_hours(amount), date=day.isoformat()))
+        if not calendar.is_workday(day):
+            lines.append(ctx.t("safety.log_not_workday", day=day.isoformat()))
+        undo.append(Button(f"undo:log:{row.id}", f"{ctx.t('b.undo')} {key} {fmt_hours(amount)}", "danger"))
     totals = ", ".join(f"{d.isoformat()}: {fmt_hours(h)}" for d, h in day_totals.items())
-    return [ctx.reply(ctx.t("log.done", lines="\n".join(lines), totals=totals))]
+    card = Card(title="", buttons=tuple(undo[:5]))
+    return [ctx.reply(ctx.t("log.done", lines="\n".join(lines), totals=totals), card=card), *asks]
+
+
+def _doubts(ctx: Ctx, intent: LogHours, task: Task, project: Project, amount: Decimal, day: dt.date,
+            note: str) -> list[str]:
+    """Why a log may be a misreading: older than the window or the project, or a long day read weakly."""
+    reasons = []
+    if (ctx.today() - day).days > ctx.settings.log_window_days:
+        reasons.append("old")
+    # A project set up this morning may log yesterday's work; anything earlier predates it. A project "created"
+    # after this event's clock (set up by the admin CLI on the wall clock, a replay with `--now`) says nothing.
+    began = project.created_at.astimezone(ZoneInfo(project.timezone)).date()
+    if project.created_at <= ctx.now and day < began - dt.timedelta(days=PROJECT_GRACE_DAYS):
+        reasons.append("before_project")
+    if "long" in intent.weak and amount > Decimal(str(ctx.settings.day_hours)):
+        reasons.append("long")
+    return reasons
 
 
 def _log_button(entry: LogEntry) -> Callable[[str], Button]:

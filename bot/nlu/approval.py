@@ -67,7 +67,7 @@ def parse_change_action(msg: Message) -> ChangeAction | None:
         m = pattern.search(text)
         if m:
             number = int(m["n"] or m["m"])
-            reason = _reason(text, m.end()) if verdict != "approve" else None
+            reason = _reason(text, m.end())  # an approval may carry a comment ("批准 CR-2，注意预算")
             return ChangeAction(action=verdict, change=number, reason=reason)
     m = _SHOW.match(text)
     if m:
@@ -98,7 +98,7 @@ _PEOPLE = re.compile(
     re.IGNORECASE)
 _DELAY = re.compile(
     rf"(?:延期|推迟|延后|顺延|推后|后推|晚|往后推|宽限|postpone\w*|delay\w*|push\w*\s+(?:it\s+)?(?:back|out)|"
-    rf"slip\w*|extend\w*)\s*(?:by\s+)?(?P<n>\d+|{NUM_RE}|a|one|two|three|four|five)\s*(?:个)?\s*"
+    rf"slip\w*|extend\w*|push\w*(?:\s+(?:it|[A-Za-z][A-Za-z0-9]{{1,9}}-\d{{1,9}}))?)\s*(?:by\s+)?(?P<n>\d+|{NUM_RE}|a|one|two|three|four|five)\s*(?:个)?\s*"
     r"(?P<u>工作日|working\s+days?|business\s+days?|天|日|周|星期|礼拜|days?|weeks?)",
     re.IGNORECASE)
 def _num(token: str) -> float | None:

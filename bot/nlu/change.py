@@ -7,6 +7,7 @@ ask for approval, so they become a ``request_change`` instead.
 from __future__ import annotations
 
 import re
+from datetime import datetime, time
 
 from .dates import DEADLINE
 from .intents import RequestChange
@@ -22,6 +23,8 @@ _REQUEST = re.compile(
 _SCHEDULE_VERB = re.compile(
     r"延期(?!了吗|了没)|推迟|延后|顺延|往后推|推后|后推|改期|晚\s*\d+\s*天|宽限|"
     r"\bpostpone\b|\bdelay\b|\bpush(?:ed)?\s+(?:it\s+)?(?:back|out)\b|\bpush\s+\S+\s+(?:back|out)\b|"
+    r"\bpush(?:ed)?\s+(?:(?:it|[A-Za-z][A-Za-z0-9]{1,9}-\d{1,9})\s+)?(?:by\s+)?(?:\d+|a|one|two|three|four|five)\s*"
+    r"(?:working\s+|business\s+)?(?:days?|weeks?)\b|"
     r"\bextend(?:ed)?\b|\bslip(?:s|ped)?\b|\breschedule\b|\bmore\s+time\b",
     re.IGNORECASE,
 )
@@ -59,7 +62,8 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _DELAY_BY = re.compile(
-    r"(?:延期|推迟|延后|顺延|推后|后推|晚|postpone\w*|delay\w*|push\w*\s+(?:back|out)|slip\w*)\s*(?:by\s+)?"
+    r"(?:延期|推迟|延后|顺延|推后|后推|晚|postpone\w*|delay\w*|push\w*\s+(?:back|out)|slip\w*|"
+    r"push\w*(?:\s+(?:it|[A-Za-z][A-Za-z0-9]{1,9}-\d{1,9}))?)\s*(?:by\s+)?"
     r"(?:[\d一二两三四五六七八九十半]+\s*(?:个)?\s*(?:天|周|星期|days?|weeks?))",
     re.IGNORECASE,
 )
@@ -116,8 +120,26 @@ def _summary_piece(piece: str) -> str:
     return piece
 
 
+# "and another 1h on HRM-1 for the design review": more time spent, said like a log (hours *on* a task).
+_SPENT_ON = re.compile(r"^\s*(?:and\s+|plus\s+|also\s+|再|又|另外)?\s*(?:another|more|又|再)?\s*$", re.IGNORECASE)
+_ON_TASK = re.compile(r"^\s*(?:on|for|在|给)\s*$", re.IGNORECASE)
+
+
+def _is_log(msg: Message) -> bool:
+    """Hours "on" a task with nothing else asked: "another 1h on HRM-1", "再 2小时 在 CRM-3"."""
+    if not msg.tasks or _REQUEST.search(msg.text) or _SCHEDULE_VERB.search(msg.text):
+        return False
+    for h in msg.hours():
+        task = next((t for t in msg.tasks if t.start >= h.end), None)
+        if task is not None and _ON_TASK.match(msg.text[h.end:task.start]) and _SPENT_ON.match(msg.text[:h.start]):
+            return True
+    return False
+
+
 def parse_change(msg: Message) -> RequestChange | None:
     text = msg.text
+    if _is_log(msg):
+        return None
     request = _REQUEST.search(text)
     slip = _SCHEDULE_VERB.search(text)
     kinds = _SCOPE.search(text) or _BUDGET.search(text) or _RESOURCE.search(text) or _EXTRA_EFFORT.search(text)
@@ -181,3 +203,15 @@ def parse_change(msg: Message) -> RequestChange | None:
         extra_hours=hours[0].hours if hours else None,
         reason=reason,
     )
+
+
+def deadline_in(text: str, *, now: datetime, tz: str) -> str | None:
+    """The first deadline a short answer names ("Dec 20", "12月20日", "2026-12-21", "下周五"), or None: the answer
+    to "to which date?" in a change request's draft."""
+    from .normalize import normalize
+    from .parser import local_now
+
+    local = local_now(now, tz)
+    msg = Message(normalize(text, None), local.date(), local.time(), time(18, 0), 8.0)
+    dates = msg.dates(DEADLINE)
+    return dates[0].iso() if dates else None

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+# Fields added after the first `pmo-bot parse` contract: left out of `to_dict()` while empty.
+EXTRA = {"extra": True}
+
 
 class _Base:
     intent: ClassVar[str]
@@ -17,6 +20,8 @@ class _Base:
         out: dict[str, Any] = {"intent": self.intent}
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
+            if f.metadata.get("extra") and not value:
+                continue  # beyond the original contract: shown only when it says something
             if isinstance(value, list):
                 value = [v.to_dict() if isinstance(v, LogEntry) else v for v in value]
             out[f.name] = value
@@ -45,6 +50,8 @@ class UpdateTask(_Base):
     progress: int | None = None  # 0..100
     assignees: list[str] | None = None  # set only when the task is reassigned
     due: str | None = None
+    also: list[str] = field(default_factory=list, metadata=EXTRA)  # more keys the same update names
+    weak: list[str] = field(default_factory=list, metadata=EXTRA)  # why the reading may be wrong (see mood)
 
 
 @dataclass(slots=True)
@@ -62,6 +69,7 @@ class LogEntry:
 class LogHours(_Base):
     intent: ClassVar[str] = "log_hours"
     entries: list[LogEntry] = field(default_factory=list)
+    weak: list[str] = field(default_factory=list, metadata=EXTRA)
 
 
 @dataclass(slots=True)
@@ -110,6 +118,7 @@ class Leave(_Base):
     intent: ClassVar[str] = "leave"
     start: str | None = None
     end: str | None = None
+    weak: list[str] = field(default_factory=list, metadata=EXTRA)
 
 
 @dataclass(slots=True)
@@ -185,3 +194,63 @@ class LeaveAction(_Base):
 
 Intent = (CreateTask | UpdateTask | LogHours | RequestChange | ChangeAction | Query | Standup | Leave | Help | Admin
           | Unknown | HoursQuery | TaskList | LeaveAction)
+
+
+# ---- write safety (issue 13): what the gate in parser.py returns instead of a write -------------------------
+
+@dataclass(slots=True)
+class Cancel(_Base):
+    """Take one thing back: "撤销", "undo CRM-19", "取消请假", "cancel my last log", "never mind"."""
+
+    intent: ClassVar[str] = "cancel"
+    what: str = "last"  # last / log / change / task / update / leave
+    task: str | None = None
+
+
+@dataclass(slots=True)
+class Negated(_Base):
+    """A write the message says not to do ("别给我记 CRM-21 2小时", "CRM-8 不要标完成"): nothing is written."""
+
+    intent: ClassVar[str] = "negated"
+    act: str = ""  # the intent it would have been (log_hours, update_task, ...)
+    task: str | None = None
+
+
+@dataclass(slots=True)
+class Unanswered(_Base):
+    """A question no query grammar reads yet: answered honestly, never turned into a write."""
+
+    intent: ClassVar[str] = "unanswered"
+    looks_like: str = ""  # the write it resembled (for the reply's hint)
+    task: str | None = None
+
+
+@dataclass(slots=True)
+class TaskNote(_Base):
+    """A remark on a task kept in its history: a forecast ("明天能搞完"), or news that unblocks it
+    ("好了，继续", "白名单开通了": a blocked task goes back in progress)."""
+
+    intent: ClassVar[str] = "task_note"
+    task: str | None = None
+    note: str = ""
+    resume: bool = False
+    also: list[str] = field(default_factory=list, metadata=EXTRA)
+
+
+@dataclass(slots=True)
+class EditTask(_Base):
+    """Task fields besides status: rename, priority, estimate, co-assignees, "我接了", done with hours."""
+
+    intent: ClassVar[str] = "edit_task"
+    task: str | None = None
+    title: str | None = None
+    priority: str | None = None
+    estimate_hours: float | None = None
+    add_assignees: list[str] = field(default_factory=list)
+    take: bool = False  # the writer takes the task
+    done_hours: float | None = None  # "done, took 30 mins": done, and that much logged today
+    weak: list[str] = field(default_factory=list, metadata=EXTRA)  # "CRM-3 完成 2h": done and logged, or logged?
+
+
+SafetyIntent = Cancel | Negated | Unanswered | TaskNote | EditTask
+AnyIntent = Intent | SafetyIntent

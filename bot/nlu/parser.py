@@ -13,11 +13,14 @@ from .approval import parse_change_action
 from .change import parse_change
 from .create import parse_create
 from .dates import HolidayLookup
+from .edit import parse_edit
+from .gate import gate, is_write
 from .help import parse_help
-from .intents import Intent, Unknown
+from .intents import AnyIntent, Intent, Unknown
 from .leave import parse_leave
 from .members import parse_members
 from .message import Message
+from .mood import strip_polite
 from .normalize import fold, normalize, unfold
 from .query import parse_query
 from .standup import parse_standup
@@ -61,13 +64,14 @@ def _key_question(msg: Message) -> Intent | None:
 
 
 # Order matters: setup commands and stand-ups contain words the task grammars also use.
-_GRAMMARS: list[Callable[[Message], Intent | None]] = [
+_GRAMMARS: list[Callable[[Message], AnyIntent | None]] = [
     parse_change_action,  # "CR-12" looks like a task key
     parse_admin,
     parse_members,  # "CRM 成员", "remove @bob from CRM", "项目列表" (h-intents)
     parse_help,
     parse_standup,
     parse_leave,
+    parse_edit,  # "CRM-2 估时改成 24小时" is an estimate, not hours spent
     _explicit_log,
     _key_question,
     parse_create,
@@ -94,17 +98,26 @@ def _restore(obj: object, folded: str, original: str) -> object:
     return obj
 
 
+def _first(msg: Message, *, writes: bool = True) -> AnyIntent:
+    for grammar in _GRAMMARS:
+        result = grammar(msg)
+        if result is not None and (writes or not is_write(result)):
+            return result
+    return Unknown()
+
+
 def parse(text: str, *, now: datetime, tz: str = "Asia/Shanghai", bot_id: str | None = None,
           workday_end: time = time(18, 0), day_hours: float = 8.0,
           is_workday: Callable[[date], bool] | None = None, holidays: HolidayLookup | None = None,
-          known_keys: Iterable[str] = ()) -> Intent:
+          known_keys: Iterable[str] = ()) -> AnyIntent:
     """Parse one chat message into an intent. Pure and total: any input gives an intent. ``is_workday`` is the
     caller's working-day calendar (public holidays, make-up days) for "3个工作日"; weekdays when not given.
     ``holidays(name, on_or_after)`` gives the first and last day of the named public holiday ending on or after
     a day ("国庆前", "节后第一天"), or None when the calendar cannot be sure; without it holiday names are no date.
     ``known_keys`` are the project keys that exist, so a key that is also a word ("QA", "IT") still names one."""
     try:
-        clean = normalize(text if isinstance(text, str) else str(text), bot_id)
+        # "could you / please …" asks the bot to act: read the command itself (bot/nlu/mood.py).
+        clean = strip_polite(normalize(text if isinstance(text, str) else str(text), bot_id))
         if not clean:
             return Unknown()
         local = local_now(now, tz)
@@ -114,10 +127,10 @@ def parse(text: str, *, now: datetime, tz: str = "Asia/Shanghai", bot_id: str | 
         folded = fold(clean)
         msg = Message(folded, local.date(), local.time(), workday_end, day_hours, is_workday=is_workday,
                       holidays=holidays, known_keys=keys)
-        for grammar in _GRAMMARS:
-            result = grammar(msg)
-            if result is not None:
-                return result if folded == clean else _restore(result, folded, clean)  # type: ignore[return-value]
+        # Write safety (issue 13, bot/nlu/gate.py): the first reading, unless the message asks, negates or
+        # cancels rather than tells; a question falls back to the first reading that is not a write.
+        result = gate(msg, _first(msg), lambda: _first(msg, writes=False))
+        return result if folded == clean else _restore(result, folded, clean)  # type: ignore[return-value]
     except Exception:  # never let one odd message break the chat loop
         log.exception("nlu parse failed")
     return Unknown()

@@ -33,7 +33,7 @@ _NOTE_FILLERS = fillers(
     r"在|上|上面|里|花了|花费了?|花|用了|用在|做了|干了|搞了|弄了|忙了|投入了?|耗时|了|的|记录?|登记|填报?|报|工时|"
     r"一下|帮我|帮忙|请|和|跟|及|我|各|分别|今天|主要|用于|为了|是|共|一共|总共|左右|大概|约",
     r"log(?:ged|ging)?|put|spent|spend|worked|working|work|record(?:ed)?|track(?:ed)?|book(?:ed)?|on|for|in|to|"
-    r"at|the|of|hours?|hrs?|i|and|a|an|with|doing|about|around|just|today|note|re|each|both",
+    r"at|the|of|hours?|hrs?|i|and|a|an|with|doing|about|around|just|today|note|re|each|both|another|more|plus|also",
 )
 
 
@@ -120,4 +120,6 @@ def parse_log(msg: Message, *, forced: bool = False) -> LogHours | None:
             date=day.day.isoformat() if day else None,
             note=_note(msg, start, end, taken),
         ))
-    return LogHours(entries=entries) if entries else None
+    # More than a working day, said without a log verb ("CRM-2 24小时"), may be an estimate or a total.
+    long = not strong and any(e.hours is not None and e.hours > msg.day_hours for e in entries)
+    return LogHours(entries=entries, weak=["long"] if long else []) if entries else None
