@@ -495,6 +495,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "act.edit_task": {"zh": "修改", "en": "edit"},
     "act.task_note": {"zh": "记录备注", "en": "note anything on"},
     "act.change_action": {"zh": "处理变更申请", "en": "act on the change request"},
+    "act.leave_action": {"zh": "取消请假", "en": "cancel leave"},
+    "act.admin": {"zh": "做这项设置", "en": "make that change"},
     "confirm.ask": {"zh": "我这样理解对吗？点“确认”才会生效。", "en": "Did I read that right? Nothing changes until you click Yes."},
     "confirm.done": {"zh": "把 {key} 标为已完成", "en": "Mark {key} done"},
     "confirm.due": {"zh": "把 {key} 的截止日期改为 {due}", "en": "Move {key}'s due date to {due}"},

@@ -35,7 +35,7 @@ from .mood import about_someone_else, cancellation, is_hedged, is_negated, is_qu
 
 WRITES = (CreateTask, UpdateTask, LogHours, RequestChange, Leave, EditTask, TaskNote)
 _DECISIONS = ("approve", "reject", "withdraw")
-_ADMIN_READS = ("show_policy", "list_projects", "list_members")
+_MEMBERSHIP = ("add_member", "remove_member")  # the admin writes a question or a negation can name
 # A negation of the cancelling verb itself ("不要取消请假", "don't remove @vic"); "明天不请假了" is the cancellation.
 _NEGATED_UNDO = re.compile(r"(不要|别|不用|先不|无需|不必|勿)\s*(再)?\s*(把.*)?(取消|撤销|删除|移出|踢出)"
                            r"|\b(don'?t|do not|never)\s+(cancel|remove|delete|kick)\b", re.I)
@@ -43,9 +43,10 @@ _NEG_START = re.compile(r"^\s*(不要|别|先不|不用|don'?t\b|do not\b)", re.
 
 
 def _undoes_itself(intent: AnyIntent) -> bool:
-    """A write whose own words are a cancellation or a command: "取消请假", "把 @vic 移出 CRM", "新建项目 …"."""
+    """A write whose own words are a cancellation or a command: "取消请假", "把 @vic 移出 CRM". (Set-up commands
+    such as "my timezone is Asia/Tokyo" stay outside the gate: "my …" there states, it does not ask.)"""
     return (isinstance(intent, LeaveAction) and intent.action == "cancel") or (
-        isinstance(intent, Admin) and intent.action not in _ADMIN_READS)
+        isinstance(intent, Admin) and intent.action in _MEMBERSHIP)
 
 
 def is_write(intent: AnyIntent) -> bool:

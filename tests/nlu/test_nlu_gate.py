@@ -17,8 +17,8 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 CASES: list[tuple[str, dict[str, Any]]] = [
     # questions: a query reading, else "unanswered"; never a write
-    ("bob 请假了吗", {"intent": "unanswered", "looks_like": "leave", "task": None}),
-    ("我的请假", {"intent": "unanswered", "looks_like": "leave", "task": None}),
+    ("bob 请假了吗", {"intent": "leave_action", "action": "show", "person": "bob", "start": None, "end": None}),
+    ("我的请假", {"intent": "leave_action", "action": "show", "person": None, "start": None, "end": None}),
     ("CRM-3 完成了吗", {"intent": "query", "query": "task", "task": "CRM-3", "project": None}),
     ("is CRM-3 done?", {"intent": "query", "query": "task", "task": "CRM-3", "project": None}),
     ("谁负责 CRM-2", {"intent": "query", "query": "task", "task": "CRM-2", "project": None}),
@@ -31,13 +31,20 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("别给我记 CRM-21 2小时", {"intent": "negated", "act": "log_hours", "task": "CRM-21"}),
     ("don't log 2h on CRM-11", {"intent": "negated", "act": "log_hours", "task": "CRM-11"}),
     ("CRM-8 不要标完成", {"intent": "negated", "act": "update_task", "task": "CRM-8"}),
-    ("明天不请假了", {"intent": "negated", "act": "leave", "task": None}),
+    ("明天不请假了", {"intent": "leave_action", "action": "cancel", "person": None, "start": "2026-11-26",
+                  "end": "2026-11-26"}),
     # cancellations
     ("撤销", {"intent": "cancel", "what": "last", "task": None}),
     ("undo CRM-19", {"intent": "cancel", "what": "task", "task": "CRM-19"}),
     ("撤销工时", {"intent": "cancel", "what": "log", "task": None}),
     ("never mind", {"intent": "cancel", "what": "last", "task": None}),
-    ("取消请假", {"intent": "cancel", "what": "leave", "task": None}),
+    ("取消请假", {"intent": "leave_action", "action": "cancel", "person": None, "start": None, "end": None}),
+    ("取消请假了吗", {"intent": "leave_action", "action": "show", "person": None, "start": None, "end": None}),
+    ("不要取消请假", {"intent": "negated", "act": "leave_action", "task": None}),
+    ("要把 @vic 移出 CRM 吗", {"intent": "unanswered", "looks_like": "admin", "task": None}),
+    ("别把 @vic 移出 CRM", {"intent": "negated", "act": "admin", "task": None}),
+    ("my timezone is Asia/Tokyo", {"intent": "admin", "action": "set_timezone", "project": None, "name": "me",
+                                   "user": None, "role": None, "value": "Asia/Tokyo"}),
     ("刚才那条记错了，撤销", {"intent": "cancel", "what": "last", "task": None}),
     # partial, resume, forecast
     ("CRM-2完成一大半了", {"intent": "update_task", "task": "CRM-2", "status": None, "progress": 70, "assignees": None,
