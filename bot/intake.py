@@ -233,10 +233,11 @@ class Intake:
         attempts, status = counted
         if status == "dead":
             self.metrics.inbox_dead_lettered += 1
-            logger.error("inbox row %s dead-lettered after %d attempts: %s", row_id, attempts, error, exc_info=exc,
-                         extra={"inbox_id": row_id})
+            logger.error("inbox row %s dead-lettered after %d attempts: %s", row_id, attempts, error.splitlines()[0],
+                         exc_info=exc, extra={"inbox_id": row_id})
         else:
-            logger.debug("inbox row %s failed (attempt %d of %d): %s", row_id, attempts, self.max_attempts, error)
+            logger.debug("inbox row %s failed (attempt %d of %d): %s", row_id, attempts, self.max_attempts,
+                         error.splitlines()[0])
 
     async def _quiet(self) -> None:
         """Wait for a lull in incoming events (QUIET), but never hold one event back longer than MAX_DEFER."""
