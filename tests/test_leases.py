@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot import instance
 from bot.delivery import Delivery, Outgoing
 from bot.dispatch import payload_of, utc_clock
@@ -18,6 +20,7 @@ from bot.instance import Instance
 from bot.model import IncomingMessage, UserRef
 from storage import inbox, outbox
 from storage.db import Database
+from storage.models import InboxEvent
 from tests.conftest import ChatHarness, Clock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,6 +116,14 @@ async def test_a_restarted_intake_takes_its_own_rows_at_once_and_a_live_ones_aft
     intake.instance = Instance(ME)
     assert await intake.recover() == 3  # its own, whatever their lease says
     assert await intake.recover() == 0  # the live replica's are not taken
+    mine = f"select count(*) from inbox where claimed_by = '{intake.token}'"
+    assert await crm.scalar(mine) == 3
+    async with db.unit_of_work() as session:  # the heartbeat: queued rows stay held
+        await inbox.renew(session, holder=intake.token, ids=sorted(intake._queued), until=held + dt.timedelta(hours=1))
+    async with db.unit_of_work() as session:
+        until = set((await session.scalars(select(InboxEvent.claimed_until).where(
+            InboxEvent.claimed_by == intake.token))).all())
+    assert until == {held + dt.timedelta(hours=1)}
     clock.advance(seconds=16)
     assert await intake.recover() == 2  # that lease ran out
     intake.start()
