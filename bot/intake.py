@@ -264,25 +264,26 @@ class Intake:
             logger.info("took over %d inbox rows held by an earlier run of this instance", taken)
         return taken
 
-    async def recover(self) -> int:
-        """Queue, oldest first, every unprocessed row this process holds or nobody holds, as far as the queue
-        has room; return how many were queued."""
+    async def recover(self, *, mine: bool = True) -> int:
+        """Queue, oldest first, every unprocessed row nobody holds and (with `mine`) every one this process
+        holds, as far as the queue has room; return how many were queued."""
         if not self._taken_over:
             await self.take_over()
         queued, after = 0, 0
         while (room := MAX_QUEUED - self._work.qsize()) > 0:
-            read, after, added = await self._load(after=after, limit=room)
+            read, after, added = await self._load(after=after, limit=room, mine=mine)
             queued += added
             if read < room:
                 return queued
         self._spilled.set()  # full before the inbox was: go on when there is room
         return queued
 
-    async def _load(self, *, after: int, limit: int) -> tuple[int, int, int]:
+    async def _load(self, *, after: int, limit: int, mine: bool) -> tuple[int, int, int]:
         """Take and queue up to `limit` rows past id `after`; return (rows read, last id read, rows queued)."""
         now = self.clock()
         async with self.db.unit_of_work() as session:
-            rows = await inbox.take(session, holder=self.token, now=now, until=now + LEASE, after=after, limit=limit)
+            rows = await inbox.take(session, holder=self.token, now=now, until=now + LEASE, after=after, limit=limit,
+                                    mine=mine)
             found: list[tuple[int, Event]] = []
             for row_id, payload in rows:
                 if row_id in self._queued:
@@ -301,12 +302,17 @@ class Intake:
     async def _feeder(self) -> None:
         """Queue what the inbox holds for this process: everything at start-up, then whatever a sweep finds
         (every SWEEP_EVERY, or as soon as the queue has room after events were left in the inbox)."""
+        first = True
         while True:
             try:
                 await self._room.wait()
+                # Rows this process holds but has not queued exist only at start-up and after a spill; otherwise
+                # they are all queued, and re-reading them every sweep would rewrite up to MAX_QUEUED rows.
+                mine = first or self._spilled.is_set()
                 self._spilled.clear()
-                if await self.recover():
+                if await self.recover(mine=mine):
                     logger.debug("queued unprocessed inbox events")
+                first = False
             except Exception:
                 logger.exception("inbox sweep failed")
             with contextlib.suppress(TimeoutError):

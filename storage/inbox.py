@@ -151,13 +151,14 @@ def _of_instance(instance: str) -> Any:
 
 
 async def take(session: AsyncSession, *, holder: str, now: dt.datetime, until: dt.datetime, after: int = 0,
-               limit: int) -> list[tuple[int, dict[str, Any]]]:
-    """Hold, until `until`, the unprocessed rows past id `after` that are `holder`'s or nobody's, oldest first
-    (at most `limit`); return (id, payload) of each. Dead rows are never taken; nor are rows another live
-    process holds (on PostgreSQL, nor rows a transaction has locked: SKIP LOCKED, as on the outbox)."""
+               limit: int, mine: bool = True) -> list[tuple[int, dict[str, Any]]]:
+    """Hold, until `until`, the unprocessed rows past id `after` that are nobody's (and, with `mine`, those
+    `holder` holds already), oldest first (at most `limit`); return (id, payload) of each. Dead rows are never
+    taken; nor are rows another live process holds (on PostgreSQL, nor rows a transaction has locked: SKIP
+    LOCKED, as on the outbox)."""
     pick = (select(InboxEvent.id)
             .where(InboxEvent.status == "received", InboxEvent.id > after,
-                   (InboxEvent.claimed_by == holder) | _free(now))
+                   ((InboxEvent.claimed_by == holder) | _free(now)) if mine else _free(now))
             .order_by(InboxEvent.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
