@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot import instance
 from bot.config import Config
 from bot.delivery import Delivery, Sender
 from bot.dispatch import Dispatcher, Outcome, utc_clock
@@ -38,7 +39,8 @@ class App:
         self.delivery = Delivery(self.db, self.senders, clock=clock, metrics=self.metrics)
         # SQLite has one writer, so more workers would only queue on its lock; PostgreSQL runs several.
         self.intake = Intake(self.db, self.dispatcher, clock=clock, workers=1 if self.db.sqlite else 8,
-                             on_processed=self.delivery.wake)
+                             on_processed=self.delivery.wake, metrics=self.metrics,
+                             max_attempts=config.inbox_max_attempts)
 
     def add_sender(self, platform: str, sender: Sender) -> None:
         self.senders[platform] = sender
@@ -57,6 +59,10 @@ class App:
         `ready` is set once the port is bound (a taken port raises OSError before)."""
         from jobs import scheduler as jobs_scheduler
 
+        # Who this process is across restarts: it takes over its dead predecessor's leases at once.
+        me = instance.acquire(self.config.database_url, configured=self.config.instance_id)
+        self.delivery.instance = self.intake.instance = me
+        logger.info("instance %s", me.id)
         routes = await self._start_platforms()
         runner = web.AppRunner(make_web_app(self.db, self.metrics, routes), handle_signals=False)
         await runner.setup()
@@ -91,6 +97,7 @@ class App:
             for adapter in self.adapters:
                 await adapter.stop()
             await self.db.dispose()
+            me.close()
             logger.info("stopped")
 
     async def _watch_loop(self, tick: float = 0.01) -> None:

@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("day", type=_day, help="YYYY-MM-DD")
     cl = with_db(cal.add_parser("list", help="list the overrides"))
     cl.add_argument("--year", type=int, help="only this year's")
+    from bot import admin_inbox
+
+    admin_inbox.register(asub, with_db)
 
     jobs = sub.add_parser("jobs", help="scheduled jobs: list them, run one now, per-project settings")
     jsub = jobs.add_subparsers(dest="verb", required=True)
@@ -242,6 +245,10 @@ def _dispatch(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
         now = (_clock(getattr(args, "now", None), cfg.settings.default_tz) or (lambda: dt.datetime.now(dt.UTC)))()
         return asyncio.run(jobs_main(cfg, args, now))
+    if args.command == "admin" and args.what == "inbox":
+        from bot import admin_inbox
+
+        return asyncio.run(admin_inbox.main(cfg, args))
     from bot.admin import admin_main, export_main
 
     if args.command == "admin":

@@ -45,6 +45,8 @@ class Config:
     feishu_bot_open_id: str | None = None
     feishu_send_rate: float = 50.0  # messages/s for the app (Feishu's quota for message create)
     jobs_enabled: bool = True  # scheduled jobs (standups, risks, digests, reports) in this process
+    instance_id: str | None = None  # this replica's stable name (bot/instance.py); default: a slot file
+    inbox_max_attempts: int = 5  # failed tries before an inbound event is dead-lettered
 
     @property
     def platforms_configured(self) -> bool:
@@ -82,4 +84,6 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         feishu_bot_open_id=e.get("FEISHU_BOT_OPEN_ID") or None,
         feishu_send_rate=float(e.get("FEISHU_SEND_RATE") or 50),
         jobs_enabled=e.get("PMO_JOBS", "on").strip().lower() not in ("off", "0", "false", "no"),
+        instance_id=e.get("PMO_INSTANCE_ID") or None,
+        inbox_max_attempts=int(e.get("PMO_INBOX_MAX_ATTEMPTS") or 5),
     )

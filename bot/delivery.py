@@ -1,21 +1,25 @@
 """Send the outbox through the platform senders, with leases, retries and backoff.
 
 A row is leased (committed as `sending`) before it is sent and marked `sent` right after. If the process
-dies between the two, the lease expires and the row is sent again with the same idempotency key
-(`outbox:<id>`), which the platforms (Feishu `uuid`) and our senders use to drop the repeat.
+dies between the two, the row is sent again with the same idempotency key (`outbox:<id>`), which the
+platforms (Feishu `uuid`) and our senders use to drop the repeat: at once by the same instance when it
+restarts (it takes over its earlier run's leases, bot/instance.py), otherwise by anyone once the lease runs
+out. Leases are short (LEASE) and renewed every LEASE/3 while a batch is being sent, so a slow batch keeps
+its rows and a dead sender's rows are due again within seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import random
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from bot import instance as instances
 from bot.metrics import Metrics
 from storage import outbox
 from storage.db import Database
@@ -55,6 +59,7 @@ class Sender(Protocol):
         """Send; return the platform's id of the posted message when there is one."""
 
 
+LEASE = 10.0  # seconds a claimed batch stays this sender's without a renewal
 REFERENCE_WAITS = 6  # tries to wait for a referenced message to be sent before going on without it
 REFERENCE_RETRY = 2.0
 
@@ -66,8 +71,8 @@ def backoff(attempts: int) -> float:
 
 class Delivery:
     def __init__(self, db: Database, senders: Mapping[str, Sender], *, clock: Callable[[], dt.datetime],
-                 metrics: Metrics | None = None, lease: float = 60.0, batch: int = 50, max_attempts: int = 10,
-                 idle_poll: float = 1.0) -> None:
+                 metrics: Metrics | None = None, lease: float = LEASE, batch: int = 50, max_attempts: int = 10,
+                 idle_poll: float = 1.0, instance: instances.Instance | None = None) -> None:
         self.db = db
         self.senders = senders
         self.clock = clock
@@ -77,7 +82,12 @@ class Delivery:
         self.max_attempts = max_attempts
         self.idle_poll = idle_poll
         self._wake = asyncio.Event()
-        self.token = uuid.uuid4().hex  # this sender's lease token
+        self.instance = instance or instances.ephemeral()
+
+    @property
+    def token(self) -> str:
+        """This sender's lease token: "<instance>:<run>"."""
+        return self.instance.token
 
     def wake(self) -> None:
         self._wake.set()
@@ -87,14 +97,43 @@ class Delivery:
         async with self.db.unit_of_work() as session:
             rows = await outbox.claim(session, now=self.clock(), lease=self.lease, limit=self.batch,
                                       token=self.token, platforms=list(self.senders))
-            lease_end = self.clock() + self.lease
             batch = [Outgoing(r.id, r.platform, r.chat, r.user, r.thread, dict(r.payload), r.attempts + 1, r.kind)
                      for r in rows]
-        for message in batch:
-            if self.clock() >= lease_end:  # the lease ran out mid-batch: the rest is someone else's now
-                break
-            await self._send(message)
+        if not batch:
+            return 0
+        lease_end = [self.clock() + self.lease]
+        renewing = asyncio.create_task(self._renew([m.id for m in batch], lease_end))
+        try:
+            for message in batch:
+                if self.clock() >= lease_end[0]:  # the lease ran out mid-batch: the rest is someone else's now
+                    break
+                await self._send(message)
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
         return len(batch)
+
+    async def _renew(self, ids: list[int], lease_end: list[dt.datetime]) -> None:
+        """While the batch is being sent, extend the lease on its rows not yet settled (every lease/3)."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            until = self.clock() + self.lease
+            try:
+                async with self.db.unit_of_work() as session:
+                    await outbox.renew(session, ids, token=self.token, until=until)
+                lease_end[0] = until
+            except Exception:  # the lease runs out and the batch stops where it is
+                logger.exception("renewing the outbox lease failed")
+
+    async def take_over(self) -> int:
+        """At start-up: what an earlier run of this instance was sending when it died is due again at once (its
+        lease has not run out, but its sender is gone); return how many rows."""
+        async with self.db.unit_of_work() as session:
+            taken = await outbox.take_over(session, instance=self.instance.id, token=self.token, now=self.clock())
+        if taken:
+            logger.info("took over %d outbox rows leased by an earlier run of this instance", taken)
+        return taken
 
     async def _resolve(self, message: Outgoing) -> Outgoing | None:
         """Swap references to other messages (a thread by tag, an update's target) for their platform ids.
@@ -163,6 +202,10 @@ class Delivery:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Send until `stop` is set; wake early when the dispatcher commits new rows."""
+        try:
+            await self.take_over()
+        except Exception:  # the leases run out instead
+            logger.exception("taking over earlier outbox leases failed")
         while not stop.is_set():
             try:
                 sent = await self.run_once()

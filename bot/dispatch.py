@@ -88,8 +88,12 @@ class Dispatcher:
             outcome = await self._refuse(event, now, text, "rejected", inbox_id, card)
         except Exception:
             ref = uuid.uuid4().hex[:8]
-            logger.exception("event failed", extra={"event_id": event.event_id, "ref": ref})
+            if inbox_id is None:
+                logger.exception("event failed", extra={"event_id": event.event_id, "ref": ref})
+            # An inbox event whose refusal fails too is the intake's to count, retry and log once (bot/intake.py)
             outcome = await self._refuse(event, now, i18n.t(locale, "error.internal", ref=ref), "failed", inbox_id)
+            if inbox_id is not None:
+                logger.exception("event failed", extra={"event_id": event.event_id, "ref": ref})
         elapsed = time.perf_counter() - started
         self.metrics.events[outcome.status] += 1
         self.metrics.observe(elapsed)

@@ -17,6 +17,9 @@ class Metrics:
     latency_sum: float = 0.0
     outbox_backlog: int = 0
     loop_stall_max: float = 0.0  # the longest the event loop was late, in seconds
+    inbox_dead_lettered: int = 0  # inbox rows this process dead-lettered
+    inbox_pending: int = 0  # unprocessed inbox rows (all processes), refreshed every few seconds
+    inbox_dead: int = 0  # dead-lettered inbox rows waiting for an operator (`pmo-bot admin inbox`)
 
     def observe(self, seconds: float) -> None:
         self.latency_counts[bisect.bisect_left(BUCKETS, seconds)] += 1
@@ -33,6 +36,13 @@ class Metrics:
             lines.append(f'pmobot_outbox_total{{outcome="{outcome}"}} {self.sent[outcome]}')
         lines += ["# HELP pmobot_outbox_backlog Messages waiting to be sent.", "# TYPE pmobot_outbox_backlog gauge",
                   f"pmobot_outbox_backlog {self.outbox_backlog}"]
+        lines += ["# HELP pmobot_inbox_dead_lettered_total Inbox events dead-lettered after failing every try.",
+                  "# TYPE pmobot_inbox_dead_lettered_total counter",
+                  f"pmobot_inbox_dead_lettered_total {self.inbox_dead_lettered}"]
+        lines += ["# HELP pmobot_inbox_pending Inbox events stored and not yet processed.",
+                  "# TYPE pmobot_inbox_pending gauge", f"pmobot_inbox_pending {self.inbox_pending}"]
+        lines += ["# HELP pmobot_inbox_dead Dead-lettered inbox events in the database.",
+                  "# TYPE pmobot_inbox_dead gauge", f"pmobot_inbox_dead {self.inbox_dead}"]
         lines += ["# HELP pmobot_loop_stall_max_seconds Longest event-loop stall seen.",
                   "# TYPE pmobot_loop_stall_max_seconds gauge", f"pmobot_loop_stall_max_seconds {self.loop_stall_max:.6f}"]
         lines += ["# HELP pmobot_handler_seconds Time from event to commit.", "# TYPE pmobot_handler_seconds histogram"]

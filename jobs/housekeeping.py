@@ -24,8 +24,9 @@ RUNS_KEEP = dt.timedelta(days=35)
 async def purge(db: Database, now: dt.datetime) -> tuple[int, int]:
     """Delete inbox rows past the retry horizon and sent outbox rows past a month; return the counts."""
     async with db.unit_of_work() as session:
-        inbox = await session.execute(delete(InboxEvent).where(  # never an event still waiting to be processed
-            InboxEvent.received_at < now - INBOX_KEEP, InboxEvent.status != "received"))
+        # never an event still waiting to be processed, nor a dead one (kept for `pmo-bot admin inbox`)
+        inbox = await session.execute(delete(InboxEvent).where(
+            InboxEvent.received_at < now - INBOX_KEEP, InboxEvent.status.not_in(("received", "dead"))))
         sent = await session.execute(delete(OutboxMessage).where(
             OutboxMessage.status == "sent", OutboxMessage.sent_at < now - SENT_KEEP))
     counts = (getattr(inbox, "rowcount", 0) or 0, getattr(sent, "rowcount", 0) or 0)

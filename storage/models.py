@@ -311,6 +311,12 @@ class InboxEvent(Base):
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[dt.datetime | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(String(500))
+    # Processing tries that failed; at Intake.max_attempts the row becomes `dead` (kept for `admin inbox`).
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The process that holds the row (the one that stored it, or recovered it) until `claimed_until`; a failed
+    # row has no holder and waits until `claimed_until` before it is tried again (bot/intake.py).
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column()
     __table_args__ = (UniqueConstraint("platform", "event_id"), Index("ix_inbox_status", "status"))
 
 

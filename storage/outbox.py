@@ -86,6 +86,24 @@ async def claim(session: AsyncSession, *, now: dt.datetime, lease: dt.timedelta,
     return rows
 
 
+async def renew(session: AsyncSession, ids: Sequence[int], *, token: str, until: dt.datetime) -> None:
+    """Extend this sender's lease on the rows of its batch it has not settled yet."""
+    await session.execute(update(OutboxMessage).where(
+        OutboxMessage.id.in_(list(ids)), OutboxMessage.status == SENDING, OutboxMessage.claimed_by == token)
+        .values(claimed_until=until).execution_options(synchronize_session=False))
+
+
+async def take_over(session: AsyncSession, *, instance: str, token: str, now: dt.datetime) -> int:
+    """Make due now the rows an earlier run of this instance was sending (tokens "<instance>:<run>",
+    bot/instance.py); the attempt it made still counts. Return how many."""
+    earlier = func.substr(OutboxMessage.claimed_by, 1, len(instance) + 1) == instance + ":"
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == SENDING, earlier, OutboxMessage.claimed_by != token)
+        .values(status=PENDING, claimed_until=None, claimed_by=None, next_attempt_at=now)
+        .execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _held(row_id: int, token: str) -> Any:
     """Only the current lease holder may settle a row: a sender whose lease expired (and was re-claimed
     by another) must not flip it back."""
