@@ -153,17 +153,22 @@ def to_csv(data: dict[str, Any], table: str) -> str:
 def to_xlsx(data: dict[str, Any]) -> bytes:
     """The workbook the PMO forwards: a summary sheet of the metrics, then one sheet per table."""
     from openpyxl import Workbook  # only when a workbook is asked for
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "summary"
-    for line in summary_rows(data):
-        sheet.append(line)
-    for table in TABLES:
-        ws = book.create_sheet(table)
-        for line in rows(data, table):
-            ws.append(line)
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    sheets = [("summary", summary_rows(data))] + [(table, rows(data, table)) for table in TABLES]
+    for title, lines in sheets:
+        ws = book.create_sheet(title)
+        for line in lines:
+            # Control characters are not allowed in a sheet (openpyxl refuses them): dropped, not fatal.
+            ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in line])
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    c.data_type = "s"  # a title like "=1+1" is text the user wrote, never a formula
         ws.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

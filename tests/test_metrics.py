@@ -135,6 +135,7 @@ async def test_xlsx_sheets_match_the_json_export_and_csv_opens_in_excel(crm: Cha
     await sql(bot, "INSERT INTO change_requests (project_id, requester_id, change_type, summary, reason, details, "
                    "impact, status, created_at) VALUES (1, 3, 'scope', '草稿：加导出', '', '{}', '{}', 'draft', "
                    "'2026-11-25 04:00:00+00')")
+    await sql(bot, "UPDATE tasks SET title = '=HYPERLINK(\"http://x\")' WHERE seq = 6")  # text, not a formula
     data = await _export(bot, clock)
     assert [t["assignees"] for t in data["tasks"]][6] == ["bob", "alice"]
     assert data["leave"] == [{"user": "alice", "start_date": "2026-11-26", "end_date": "2026-11-27", "note": "年假",
@@ -156,6 +157,7 @@ async def test_xlsx_sheets_match_the_json_export_and_csv_opens_in_excel(crm: Cha
         got = [list(r) for r in book[table].iter_rows(values_only=True)]
         want = [[None if v == "" else v for v in row] for row in export.rows(data, table)]
         assert got == want, table
+    assert book["tasks"]["B7"].data_type == "s" and book["tasks"]["B7"].value == '=HYPERLINK("http://x")'
     summary = {r[0]: r[2] for r in book["summary"].iter_rows(min_row=2, values_only=True)}
     assert {k: summary[k] for k in EXPECTED} == EXPECTED
 
