@@ -59,8 +59,7 @@ class Metrics:
 def compute(c: Counts, *, cal: WorkCalendar, hours: WorkingHours, tz: dt.tzinfo) -> Metrics:
     """Every metric of one project from its counts."""
     effort = pct(c.done_logged - c.done_estimate, c.done_estimate)
-    cycle = (round(sum((d - s).total_seconds() for s, d in c.cycle) / 86400 / len(c.cycle), 1)
-             if c.cycle else None)
+    cycle = round(c.cycle_days / c.cycle_done, 1) if c.cycle_done else None
     lead = None
     if c.approvals:
         spans = [cal.working_hours_between(s.astimezone(tz), d.astimezone(tz), hours) for s, d in c.approvals]
