@@ -64,6 +64,7 @@ async def export_project(session: AsyncSession, key: str, *, now: dt.datetime | 
     if project is None:
         raise UserError("project.not_found", key=key.upper(), hint=", ".join(await projects.all_keys(session)))
     who = await _user_ids(session)
+    names = {int(i): str(n) for i, n in (await session.execute(select(Person.id, Person.display_name))).all()}
     task_rows = list((await session.scalars(select(Task).where(Task.project_id == project.id).order_by(Task.seq))).all())
     keys = {t.id: f"{project.key}-{t.seq}" for t in task_rows}
     assigned = await tasks.assignees(session, keys)
@@ -73,6 +74,7 @@ async def export_project(session: AsyncSession, key: str, *, now: dt.datetime | 
         "due_date": t.due_date.isoformat() if t.due_date else None,
         "due_time": t.due_time.strftime("%H:%M") if t.due_time else None,
         "assignees": [who[p] for p in assigned.get(t.id, [])],
+        "assignee_names": [names.get(p, who[p]) for p in assigned.get(t.id, [])],  # what the sheets show
         "estimate_hours": _num(t.estimate_hours), "progress": t.progress, "reporter": who.get(t.reporter_id or 0),
         "created_at": _ts(t.created_at), "done_at": _ts(t.done_at),
     } for t in task_rows]
@@ -132,7 +134,9 @@ def cell(value: Any, joiner: str) -> Any:
 def rows(data: dict[str, Any], table: str) -> list[list[Any]]:
     """One table as a header and rows of cells (what both CSV and .xlsx write)."""
     joiner = _joiner(data)
-    return [COLUMNS[table]] + [[cell(r.get(c), joiner) for c in COLUMNS[table]] for r in data[table]]
+    shown = {"assignees": "assignee_names"}  # people by name in a sheet ("张三、李四"), by id in JSON
+    return [COLUMNS[table]] + [[cell(r.get(shown.get(c, c), r.get(c)), joiner) for c in COLUMNS[table]]
+                               for r in data[table]]
 
 
 def summary_rows(data: dict[str, Any]) -> list[list[Any]]:

@@ -137,7 +137,10 @@ async def test_xlsx_sheets_match_the_json_export_and_csv_opens_in_excel(crm: Cha
                    "'2026-11-25 04:00:00+00')")
     await sql(bot, "UPDATE tasks SET title = '=HYPERLINK(\"http://x\")' WHERE seq = 6")  # text, not a formula
     data = await _export(bot, clock)
+    await sql(bot, "UPDATE people SET display_name = '张三' WHERE id = 3")  # alice's name; her id stays "alice"
+    data = await _export(bot, clock)
     assert [t["assignees"] for t in data["tasks"]][6] == ["bob", "alice"]
+    assert [t["assignee_names"] for t in data["tasks"]][6] == ["bob", "张三"]
     assert data["leave"] == [{"user": "alice", "start_date": "2026-11-26", "end_date": "2026-11-27", "note": "年假",
                               "created_at": "2026-11-25T02:00:00+00:00"}]
     assert [c["status"] for c in data["change_requests"]] == ["approved", "draft"]  # drafts are exported
@@ -148,7 +151,7 @@ async def test_xlsx_sheets_match_the_json_export_and_csv_opens_in_excel(crm: Cha
 
     csv_text = export.to_csv(data, "tasks")
     assert csv_text.startswith("\ufeffkey,title,status,priority,due_date,due_time,assignees,")
-    assert "bob、alice" in csv_text and '["bob"' not in csv_text  # a readable list, not a JSON array
+    assert "bob、张三" in csv_text and '["bob"' not in csv_text  # a readable list, not a JSON array
     assert export.to_csv(data, "summary").splitlines()[2] == "completion_pct,完成率,29"
 
     book = load_workbook(io.BytesIO(export.to_xlsx(data)))
