@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import sys
 import uuid
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +20,7 @@ from handlers import approvals, workdays
 from handlers import projects as project_admin
 from handlers.context import Ctx, Settings
 from handlers.errors import UserError
-from handlers.export import export_project, to_csv
+from handlers.export import export_project, to_csv, to_xlsx
 from storage import calendar as calendar_store
 from storage import people, projects
 from storage.db import Database
@@ -66,9 +68,14 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
         return await project_admin.plan_task(ctx, args.task, milestone=getattr(args, "milestone", None),
                                              depends_on=getattr(args, "on", None))
     if what == "project" and verb == "create":
+        pm = None
+        if args.pm:  # who runs it; without --pm the project has no PM until one is added
+            platform, ident = split_ref(args.pm)
+            pm, _ = await people.get_or_create(ctx.session, platform=platform, external_id=ident, name=ident)
         project = await project_admin.create_project(ctx, args.key, args.name, tz=args.tz,
-                                                     locale=args.locale or ctx.settings.default_locale)
-        return f"created project {project.key} ({project.name}, {project.timezone}, {project.locale})"
+                                                     locale=args.locale or ctx.settings.default_locale, pm=pm)
+        return (f"created project {project.key} ({project.name}, {project.timezone}, {project.locale})"
+                + (f", pm {pm.display_name}" if pm else "; no PM yet: `pmo-bot admin member add` one with --role pm"))
     if what == "project" and verb == "list":
         keys = await projects.all_keys(ctx.session)
         return "\n".join(keys) or "(no projects)"
@@ -190,16 +197,40 @@ async def export_main(cfg: Config, args: argparse.Namespace) -> int:
     db = Database(cfg.database_url)
     try:
         await upgrade(db.engine)
+        try:
+            now = dt.datetime.fromisoformat(args.now) if getattr(args, "now", None) else dt.datetime.now(dt.UTC)
+        except ValueError:
+            print(f"--now: not an ISO 8601 time: {args.now!r}", file=sys.stderr)
+            return 2
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=ZoneInfo(cfg.settings.default_tz))
         async with db.unit_of_work() as session:
-            data = await export_project(session, args.project)
+            data = await export_project(session, args.project, now=now, hours=cfg.settings.working_hours)
     except UserError as err:
         print(i18n.t("en", err.key, **err.params), file=sys.stderr)
         return 1
     finally:
         await db.dispose()
-    if args.format == "json":
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+    return _write_export(args, data)
+
+
+def _write_export(args: argparse.Namespace, data: dict[str, object]) -> int:
+    """Write the export where it was asked for (stdout, or --output)."""
+    output = getattr(args, "output", None)
+    if args.format == "xlsx":
+        book = to_xlsx(data)
+        if output:
+            Path(output).write_bytes(book)
+        elif sys.stdout.isatty():
+            print("an .xlsx is binary: give --output FILE, or pipe it", file=sys.stderr)
+            return 2
+        else:
+            sys.stdout.buffer.write(book)
+        return 0
+    text = (json.dumps(data, ensure_ascii=False, indent=2) + "\n" if args.format == "json"
+            else to_csv(data, args.table))
+    if output:
+        Path(output).write_text(text, encoding="utf-8", newline="")
     else:
-        sys.stdout.write(to_csv(data, args.table))
+        sys.stdout.write(text)
     return 0

@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("--name", required=True, help="the project's name, e.g. 客户关系系统")
     pc.add_argument("--tz", help="IANA timezone (default: $DEFAULT_TIMEZONE)")
     pc.add_argument("--locale", choices=["zh", "en"], help="language of its chats and reports")
+    pc.add_argument("--pm", help="the project's PM: console name, or platform:id such as slack:U0123")
     ps = with_db(project.add_parser("set", help="change a project's timezone, language or budget"))
     ps.add_argument("key", help="the project key")
     ps.add_argument("--tz", help="IANA timezone, e.g. Asia/Shanghai")
@@ -177,9 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = with_db(sub.add_parser("export", help="export a project's data"))
     export.add_argument("--project", required=True, help="the project key")
-    export.add_argument("--format", choices=["json", "csv"], default="json", help="json: everything; csv: one table")
-    export.add_argument("--table", choices=["tasks", "work_logs", "change_requests", "audit"], default="tasks",
-                        help="which table to write as CSV")
+    export.add_argument("--format", choices=["json", "csv", "xlsx"], default="json",
+                        help="json: everything; csv: one table; xlsx: a workbook with a sheet per table")
+    export.add_argument("--table", choices=["summary", "tasks", "work_logs", "change_requests", "baselines", "leave",
+                                            "standups", "audit"], default="tasks",
+                        help="which table to write as CSV (the .xlsx workbook holds them all)")
+    export.add_argument("--output", "-o", help="write to this file (an .xlsx goes to stdout only when piped)")
+    export.add_argument("--now", help="the metrics as of this time (ISO 8601; naive = default timezone)")
     return p
 
 

@@ -53,15 +53,23 @@ class Config:
         return bool(self.slack_bot_token or self.feishu_app_id)
 
 
+def _time(value: str) -> dt.time:
+    hh, _, mm = value.strip().partition(":")
+    return dt.time(int(hh), int(mm or 0))
+
+
 def from_env(env: dict[str, str] | None = None) -> Config:
     e = dict(os.environ if env is None else env)
-    hh, _, mm = e.get("WORKDAY_END", "18:00").partition(":")
+    lunch = (e.get("WORKDAY_BREAK") or "12:00-13:00").strip()
     settings = Settings(
         default_tz=e.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
         default_locale=e.get("DEFAULT_LOCALE", "zh"),
-        workday_end=dt.time(int(hh), int(mm or 0)),
+        workday_end=_time(e.get("WORKDAY_END", "18:00")),
         day_hours=float(e.get("WORKDAY_HOURS", "8")),
         log_window_days=int(e.get("LOG_WINDOW_DAYS", "31")),
+        workday_start=_time(e.get("WORKDAY_START", "09:00")),
+        workday_break=None if lunch.lower() in ("off", "none", "-") else (
+            _time(lunch.partition("-")[0]), _time(lunch.partition("-")[2])),
     )
     return Config(
         database_url=e.get("DATABASE_URL", DEFAULT_URL),

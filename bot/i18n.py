@@ -195,8 +195,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "admin.bad_role": {"zh": "没有角色 {role}，可选：{roles}。", "en": "There is no role {role}; choose one of: {roles}."},
     "admin.need_key": {"zh": "请给出项目编号，例如：新建项目 CRM 客户关系系统", "en": "Give a project key, e.g.: create project CRM Customer Portal"},
     "admin.need_user": {"zh": "要添加谁？例如：添加成员 @张三 CRM 项目经理", "en": "Whom should I add? e.g. add @alice to CRM as pm"},
-    "admin.created": {"zh": "已创建项目 {key}「{name}」。你是 PMO（可管理所有项目），也是 {key} 的项目经理；添加成员：添加成员 @张三 {key} 项目经理。",
-                      "en": "Created project {key} “{name}”. You are the PMO (you act on every project) and its PM too; add people with: add @alice to {key} as pm."},
+    "admin.created": {"zh": "已创建项目 {key}「{name}」。", "en": "Created project {key} “{name}”."},
     "admin.bind_dm": {"zh": "请在要绑定的群里发送这条消息。", "en": "Send this in the group chat you want to bind."},
     "admin.bound": {"zh": "本群已绑定到项目 {key}。", "en": "This chat is now bound to {key}."},
     "admin.member_added": {"zh": "已把 {name} 加入 {key}，角色：{role}。", "en": "Added {name} to {key} as {role}."},
@@ -528,6 +527,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
                           "en": "Why reject CR-{id}? Your next message is the reason (send “cancel” to keep it pending)."},
     "change.reject_kept": {"zh": "好的，CR-{id} 仍在等待审批。", "en": "OK, CR-{id} is still pending."},
     # ---- write safety -- end ----
+    # project creation: who runs it
+    "admin.ask_pm": {"zh": "谁是 {key} 的项目经理？请说「add @某人 to {key} as pm」（PMO 不会自动成为项目成员）。",
+                     "en": "Who is {key}'s PM? Say “add @someone to {key} as pm” (the PMO is not made a member)."},
+    "admin.pm_named": {"zh": "{name} 是 {key} 的项目经理。", "en": "{name} is {key}'s PM."},
+    # metrics (handlers/metrics.py; docs/metrics.md)
+    "metric.completion": {"zh": "完成率", "en": "Completion"},
+    "metric.delay": {"zh": "延期率", "en": "Delay rate"},
+    "metric.effort": {"zh": "工时偏差", "en": "Effort deviation"},
+    "metric.cycle": {"zh": "平均周期", "en": "Cycle time"},
+    "metric.standup": {"zh": "站会参与率", "en": "Standup participation"},
+    "metric.overdue": {"zh": "逾期任务", "en": "Overdue"},
+    "metric.at_risk": {"zh": "未解除风险", "en": "At risk"},
+    "metric.lead": {"zh": "审批时长", "en": "Approval lead time"},
+    "report.metrics": {"zh": "指标", "en": "Metrics"},
+    "risk.milestone_slipped": {"zh": "里程碑「{name}」已延期：{due} 已过，仍有 {open} 个任务未完成",
+                               "en": "Milestone “{name}” has slipped: {due} has passed with {open} task(s) open"},
+    "risk.milestone_late_task": {"zh": "里程碑「{name}」（{due}）可能延期：{n} 个任务的截止日期晚于里程碑（最晚 {latest}）",
+                                 "en": "Milestone “{name}” ({due}) may slip: {n} task(s) are due after it (the latest {latest})"},
+    "digest.metrics": {"zh": "• 指标：完成率 {completion}，延期率 {delay}，工时偏差 {effort}，平均周期 {cycle}，站会参与 {standup}，审批时长 {lead}",
+                       "en": "• Metrics: done {completion}, late {delay}, effort {effort}, cycle {cycle}, standup {standup}, approval lead {lead}"},
 }
 
 

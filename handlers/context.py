@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
 from bot.model import Reply
+from handlers.workdays import WorkingHours
 from storage import audit
 from storage.models import Chat, Person
 
@@ -23,9 +24,16 @@ class Settings:
     default_locale: str = "zh"
     workday_end: dt.time = dt.time(18, 0)
     day_hours: float = 8.0
+    workday_start: dt.time = dt.time(9, 0)
+    workday_break: tuple[dt.time, dt.time] | None = (dt.time(12, 0), dt.time(13, 0))
     max_title: int = 200
     max_note: int = 500
     log_window_days: int = 31  # a work log dated further back asks first (issue 13)
+
+    @property
+    def working_hours(self) -> WorkingHours:
+        """The office hours that "working hours" count (approval SLA, approval lead time)."""
+        return WorkingHours(self.workday_start, self.workday_end, self.workday_break)
 
 
 @dataclass(slots=True)

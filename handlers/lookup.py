@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Callable
 
 from bot.model import Button
-from handlers import permissions
+from handlers import metrics, permissions
 from handlers.context import Ctx
 from handlers.errors import UserError
 from storage import people, projects, tasks
@@ -114,12 +114,8 @@ def task_key(project: Project, task: Task) -> str:
 
 
 def is_overdue(task: Task, now_local: dt.datetime) -> bool:
-    """Overdue: past its due day, or past its due time today; done tasks never are."""
-    if task.status == "done" or task.due_date is None:
-        return False
-    if task.due_date < now_local.date():
-        return True
-    return task.due_date == now_local.date() and task.due_time is not None and task.due_time < now_local.time()
+    """Overdue, by the one definition (handlers/metrics.py)."""
+    return metrics.is_overdue(task.status, task.due_date, task.due_time, now_local)
 
 
 def cut(ctx: Ctx, text: str, limit: int) -> str:

@@ -37,7 +37,9 @@ def check_locale(value: str) -> str:
 
 
 async def create_project(ctx: Ctx, key: str, name: str | None, *, tz: str | None = None,
-                         locale: str | None = None) -> Project:
+                         locale: str | None = None, pm: Person | None = None) -> Project:
+    """A new project; `pm` becomes its PM. The PMO who creates it is no member unless added: a PMO acts on
+    every project anyway, and would otherwise get every PM-step card and a standup prompt."""
     permissions.require_pmo(ctx)
     key = key.upper()
     if not KEY_RE.match(key):
@@ -52,8 +54,8 @@ async def create_project(ctx: Ctx, key: str, name: str | None, *, tz: str | None
     await ctx.session.flush()
     await ctx.audit("project.created", f"project:{key}", project_id=project.id,
                     after={"key": key, "name": project.name, "timezone": project.timezone, "locale": project.locale})
-    if ctx.actor is not None:  # the creator runs it until a PM is named
-        await projects.set_role(ctx.session, project.id, ctx.actor.id, "pm")
+    if pm is not None:
+        await add_member(ctx, project, pm, "pm")
     return project
 
 
@@ -219,10 +221,17 @@ async def admin(intent: Admin, ctx: Ctx) -> list[Reply]:
     if action == "create_project":
         if not intent.project:
             raise UserError("admin.need_key")
-        project = await create_project(ctx, intent.project, intent.name)
+        name, pm_ref = _named_pm(intent.name)
+        pm = await lookup.person(ctx, pm_ref, create=True) if pm_ref else None
+        project = await create_project(ctx, intent.project, name, pm=pm)
         if ctx.chat is not None and ctx.chat.project_id is None:
             await bind_chat(ctx, project, ctx.platform, ctx.chat.external_id)
-        return [ctx.reply(ctx.t("admin.created", key=project.key, name=project.name))]
+        text = ctx.t("admin.created", key=project.key, name=project.name)
+        if pm is None:
+            text += "\n" + ctx.t("admin.ask_pm", key=project.key)
+        else:
+            text += "\n" + ctx.t("admin.pm_named", key=project.key, name=pm.display_name)
+        return [ctx.reply(text)]
     if action in ("set_timezone", "set_locale") and (intent.name == "me" or (not intent.project and ctx.chat is None
                                                                               and not await _has_projects(ctx))):
         return await _set_mine(ctx, "timezone" if action == "set_timezone" else "locale", intent.value or "")
@@ -273,6 +282,19 @@ async def list_members(ctx: Ctx, project: Project) -> list[Reply]:
 async def _remove_member_reply(ctx: Ctx, project: Project, who: Person) -> list[Reply]:
     role = await remove_member(ctx, project, who)
     return [ctx.reply(ctx.t("mem.removed", name=who.display_name, key=project.key, role=ctx.t("role." + role)))]
+
+
+# "新建项目 OA 办公系统 PM @pat", "create project OA Office, pm @pat", "项目经理是 @pat": the PM named after a cue.
+_PM = re.compile(r"[,，;；\s]*(?:\bPM\b|项目经理|负责人)\s*(?:是|为|:|：|is\b)?\s*(@\S+|<@[^>]+>)", re.IGNORECASE)
+
+
+def _named_pm(name: str | None) -> tuple[str | None, str | None]:
+    """The project name without the PM cue, and the PM's mention (None when none was named)."""
+    found = _PM.search(name or "")
+    if found is None:
+        return name, None
+    rest = ((name or "")[:found.start()] + (name or "")[found.end():]).strip(" ,，;；")
+    return rest or None, found.group(1).removeprefix("<").removesuffix(">").lstrip("@")
 
 
 async def _has_projects(ctx: Ctx) -> bool:

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from bot.model import Card, Field, Reply
 from bot.nlu.intents import HoursQuery, Query
-from handlers import lookup, permissions
+from handlers import lookup, metrics, permissions
 from handlers.cards import hours, show_change, task_card
 from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.hours import hours_query, week_of
+from handlers.workdays import load_calendar
 from storage import projects, tasks, worklogs
 from storage.models import AuditEntry, Person, Project, Task
 
@@ -64,15 +65,19 @@ async def _status(ctx: Ctx, key: str | None) -> list[Reply]:
     counts = await tasks.status_counts(ctx.session, project.id)
     total = sum(counts.values())
     now_local = ctx.local_now(project.timezone)
-    candidates = await tasks.open_due_by(ctx.session, [project.id], now_local.date())
-    late = sum(1 for t, _ in candidates if lookup.is_overdue(t, now_local))
+    cal = await load_calendar(ctx.session)
+    figures, _ = await metrics.read(ctx.session, [project], now=ctx.now, cal=cal, hours=ctx.settings.working_hours)
+    m = figures[project.id]
+    late = m.overdue
     start, end = week_of(now_local.date())
     week_hours = await worklogs.project_hours_between(ctx.session, project.id, start, end)
     done = counts.get("done", 0)
-    rate = f"{done * 100 // total}%" if total else "-"
+    shown = metrics.shown(m)
     fields = [Field(ctx.t(f"status.{s}"), str(counts.get(s, 0))) for s in ("todo", "in_progress", "blocked", "done")]
-    fields += [Field(ctx.t("q.overdue"), str(late)), Field(ctx.t("q.completion"), rate),
+    fields += [Field(ctx.t("q.overdue"), str(late)), Field(ctx.t("q.completion"), shown["completion"]),
                Field(ctx.t("q.week_hours"), hours(week_hours))]
+    fields += [Field(ctx.t("metric." + name), shown[name]) for name in ("delay", "effort", "cycle", "standup",
+                                                                        "at_risk", "lead")]
     card = Card(title=f"{project.key} {project.name}", fields=tuple(fields))
     text = ctx.t("q.status", key=project.key, total=total, done=done, late=late, hours=hours(week_hours))
     return [ctx.reply(text, card=card)]

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.model import Reply
 from bot.nlu.intents import Standup
 from handlers import permissions
@@ -13,7 +15,7 @@ from handlers.context import Ctx
 from handlers.errors import UserError
 from handlers.tasks import apply_update
 from storage import projects, standups, tasks
-from storage.models import StandupEntry
+from storage.models import Project, StandupEntry
 
 # An answer fills the prompts of the last day; later ones (a prompt in another timezone) are separate.
 ANSWER_WINDOW = dt.timedelta(hours=20)
@@ -24,10 +26,13 @@ async def _entries(ctx: Ctx) -> list[StandupEntry]:
     """The entries this answer fills: today's prompts, else the chat's project, else the actor's projects."""
     assert ctx.actor is not None
     found = await standups.open_prompts(ctx.session, ctx.actor.id, ctx.now - ANSWER_WINDOW)
+    here = ctx.chat.project_id if ctx.chat is not None else None
+    if here is not None:  # said in a project's chat: an answer for that project only
+        found = [e for e in found if e.project_id == here]
     if found:
         return found
-    if ctx.chat is not None and ctx.chat.project_id is not None:
-        project_ids = [ctx.chat.project_id]
+    if here is not None:
+        project_ids = [here]
     else:
         mine = await projects.memberships(ctx.session, ctx.actor.id)
         project_ids = [p.id for p, role in mine if role in permissions.ACTING]
@@ -53,9 +58,12 @@ async def record(ctx: Ctx, *, yesterday: str | None, today: str | None, blockers
     if ctx.actor is None:
         raise UserError("q.no_user")
     items = [{"text": b[:500], "tasks": [k.upper() for k in _KEY.findall(b)]} for b in blockers]
-    for row in await _entries(ctx):
+    rows = await _entries(ctx)
+    keys = {int(i): str(k) for i, k in (await ctx.session.execute(select(Project.id, Project.key).where(
+        Project.id.in_({r.project_id for r in rows})))).all()}
+    for row in rows:
         row.yesterday, row.today = (yesterday or "")[:2000] or None, (today or "")[:2000] or None
-        row.blockers, row.answered_at = {"items": items}, ctx.now
+        row.blockers, row.answered_at = {"items": belonging(items, keys[row.project_id])}, ctx.now
     blocked, skipped = await _block_tasks(ctx, [k for item in items for k in item["tasks"]])
     await ctx.audit("standup.submitted", f"person:{ctx.actor_ref}",
                     after={"yesterday": yesterday, "today": today, "blockers": blockers, "blocked": blocked})
@@ -65,6 +73,14 @@ async def record(ctx: Ctx, *, yesterday: str | None, today: str | None, blockers
     if skipped:
         lines.append(ctx.t("standup.not_blocked", keys=", ".join(skipped)))
     return [ctx.reply("\n".join(lines))]
+
+
+def belonging(items: list[dict[str, Any]], project_key: str) -> list[dict[str, Any]]:
+    """The blockers that belong to one project: those naming its tasks, and those naming no task at all (one
+    answer to several projects' prompts cannot say which one they hold up). A blocker on CRM-3 is CRM's."""
+    prefix = project_key.upper() + "-"
+    return [item for item in items
+            if not item.get("tasks") or any(str(k).upper().startswith(prefix) for k in item["tasks"])]
 
 
 async def _block_tasks(ctx: Ctx, keys: list[str]) -> tuple[list[str], list[str]]:

@@ -82,6 +82,26 @@ class DayInfo:
     source: Source  # override, official (library data) or assumed (past the data: weekend + fixed dates)
 
 
+@dataclass(frozen=True, slots=True)
+class WorkingHours:
+    """Office hours on a working day (WORKDAY_START, WORKDAY_END, WORKDAY_BREAK): [start, end) less the break."""
+
+    start: dt.time = dt.time(9, 0)
+    end: dt.time = dt.time(18, 0)
+    break_: tuple[dt.time, dt.time] | None = (dt.time(12, 0), dt.time(13, 0))
+
+    def spans(self) -> list[tuple[dt.time, dt.time]]:
+        """The working spans of a day, in order (the break cut out when it lies inside the day)."""
+        if self.break_ is None or not self.start < self.break_[0] < self.break_[1] < self.end:
+            return [(self.start, self.end)] if self.start < self.end else []
+        return [(self.start, self.break_[0]), (self.break_[1], self.end)]
+
+    @property
+    def per_day(self) -> float:
+        return sum((dt.datetime.combine(dt.date.min, hi) - dt.datetime.combine(dt.date.min, lo)).total_seconds()
+                   for lo, hi in self.spans()) / 3600
+
+
 class WorkCalendar:
     """An immutable working-day calendar: the library's official data plus admin overrides."""
 
@@ -206,22 +226,28 @@ class WorkCalendar:
             count += self.is_workday(d)
         return count
 
-    def workday_hours_between(self, a: dt.datetime, b: dt.datetime) -> float:
-        """Hours of [a, b) that fall on working days, counting a working day as its full 24 hours (negative
-        when b < a). Both naive, or both aware in the project's timezone: their dates are the calendar days.
-        "Blocked for more than 2 working days" by the clock: workday_hours_between(since, now) > 48.
-        """
+    def working_hours_between(self, a: dt.datetime, b: dt.datetime, hours: WorkingHours | None = None) -> float:
+        """Working hours in [a, b): on working days, the office hours `hours` (default 09:00–18:00 less a
+        12:00–13:00 break, the WORKDAY_* settings) — the one definition of "working hours waited" (approval
+        SLA, approval lead time). Negative when b < a. Both aware (any zone) or both naive; the office hours
+        are read in a's timezone, which the caller makes the project's."""
         if b < a:
-            return -self.workday_hours_between(b, a)
-        total = dt.timedelta()
-        start = a
-        while start < b:
-            midnight = dt.datetime.combine(start.date() + _ONE, dt.time(), tzinfo=start.tzinfo)
-            end = min(midnight, b)
-            if self.is_workday(start.date()):
-                total += end - start
-            start = end
-        return total.total_seconds() / 3600
+            return -self.working_hours_between(b, a, hours)
+        hours = hours or WorkingHours()
+        tz = a.tzinfo
+        if tz is not None:
+            b = b.astimezone(tz)
+        total = 0.0
+        day = a.date()
+        while day <= b.date():
+            if self.is_workday(day):
+                for lo, hi in hours.spans():
+                    start = max(a, dt.datetime.combine(day, lo, tzinfo=tz))
+                    end = min(b, dt.datetime.combine(day, hi, tzinfo=tz))
+                    if end > start:
+                        total += (end - start).total_seconds()
+            day += _ONE
+        return total / 3600
 
     @staticmethod
     def _warn(year: int) -> None:

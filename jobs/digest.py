@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.i18n import t
+from handlers import metrics
 from handlers.workdays import load_calendar
 from jobs import common
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot
 from storage import digest as store
 from storage import jobruns, standups
+from storage.metrics import Counts
 from storage.models import Person, Project
 
 logger = logging.getLogger(__name__)
@@ -37,28 +39,13 @@ class Digest:
     images: list[bytes] = field(default_factory=list)
 
 
-def rag(s: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-    """Red / amber / green with the reason (an i18n key and its parameters)."""
-    open_due, overdue = s.get("open_due", 0), s.get("overdue", 0)
-    delay = round(overdue * 100 / open_due) if open_due else 0
-    if s.get("risk.milestone_slip"):
-        return "red", "digest.why_milestone", {}
-    if delay > 20:
-        return "red", "digest.why_delay", {"pct": delay}
-    if overdue or s.get("risks_open") or s.get("blocked"):
-        return "amber", "digest.why_watch", {"overdue": int(overdue), "risks": int(s.get("risks_open", 0)),
-                                             "blocked": int(s.get("blocked", 0))}
-    return "green", "digest.why_ok", {}
+@dataclass(slots=True)
+class Figures:
+    """A project's metrics (handlers/metrics.py) and the counts behind its "today" lines."""
 
-
-def rates(s: dict[str, Any]) -> dict[str, str]:
-    def pct(a: float, b: float) -> str:
-        return f"{round(a * 100 / b)}%" if b else "-"
-
-    est = s.get("done_estimate", 0)
-    return {"completion": pct(s.get("done", 0), s.get("total", 0)), "delay": pct(s.get("overdue", 0), s.get("open_due", 0)),
-            "effort": (f"{round((s.get('done_logged', 0) - est) * 100 / est):+d}%" if est else "-"),
-            "standup": pct(s.get("standup_answered", 0), s.get("standup_asked", 0))}
+    metrics: metrics.Metrics
+    counts: Counts
+    capacity: float = 0.0  # today's planned hours: each working member's day
 
 
 async def daily(ctx: JobContext) -> None:
@@ -131,16 +118,15 @@ async def _plan(ctx: JobContext) -> list[Digest]:
             del due[slot]
         if not due:
             return []
-        today = max(d for _, d, _ in due.values())
-        since = ctx.now - dt.timedelta(hours=24)
         wanted = list(projects) if any(p in pmo for p, _, _ in due.values()) else sorted(
             {m.project_id for p, _, _ in due.values() for m in readers.get(p, [])})
-        stats = await store.project_stats(session, wanted, today=today, since=since,
-                                          week_ago=ctx.now - dt.timedelta(days=7))
+        # Every figure from the one home of the metrics, each project on its own clock and day.
+        figures, counts = await metrics.read(session, [projects[pid] for pid in wanted], now=ctx.now, cal=cal,
+                                             hours=ctx.settings.working_hours)
+        stats = {pid: Figures(figures[pid], counts[pid]) for pid in wanted}
         for m in members:  # the plan for today's hours: each working member's day
             if m.role in ("pm", "member", "vendor") and m.project_id in stats:
-                hours = float(cfg[m.project_id]["risks"]["day_hours"] or 8)
-                stats[m.project_id]["capacity"] = stats[m.project_id].get("capacity", 0) + hours
+                stats[m.project_id].capacity += float(cfg[m.project_id]["risks"]["day_hours"] or 8)
         approvals: dict[tuple[int, str], list[tuple[int, dict[str, Any]]]] = {}  # (project, step's role) ->
         for n, a in enumerate(await store.pending_approvals(session, wanted)):  # (position, request), in order
             approvals.setdefault((a["project_id"], a["role"]), []).append((n, a))
@@ -174,16 +160,15 @@ async def _plan(ctx: JobContext) -> list[Digest]:
 
 
 def _portfolio(slot: str, to: tuple[str, str], locale: str, day: dt.date, projects: list[Project],
-               stats: dict[int, dict[str, Any]]) -> Digest:
+               stats: dict[int, Figures]) -> Digest:
     lines = [t(locale, "digest.portfolio", day=f"{day:%m-%d}", n=len(projects))]
     bars = []
     for p in projects:
-        s = stats.get(p.id, {})
-        colour, why, params = rag(s)
-        r = rates(s)
+        m = stats[p.id].metrics
+        colour, why, params = metrics.rag(m)
         lines.append(t(locale, "digest.project_line", key=p.key, rag=t(locale, f"digest.rag_{colour}"),
-                       why=t(locale, why, **params), **r))
-        bars.append((p.key, round(s.get("done", 0) * 100 / s["total"]) if s.get("total") else 0, colour))
+                       why=t(locale, why, **params), **metrics.shown(m)))
+        bars.append((p.key, m.completion or 0, colour))
     title = t(locale, "digest.chart_portfolio", day=f"{day:%m-%d}")
     d = Digest(slot, to, "\n".join(lines))
     d.charts.append(("portfolio", (title, bars[:40]), {"labels": {"x": t(locale, "digest.axis_completion")}}))
@@ -191,7 +176,7 @@ def _portfolio(slot: str, to: tuple[str, str], locale: str, day: dt.date, projec
 
 
 def _projects(slot: str, to: tuple[str, str], locale: str, day: dt.date, mine: list[common.Member],
-              projects: dict[int, Project], stats: dict[int, dict[str, Any]],
+              projects: dict[int, Project], stats: dict[int, Figures],
               approvals: dict[tuple[int, str], list[tuple[int, dict[str, Any]]]],
               milestones: dict[int, list[tuple[str, dt.date, int]]],
               burndowns: dict[tuple[int, dt.date], list[int]], workday: bool) -> Digest:
@@ -206,17 +191,18 @@ def _projects(slot: str, to: tuple[str, str], locale: str, day: dt.date, mine: l
         lines.append(t(locale, "digest.waiting", n=len(waiting)))
         lines += [f"• CR-{a['id']} {a['summary'] or ''}".rstrip() for a in waiting[:10]]
     for m in mine:
-        p, s = projects[m.project_id], stats.get(m.project_id, {})
-        colour, why, params = rag(s)
-        changes = {k.split(".", 1)[1]: int(v) for k, v in s.items() if k.startswith("changes.")}
+        p, f = projects[m.project_id], stats[m.project_id]
+        c, figures = f.counts, f.metrics
+        colour, why, params = metrics.rag(figures)
         lines.append(t(locale, "digest.project", key=p.key, name=p.name, rag=t(locale, f"digest.rag_{colour}"),
                        why=t(locale, why, **params)))
-        lines.append(t(locale, "digest.changed", created=changes.get("task.created", 0),
-                       updated=changes.get("task.updated", 0), logs=changes.get("worklog.created", 0)))
-        lines.append(t(locale, "digest.hours", today=f"{s.get('hours_today', 0):g}",
-                       plan=f"{s.get('capacity', 0):g}" if workday else "0"))
-        lines.append(t(locale, "digest.risks", new=int(s.get("risks_new", 0)), open=int(s.get("risks_open", 0)),
-                       blocked=int(s.get("blocked", 0)), overdue=int(s.get("overdue", 0))))
+        # One period for every "today" figure: the project's day (storage.metrics.Counts).
+        lines.append(t(locale, "digest.changed", created=c.created_today, updated=c.updated_today,
+                       logs=c.logs_today))
+        lines.append(t(locale, "digest.hours", today=f"{c.hours_today:g}", plan=f"{f.capacity:g}" if workday else "0"))
+        lines.append(t(locale, "digest.risks", new=c.risks_new, open=figures.at_risk, blocked=figures.blocked,
+                       overdue=figures.overdue))
+        lines.append(t(locale, "digest.metrics", **metrics.shown(figures)))
         if len(d.charts) < MAX_CHARTS:
             d.charts.append(_chart(p, locale, day, milestones.get(p.id, []), burndowns))
     d.text = t(locale, "digest.header", day=f"{day:%m-%d}") + "\n" + "\n".join(lines)

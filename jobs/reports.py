@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
+from handlers import metrics
 from handlers.workdays import WorkCalendar, load_calendar
 from jobs import common
 from jobs.config import GRACE, merged, parse_time
@@ -84,8 +85,13 @@ async def weekly_markdown(session: AsyncSession, ctx: JobContext, key: str) -> s
         shown = lines[:LIMIT] + ([t(loc, "report.more", n=len(lines) - LIMIT)] if len(lines) > LIMIT else [])
         return ["", f"## {title}", *(shown or [t(loc, "report.none")])]
 
+    figures, _ = await metrics.read(session, [p], now=ctx.now, cal=await load_calendar(session),
+                                    hours=ctx.settings.working_hours)
+    shown = metrics.shown(figures[p.id])
     by_person = defaultdict(float, {n: float(h or 0) for n, h in hours})
     out = [f"# {t(loc, 'report.title', key=p.key, name=p.name, start=monday.isoformat(), end=today.isoformat())}"]
+    out += section(t(loc, "report.metrics"), [f"- {t(loc, 'metric.' + name)}: {shown[name]}" for name in (
+        "completion", "delay", "effort", "cycle", "standup", "overdue", "at_risk", "lead")])
     out += section(t(loc, "report.done", n=len(done)), [f"- {p.key}-{s} {title}" for s, title in done])
     out += section(t(loc, "report.plan", start=next_monday.isoformat(), end=next_sunday.isoformat()),
                    [f"- {p.key}-{s} {title} ({d}{', ' + t(loc, 'status.' + st) if st != 'todo' else ''})"

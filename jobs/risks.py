@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from bot.i18n import t
-from handlers import approvals
-from handlers.workdays import WorkCalendar, load_calendar
+from handlers import approvals, metrics
+from handlers.workdays import WorkCalendar, WorkingHours, load_calendar
 from jobs import common
 from jobs.config import merged
 from jobs.context import JobContext, zone
@@ -29,7 +29,8 @@ from storage.models import Project
 logger = logging.getLogger(__name__)
 
 SCAN = "risks.scan"
-RULES = ("overdue", "due_soon", "blocked", "overrun", "milestone_slip", "approval_sla", "idle")
+RULES = ("overdue", "due_soon", "blocked", "overrun", "milestone_slipped", "milestone_late_task", "milestone_slip",
+         "approval_sla", "idle")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ class Found:
 
 
 def evaluate(facts: store.Facts, projects: dict[int, Any], cfgs: dict[int, dict[str, Any]],
-             cal: WorkCalendar, now: dt.datetime) -> list[Found]:
+             cal: WorkCalendar, now: dt.datetime, hours: WorkingHours | None = None) -> list[Found]:
     """Apply every rule to the facts; pure."""
     facts = store.materialize(facts)
     out: list[Found] = []
@@ -58,8 +59,7 @@ def evaluate(facts: store.Facts, projects: dict[int, Any], cfgs: dict[int, dict[
 
     for f in facts.due:
         cfg, at = cfgs[f.project_id], local[f.project_id]
-        overdue = f.due_date is not None and (f.due_date < at.date() or (
-            f.due_date == at.date() and f.due_time is not None and f.due_time < at.time()))
+        overdue = metrics.is_overdue(f.status, f.due_date, f.due_time, at)
         if overdue and cfg["overdue"]:
             task(f, "overdue", due=f.due_date.isoformat() if f.due_date else "")
         elif not overdue and cfg["due_soon_workdays"] is not None and f.due_date is not None:
@@ -90,16 +90,24 @@ def evaluate(facts: store.Facts, projects: dict[int, Any], cfgs: dict[int, dict[
         remaining = float(m["remaining"] or 0)
         days = max(0, between(today, m["due_date"]) + (1 if cal.is_workday(today) else 0))
         capacity = days * float(cfg["day_hours"] or 8) * max(1, int(m["people"] or 0))
-        if (m["due_date"] < today and m["open_tasks"]) or remaining > capacity:
-            out.append(Found(m["project_id"], "milestone_slip", f"milestone:{m['id']}",
-                             {"name": m["name"], "due": m["due_date"].isoformat(), "remaining": f"{remaining:g}",
+        entity, due = f"milestone:{m['id']}", m["due_date"].isoformat()
+        if m["due_date"] < today and m["open_tasks"]:  # its day has passed: it has slipped, not "may slip"
+            out.append(Found(m["project_id"], "milestone_slipped", entity,
+                             {"name": m["name"], "due": due, "open": int(m["open_tasks"])}, ()))
+        elif m.get("late_tasks"):  # a task under it is planned to finish after it
+            out.append(Found(m["project_id"], "milestone_late_task", entity,
+                             {"name": m["name"], "due": due, "n": int(m["late_tasks"]),
+                              "latest": m["latest_due"].isoformat()}, ()))
+        elif remaining > capacity:
+            out.append(Found(m["project_id"], "milestone_slip", entity,
+                             {"name": m["name"], "due": due, "remaining": f"{remaining:g}",
                               "capacity": f"{capacity:g}"}, ()))
     for a in facts.approvals:
         sla = cfgs[a["project_id"]].get("approval_sla_hours")  # the project's approval policy, when on
         tz = zone(projects[a["project_id"]].timezone)
         started = a["started_at"]
         started = (started if started.tzinfo else started.replace(tzinfo=dt.UTC)).astimezone(tz)
-        waited = cal.workday_hours_between(started, local[a["project_id"]])
+        waited = cal.working_hours_between(started, local[a["project_id"]], hours)
         if sla is not None and waited > sla:
             out.append(Found(a["project_id"], "approval_sla", f"change:{a['id']}",
                              {"id": a["id"], "summary": a["summary"] or "", "hours": round(waited), "sla": sla,
@@ -136,7 +144,8 @@ async def scan(ctx: JobContext) -> None:
         return
     info = {pid: ProjectInfo(pid, projects[pid].key, projects[pid].timezone, projects[pid].locale)
             for pid in sorted(slots.values())}
-    request = Request(info, {pid: cfgs[pid] for pid in info}, ctx.now, ctx.settings.default_locale)
+    request = Request(info, {pid: cfgs[pid] for pid in info}, ctx.now, ctx.settings.default_locale,
+                      ctx.settings.working_hours)
     in_memory = ctx.db.sqlite and make_url(ctx.db.url).database in (None, "", ":memory:")  # no other process sees it
     outcome = await (_compute_on(ctx.db, request) if in_memory else ctx.process(compute, ctx.db.url, request))
     ctx.counters["worker_statements"] = ctx.counters.get("worker_statements", 0) + outcome.statements
@@ -165,6 +174,7 @@ class Request:
     cfgs: dict[int, dict[str, Any]]
     now: dt.datetime
     default_locale: str
+    hours: WorkingHours = field(default_factory=WorkingHours)  # office hours, for the approval SLA
 
 
 @dataclass(slots=True)
@@ -224,7 +234,7 @@ async def _evaluate_all(session: Any, request: Request) -> Outcome:
     horizon = max(days.values()) + dt.timedelta(days=14)
     overrun = min((cfgs[pid]["overrun_pct"] for pid in projects if cfgs[pid]["overrun_pct"]), default=100.0)
     facts = await store.facts(session, sorted(projects), horizon=horizon, min_overrun=float(overrun))
-    found = evaluate(facts, projects, cfgs, cal, now)
+    found = evaluate(facts, projects, cfgs, cal, now, request.hours)
     open_ = await store.open_keys(session, list(projects))
     again = await store.resolved_on(session, days)  # raised and cleared earlier today: not raised again
     diff = _diff(found, open_, again, days)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
+from handlers.standups import belonging
 from handlers.workdays import load_calendar
 from jobs import common
 from jobs.config import GRACE, merged, parse_time
@@ -141,14 +142,16 @@ async def _summary_text(session: AsyncSession, project: Project, day: dt.date, e
     for e in sorted(answered, key=lambda e: name(e.person_id)):
         lines.append(f"• {name(e.person_id)}: " + t(locale, "standup.line", yesterday=_short(e.yesterday),
                                                    today=_short(e.today)))
-    blockers = [(e.person_id, item) for e in answered for item in (e.blockers or {}).get("items", [])]
+    # Only what belongs to this project (an answer stored before blockers were split by project may hold others').
+    blockers = [(e.person_id, item) for e in answered
+                for item in belonging((e.blockers or {}).get("items", []), project.key)]
     if blockers:
         lines.append(t(locale, "standup.blockers"))
         for pid, item in blockers:
             owners: list[int] = []
             for key in item.get("tasks", []):
                 found = await tasks.by_key(session, key)
-                if found is not None:
+                if found is not None and found[1].id == project.id:
                     owners += (await tasks.assignees(session, [found[0].id])).get(found[0].id, [])
             owners = [o for o in dict.fromkeys(owners) if o != pid]
             mentions |= {pid, *owners}

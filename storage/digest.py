@@ -8,68 +8,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy import Integer, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import core
 from storage.models import (
     ApprovalStep,
-    AuditEntry,
     ChangeRequest,
     Milestone,
-    Risk,
-    StandupEntry,
     Task,
-    WorkLog,
 )
 
 
 def _n(expr: Any) -> Any:
     return func.coalesce(func.sum(case((expr, 1), else_=0)), 0)
-
-
-async def project_stats(session: AsyncSession, project_ids: Sequence[int], *, today: dt.date,
-                        since: dt.datetime, week_ago: dt.datetime) -> dict[int, dict[str, Any]]:
-    """Per project: task counts, overdue, effort, today's hours and changes, risks, standup participation."""
-    conn = await core(session)
-    pids = sorted(set(project_ids))
-    out: dict[int, dict[str, Any]] = defaultdict(lambda: defaultdict(float))
-    done = Task.status == "done"
-    for r in (await conn.execute(select(
-            Task.project_id, func.count().label("total"), _n(done).label("done"),
-            _n(Task.status == "blocked").label("blocked"),
-            _n(and_(~done, Task.due_date < today)).label("overdue"),
-            _n(and_(~done, Task.due_date.is_not(None))).label("open_due"),
-            func.coalesce(func.sum(case((and_(done, Task.estimate_hours > 0), Task.estimate_hours), else_=0)), 0)
-            .label("done_estimate"))
-            .where(Task.project_id.in_(pids)).group_by(Task.project_id))).all():
-        out[int(r.project_id or 0)].update({k: float(v) for k, v in r._mapping.items() if k != "project_id"})
-    for pid, logged, hours_today in (await conn.execute(
-            select(Task.project_id,
-                   func.coalesce(func.sum(case((and_(done, Task.estimate_hours > 0), WorkLog.hours), else_=0)), 0),
-                   func.coalesce(func.sum(case((WorkLog.work_date == today, WorkLog.hours), else_=0)), 0))
-            .join(WorkLog, WorkLog.task_id == Task.id).where(Task.project_id.in_(pids))
-            .group_by(Task.project_id))).all():
-        out[int(pid)]["done_logged"], out[int(pid)]["hours_today"] = float(logged), float(hours_today)
-    for pid, action, n in (await conn.execute(
-            select(AuditEntry.project_id, AuditEntry.action, func.count())
-            .where(AuditEntry.project_id.in_(pids), AuditEntry.at >= since)
-            .group_by(AuditEntry.project_id, AuditEntry.action))).all():
-        out[int(pid or 0)]["changes." + action] = float(n)
-    for pid, rule, opened, new in (await conn.execute(
-            select(Risk.project_id, Risk.rule, _n(Risk.resolved_at.is_(None)), _n(Risk.raised_at >= since))
-            .where(Risk.project_id.in_(pids), (Risk.resolved_at.is_(None)) | (Risk.raised_at >= since))
-            .group_by(Risk.project_id, Risk.rule))).all():
-        out[int(pid)]["risks_open"] += float(opened)
-        out[int(pid)]["risks_new"] += float(new)
-        out[int(pid)]["risk." + rule] = float(opened)
-    for pid, asked, answered in (await conn.execute(
-            select(StandupEntry.project_id, _n(StandupEntry.asked_at.is_not(None)),
-                   _n(StandupEntry.answered_at.is_not(None)))
-            .where(StandupEntry.project_id.in_(pids), StandupEntry.asked_at >= week_ago)
-            .group_by(StandupEntry.project_id))).all():
-        out[int(pid)]["standup_asked"], out[int(pid)]["standup_answered"] = float(asked), float(answered)
-    return {pid: dict(out[pid]) for pid in pids}
 
 
 async def pending_approvals(session: AsyncSession, project_ids: Sequence[int]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.db import core, one_of
@@ -47,7 +47,7 @@ class Facts:
     blocked: list[TaskFact]
     overrun: list[TaskFact]  # open tasks with more hours logged than the smallest threshold allows
     idle: list[TaskFact]  # in progress, with the last day hours were logged
-    milestones: list[dict[str, Any]]  # open milestones: remaining estimate, assignees, open tasks
+    milestones: list[dict[str, Any]]  # open milestones: remaining estimate, assignees, open and late tasks
     approvals: list[dict[str, Any]]  # pending change requests
     assignees: dict[int, list[int]]
 
@@ -100,6 +100,8 @@ async def facts(session: AsyncSession, project_ids: Sequence[int], *, horizon: d
     milestones = [dict(r._mapping) for r in (await conn.execute(
         select(Milestone.id, Milestone.project_id, Milestone.name, Milestone.due_date,
                remaining.label("remaining"), func.count(func.distinct(Task.id)).label("open_tasks"),
+               func.count(func.distinct(case((Task.due_date > Milestone.due_date, Task.id)))).label("late_tasks"),
+               func.max(Task.due_date).label("latest_due"),
                func.count(func.distinct(TaskAssignee.person_id)).label("people"))
         .join(Task, and_(Task.milestone_id == Milestone.id, open_))
         .outerjoin(TaskAssignee, TaskAssignee.task_id == Task.id)

@@ -181,7 +181,7 @@ async def bot(db_url: str, clock: Clock) -> AsyncIterator[ChatHarness]:
 async def crm(bot: ChatHarness) -> ChatHarness:
     """A project CRM run by pm `lily` (the first user, so PMO too), with members, a vendor and a viewer."""
     assert "CRM" in await bot.text("lily", "create project CRM 客户关系系统")
-    for who, role in (("bob", "member"), ("alice", "member"), ("vic", "vendor"), ("val", "viewer"),
+    for who, role in (("lily", "pm"), ("bob", "member"), ("alice", "member"), ("vic", "vendor"), ("val", "viewer"),
                       ("sam", "sponsor")):
         assert who in await bot.text("lily", f"add @{who} to CRM as {role}")
     return bot

@@ -64,7 +64,8 @@ def test_scripted_scenario_through_chat_json_matches_export(db_url: str) -> None
     assert actions[:1] == ["project.created"] and "worklog.created" in actions and actions.count("task.updated") == 2
     assert all(a["actor"] in ("cli", "lily", "bob") for a in data["audit"])
     csv_out = cli("export", "--project", "CRM", "--format", "csv", "--table", "work_logs", db=db_url).stdout
-    assert csv_out.splitlines()[0] == "task,user,hours,date,note" and "CRM-1,bob,3.0,2026-11-24" in csv_out
+    assert csv_out.startswith("\ufeff")  # the BOM Excel needs to read UTF-8
+    assert csv_out.splitlines()[0] == "\ufefftask,user,hours,date,note" and "CRM-1,bob,3.0,2026-11-24" in csv_out
 
 
 def test_admin_errors_are_clear(db_url: str) -> None:
@@ -113,7 +114,7 @@ async def test_service_health_metrics_and_clean_sigterm(tmp_path: Path) -> None:
 
 def test_interactive_console_shows_cards_and_clicks_numbered_buttons(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'i.db'}"
-    typed = "新建项目 CRM 客户关系系统\n新建任务 登录页 周五前\n2\nCRM-1 详情\n/quit\n"
+    typed = "新建项目 CRM 客户关系系统 PM @lily\n新建任务 登录页 周五前\n2\nCRM-1 详情\n/quit\n"
     run = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--user", "lily", "--db", db,
                           "--now", "2026-11-25T10:00:00"], input=typed, capture_output=True, text=True,
                          cwd=ROOT, timeout=120, env=dict(os.environ, PYTHONPATH=str(ROOT)))

@@ -33,7 +33,7 @@ async def _seed(bot: ChatHarness, clock: Clock) -> None:
                    "impact, status, created_at) VALUES (1, 2, 'schedule', '延期登录页', '', '{}', '{}', 'pending', "
                    "'2026-11-20 02:00:00+00')")
     await sql(bot, "INSERT INTO approval_steps (change_request_id, seq, role, status, started_at, reason) "
-                   "VALUES (1, 1, 'pm', 'pending', '2026-11-20 02:00:00+00', '')")
+                   "VALUES (1, 1, 'pm', 'pending', '2026-11-20 01:00:00+00', '')")  # Friday 09:00
 
 
 async def test_each_rule_raises_once_and_resolves_once(crm: ChatHarness, clock: Clock) -> None:
@@ -46,7 +46,7 @@ async def test_each_rule_raises_once_and_resolves_once(crm: ChatHarness, clock: 
     for expected in ("CRM-1 登录页 已逾期（截止 2026-11-24） @bob", "CRM-2 导出 将于 2026-11-26 到期，进度仅 0% @alice",
                      "CRM-3 接口 已受阻 3 个工作日 @bob", "CRM-4 报表 工时超支：已记 13h / 预计 10h（130%） @alice",
                      "里程碑「UAT」（2026-11-27）可能延期：剩余 40h，可用 24h @lily",
-                     "变更申请 CR-1「延期登录页」等待审批已 72 个工作小时（时限 24 小时） @lily",
+                     "变更申请 CR-1「延期登录页」等待审批已 25 个工作小时（时限 24 小时） @lily",
                      "CRM-6 联调 进行中，但 3 个工作日没有记工时 @alice"):
         assert expected in text, expected
     assert await run_job(bot, clock, risks.scan, "2026-11-25T10:15:00") == []  # nothing new: silence

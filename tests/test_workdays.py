@@ -66,11 +66,23 @@ def test_workdays_between_is_signed_and_counts_the_half_open_interval() -> None:
     assert CAL.workdays_between(D(2026, 9, 30), D(2026, 10, 8)) <= 1
 
 
-def test_workday_hours_between_skips_the_holiday() -> None:
+def test_working_hours_count_office_hours_on_working_days_only() -> None:
+    # The case: asked Tuesday 11:10, read Monday 10:00 — not 95 calendar hours but ~31 office hours
+    # (Tue 11:10–12:00 and 13:00–18:00, three full 8 h days, Mon 09:00–10:00).
+    tue = dt.datetime(2026, 11, 24, 11, 10, tzinfo=SHANGHAI)
+    mon = dt.datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
+    assert round(CAL.working_hours_between(tue, mon), 2) == 30.83
+    assert CAL.working_hours_between(mon, tue) == -CAL.working_hours_between(tue, mon)
+    # A UTC instant is read in the first instant's zone (the project's).
+    assert CAL.working_hours_between(tue, mon.astimezone(dt.UTC)) == CAL.working_hours_between(tue, mon)
+    # The National Day holiday counts nothing: Wed 09-30 13:00–18:00, then Thursday 10-08 from 09:00.
     start = dt.datetime(2026, 9, 30, 12, 0, tzinfo=SHANGHAI)
-    assert CAL.workday_hours_between(start, dt.datetime(2026, 10, 8, 6, 0, tzinfo=SHANGHAI)) == 18.0
-    assert CAL.workday_hours_between(dt.datetime(2026, 10, 8, 6, 0, tzinfo=SHANGHAI), start) == -18.0
-    assert CAL.workday_hours_between(start, dt.datetime(2026, 10, 9, 12, 1, tzinfo=SHANGHAI)) > 48
+    assert CAL.working_hours_between(start, dt.datetime(2026, 10, 8, 6, 0, tzinfo=SHANGHAI)) == 5.0
+    assert CAL.working_hours_between(start, dt.datetime(2026, 10, 8, 10, 0, tzinfo=SHANGHAI)) == 6.0
+    # Other office hours (WORKDAY_START/END/BREAK): 10:00–18:00 without a break.
+    late = workdays.WorkingHours(dt.time(10, 0), dt.time(18, 0), None)
+    assert round(CAL.working_hours_between(tue, mon, late), 2) == 30.83 and late.per_day == 8.0
+    assert workdays.WorkingHours().per_day == 8.0
 
 
 def test_past_the_data_weekends_and_fixed_date_holidays_are_assumed_with_one_warning(
