@@ -117,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     ma = with_db(member.add_parser("add"))
     ma.add_argument("key")
     ma.add_argument("user", help="console name, or platform:id such as slack:U0123")
-    ma.add_argument("--role", required=True, choices=["pmo", "sponsor", "pm", "member", "vendor", "viewer"])
+    ma.add_argument("--role", required=True, choices=["pmo", "sponsor", "pm", "member", "vendor", "viewer",
+                                                      "supervisor", "finance"])
     chat_admin = asub.add_parser("chat").add_subparsers(dest="verb", required=True)
     cb = with_db(chat_admin.add_parser("bind"))
     cb.add_argument("key")
@@ -136,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("day", type=_day, help="YYYY-MM-DD")
     cl = with_db(cal.add_parser("list", help="list the overrides"))
     cl.add_argument("--year", type=int)
+    # issue 15: vendors, contracts, payment milestones; `member add --vendor` (bot/admin_contracts.py)
+    from bot import admin_contracts
+
+    admin_contracts.register(asub, with_db, member_add=ma)
 
     jobs = sub.add_parser("jobs", help="scheduled jobs: list them, run one now, per-project settings")
     jsub = jobs.add_subparsers(dest="verb", required=True)
@@ -195,8 +200,11 @@ def _dispatch(args: argparse.Namespace, cfg: config_mod.Config) -> int:
 
         now = (_clock(getattr(args, "now", None), cfg.settings.default_tz) or (lambda: dt.datetime.now(dt.UTC)))()
         return asyncio.run(jobs_main(cfg, args, now))
+    from bot import admin_contracts  # issue 15
     from bot.admin import admin_main, export_main
 
+    if admin_contracts.handles(args):
+        return asyncio.run(admin_contracts.admin_main(cfg, args))
     if args.command == "admin":
         return asyncio.run(admin_main(cfg, args))
     if args.command == "export":

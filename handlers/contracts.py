@@ -1,0 +1,237 @@
+"""Vendors, contracts and payment milestones (issue 15): set up by the PMO, read in chat, paid by finance.
+
+Who sees a contract: the project's PM, PMO and sponsor, finance, and the members of the contract's own vendor
+(never another vendor's, and vendors never see the project budget). A payment milestone (付款节点) is payable
+once what it waits for has happened (`released`, the one home of that rule): signing, a date, an acceptance
+stage passed (初验/终验), or the end of the trial run (试运行) that passing 初验 started.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from handlers import lookup, permissions
+from handlers.context import Ctx
+from handlers.errors import UserError
+from storage import contracts as store
+from storage.models import Acceptance, Contract, PaymentMilestone, Person, Project, Vendor
+
+# Who may read contracts and payment plans (vendors: only their own organisation's).
+READERS = frozenset({"pmo", "pm", "sponsor", "finance", "vendor", "supervisor"})
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+HT_RE = re.compile(r"^\s*HT\s*-?\s*(\d{1,9})\s*$", re.IGNORECASE)
+_AFTER_WORDS = {
+    "初验": "initial", "初步验收": "initial", "initial": "initial", "preliminary": "initial",
+    "试运行": "trial", "trial": "trial", "trial_run": "trial", "trial-run": "trial",
+    "终验": "final", "最终验收": "final", "竣工验收": "final", "final": "final",
+    "signing": "signing", "签约": "signing", "签订": "signing", "签署": "signing", "sign": "signing",
+}
+
+
+def show_money(value: Decimal | float | None, currency: str = "") -> str:
+    """1200000 -> "1,200,000"; cents only when there are any."""
+    if value is None:
+        return "-"
+    d = Decimal(str(value))
+    text = f"{d:,.0f}" if d == d.to_integral_value() else f"{d:,.2f}"
+    return f"{text} {currency}".strip()
+
+
+def ht(contract: Contract) -> str:
+    return f"HT-{contract.seq}"
+
+
+def after_of(word: str) -> tuple[str, dt.date | None]:
+    """`--after 初验|试运行|终验|signing|YYYY-MM-DD` -> ("initial", None) / ("date", 2026-12-31)."""
+    key = word.strip().lower()
+    if key in _AFTER_WORDS:
+        return _AFTER_WORDS[key], None
+    try:
+        return "date", dt.date.fromisoformat(word.strip())
+    except ValueError:
+        raise UserError("contract.bad_after", value=word[:40]) from None
+
+
+def amount_of(text: str | Decimal) -> Decimal:
+    try:
+        value = Decimal(str(text).replace(",", "").strip())
+    except InvalidOperation:
+        raise UserError("contract.bad_amount", value=str(text)[:40]) from None
+    if not value.is_finite() or value <= 0 or value >= Decimal("1e12"):
+        raise UserError("contract.bad_amount", value=str(text)[:40])
+    return value.quantize(Decimal("0.01"))
+
+
+# ---- setting up (admin CLI; the PMO) ------------------------------------------------------------------------
+
+async def add_vendor(ctx: Ctx, name: str) -> Vendor:
+    permissions.require_pmo(ctx)
+    name = lookup.cut(ctx, name.strip(), 200)
+    if not name:
+        raise UserError("vendor.need_name")
+    if await store.vendor_by_name(ctx.session, name) is not None:
+        raise UserError("vendor.exists", name=name)
+    vendor = Vendor(name=name, created_at=ctx.now)
+    ctx.session.add(vendor)
+    await ctx.session.flush()
+    await ctx.audit("vendor.added", f"vendor:{vendor.id}", after={"name": name})
+    return vendor
+
+
+async def vendor_named(ctx: Ctx, name: str) -> Vendor:
+    vendor = await store.vendor_by_name(ctx.session, name)
+    if vendor is None:
+        known = ", ".join(v.name for v in await store.vendors(ctx.session)) or "-"
+        raise UserError("vendor.not_found", name=name[:60], known=known)
+    return vendor
+
+
+async def set_member_vendor(ctx: Ctx, project: Project, person: Person, vendor_name: str) -> Vendor:
+    """Make a project member a person of this vendor (`admin member add KEY USER --role vendor --vendor NAME`)."""
+    from sqlalchemy import select
+
+    from storage.models import Membership
+
+    await permissions.require_manage(ctx, project, what="what.members")
+    vendor = await vendor_named(ctx, vendor_name)
+    row = (await ctx.session.scalars(select(Membership).where(Membership.project_id == project.id,
+                                                              Membership.person_id == person.id))).first()
+    if row is None:
+        raise UserError("perm.not_member", project=project.key)
+    old = row.vendor_id
+    row.vendor_id = vendor.id
+    await ctx.session.flush()
+    await ctx.audit("member.vendor_set", f"member:{project.key}/{person.id}", project_id=project.id,
+                    before={"vendor_id": old} if old else None, after={"vendor": vendor.name})
+    return vendor
+
+
+async def add_contract(ctx: Ctx, project: Project, *, vendor_name: str, amount: Decimal, currency: str = "CNY",
+                       signed: dt.date | None = None, title: str = "") -> Contract:
+    await permissions.require_manage(ctx, project, what="what.contracts")
+    vendor = await vendor_named(ctx, vendor_name)
+    currency = currency.upper()
+    if not CURRENCY_RE.match(currency):
+        raise UserError("contract.bad_currency", value=currency[:10])
+    amount = amount_of(amount)
+    seq = await store.next_contract_seq(ctx.session, project.tenant_id)
+    contract = Contract(tenant_id=project.tenant_id, seq=seq, project_id=project.id, vendor_id=vendor.id,
+                        title=lookup.cut(ctx, title, 200), amount=amount, currency=currency, signed_on=signed,
+                        created_at=ctx.now)
+    ctx.session.add(contract)
+    await ctx.session.flush()
+    await ctx.audit("contract.added", f"contract:{ht(contract)}", project_id=project.id,
+                    after={"vendor": vendor.name, "amount": str(amount), "currency": currency,
+                           "signed": signed.isoformat() if signed else None, "title": contract.title})
+    return contract
+
+
+async def contract_named(ctx: Ctx, ref: str, *, role_check: bool = True) -> tuple[Contract, Project]:
+    """`HT-3` as the actor may see it: outsiders and other vendors get "not found", never a hint."""
+    m = HT_RE.match(ref or "")
+    if m is None:
+        raise UserError("contract.not_found", ref=(ref or "-")[:20])
+    for contract in await store.contracts_by_seq(ctx.session, int(m[1])):
+        project = await ctx.session.get(Project, contract.project_id)
+        if project is None:
+            continue
+        if not role_check or await may_read(ctx, project, contract):
+            return contract, project
+    raise UserError("contract.not_found", ref=f"HT-{m[1]}")
+
+
+async def may_read(ctx: Ctx, project: Project, contract: Contract | None = None) -> bool:
+    """The one rule of who reads contracts: READERS, and a vendor member only their own organisation's."""
+    role = await permissions.role_of(ctx, project)
+    if role not in READERS:
+        return False
+    if role == "vendor":
+        mine = await store.member_vendor(ctx.session, project.id, ctx.actor_id) if ctx.actor_id else None
+        return mine is not None and (contract is None or contract.vendor_id == mine)
+    return True
+
+
+async def add_payment(ctx: Ctx, ref: str, *, name: str, percent: Decimal | None, amount: Decimal | None,
+                      after: str, planned: dt.date | None = None) -> tuple[PaymentMilestone, Contract]:
+    """A payment milestone; the percentages of a contract's milestones may not pass 100%, nor amounts its value."""
+    contract, project = await contract_named(ctx, ref)
+    await permissions.require_manage(ctx, project, what="what.contracts")
+    name = lookup.cut(ctx, name.strip(), 100)
+    if not name:
+        raise UserError("payment.need_name")
+    if (percent is None) == (amount is None):
+        raise UserError("payment.percent_or_amount")
+    kind, on = after_of(after)
+    existing = (await store.payments(ctx.session, [contract.id]))[contract.id]
+    if any(p.name == name for p in existing):
+        raise UserError("payment.exists", ref=ht(contract), name=name)
+    if percent is not None:
+        if not Decimal(0) < percent <= Decimal(100):
+            raise UserError("payment.bad_percent", value=str(percent))
+        used = sum((p.percent or p.amount * 100 / contract.amount for p in existing), Decimal(0))
+        if used + percent > Decimal(100):
+            raise UserError("payment.over_100", ref=ht(contract), used=f"{used:g}", asked=f"{percent:g}")
+        value = (contract.amount * percent / 100).quantize(Decimal("0.01"))
+    else:
+        assert amount is not None
+        value = amount_of(amount)
+    planned_total = sum((p.amount for p in existing), Decimal(0)) + value
+    if planned_total > contract.amount:
+        raise UserError("payment.over_amount", ref=ht(contract), total=show_money(planned_total),
+                        amount=show_money(contract.amount, contract.currency))
+    payment = PaymentMilestone(contract_id=contract.id, seq=len(existing) + 1, name=name, percent=percent,
+                               amount=value, after=kind, after_date=on, planned_on=planned,
+                               paid_amount=Decimal(0), created_at=ctx.now)
+    ctx.session.add(payment)
+    await ctx.session.flush()
+    await ctx.audit("payment.added", f"contract:{ht(contract)}", project_id=project.id,
+                    after={"payment": name, "percent": str(percent) if percent is not None else None,
+                           "amount": str(value), "after": kind, "after_date": on.isoformat() if on else None,
+                           "planned": planned.isoformat() if planned else None})
+    return payment, contract
+
+
+# ---- what is payable: the one home of that rule ---------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A contract's acceptances as payments read them: the passed stage of each, and the trial run."""
+
+    passed: dict[str, Acceptance]  # stage -> its passed acceptance
+    pending: dict[str, Acceptance]  # stage -> its open (pending or failed) acceptance
+
+    @property
+    def trial_end(self) -> dt.date | None:
+        initial = self.passed.get("initial")
+        return initial.trial_end if initial is not None else None
+
+
+def standing(contract: Contract, rows: list[Acceptance]) -> Standing:
+    passed: dict[str, Acceptance] = {}
+    pending: dict[str, Acceptance] = {}
+    for a in rows:
+        if a.contract_id != contract.id:
+            continue
+        (passed if a.status == "passed" else pending)[a.stage] = a
+    return Standing(passed, {k: v for k, v in pending.items() if k not in passed})
+
+
+def released(payment: PaymentMilestone, contract: Contract, stand: Standing, today: dt.date) -> bool:
+    """Whether what the milestone waits for has happened (it may then be paid)."""
+    if payment.after == "signing":
+        return contract.signed_on is not None and contract.signed_on <= today
+    if payment.after == "date":
+        return payment.after_date is not None and payment.after_date <= today
+    if payment.after == "trial":
+        return stand.trial_end is not None and stand.trial_end <= today
+    return payment.after in stand.passed
+
+
+def state(payment: PaymentMilestone, contract: Contract, stand: Standing, today: dt.date) -> str:
+    """paid / payable / pending."""
+    if payment.paid_amount >= payment.amount:
+        return "paid"
+    return "payable" if released(payment, contract, stand, today) else "pending"
