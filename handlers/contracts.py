@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from bot.model import Reply
+from bot.nlu.intents import ContractQuery, RecordPayment
 from handlers import lookup, permissions
 from handlers.context import Ctx
 from handlers.errors import UserError
@@ -235,3 +237,182 @@ def state(payment: PaymentMilestone, contract: Contract, stand: Standing, today:
     if payment.paid_amount >= payment.amount:
         return "paid"
     return "payable" if released(payment, contract, stand, today) else "pending"
+
+
+def _acc_state(ctx: Ctx, stand: Standing, stage: str) -> str:
+    found = stand.passed.get(stage) or stand.pending.get(stage)
+    return ctx.t("acc_status." + (found.status if found is not None else "none"))
+
+
+def _after_text(ctx: Ctx, p: PaymentMilestone) -> str:
+    return ctx.t("after." + p.after, day=p.after_date.isoformat() if p.after_date else "-")
+
+
+def _why_not(ctx: Ctx, p: PaymentMilestone, contract: Contract, stand: Standing) -> str:
+    if p.after in ("initial", "final"):
+        return ctx.t("payment.why_stage", stage=ctx.t("stage." + p.after))
+    if p.after == "trial":
+        end = stand.trial_end
+        return ctx.t("payment.why_trial_until", day=end.isoformat()) if end else ctx.t("payment.why_trial")
+    if p.after == "signing":
+        return ctx.t("payment.why_signing")
+    return ctx.t("payment.why_date", day=p.after_date.isoformat() if p.after_date else "-")
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A contract's money by state, and its next unpaid milestone (digests and the contract list)."""
+
+    paid: Decimal
+    payable: Decimal
+    pending: Decimal
+    next: PaymentMilestone | None
+    next_state: str
+
+
+def summarize(contract: Contract, rows: list[PaymentMilestone], stand: Standing, today: dt.date) -> Summary:
+    paid = payable = pending = Decimal(0)
+    nxt: PaymentMilestone | None = None
+    nxt_state = ""
+    for p in rows:
+        st = state(p, contract, stand, today)
+        paid += p.paid_amount
+        rest = p.amount - p.paid_amount
+        if st == "payable":
+            payable += rest
+        elif st == "pending":
+            pending += rest
+        if st != "paid" and nxt is None:
+            nxt, nxt_state = p, st
+    return Summary(paid, payable, pending, nxt, nxt_state)
+
+
+def next_text(ctx: Ctx, summary: Summary, stand: Standing) -> str:
+    """"; next: 初验款 (payable)" with the acceptance state of a stage milestone."""
+    p = summary.next
+    if p is None:
+        return ""
+    label = ctx.t("pay_state." + summary.next_state)
+    if p.after in ("initial", "final") and summary.next_state == "pending":
+        label = f"{ctx.t('stage.' + p.after)}{_acc_state(ctx, stand, p.after)}" if ctx.locale == "zh" else \
+            f"{ctx.t('stage.' + p.after)} {_acc_state(ctx, stand, p.after)}"
+    return ctx.t("contract.next", name=p.name, state=label)
+
+
+async def visible_contracts(ctx: Ctx, project: Project) -> list[Contract]:
+    """The contracts of a project the actor may read (a vendor member: their organisation's)."""
+    role = await permissions.require_view(ctx, project)
+    if not await may_read(ctx, project):
+        raise UserError("contract.readers")
+    if role != "vendor":
+        return await store.of_project(ctx.session, project.id)
+    mine = await store.member_vendor(ctx.session, project.id, ctx.actor_id) if ctx.actor_id else None
+    return await store.of_project(ctx.session, project.id, vendor_id=mine) if mine is not None else []
+
+
+async def list_contracts(ctx: Ctx, key: str | None) -> list[str]:
+    project = await lookup.project(ctx, key)
+    rows = await visible_contracts(ctx, project)
+    if not rows:
+        return [ctx.t("contract.none", key=project.key)]
+    plans = await store.payments(ctx.session, [c.id for c in rows])
+    accs = await store.acceptances(ctx.session, [project.id])
+    names = {v.id: v.name for v in await store.vendors(ctx.session, [c.vendor_id for c in rows])}
+    today = ctx.today(project.timezone)
+    lines = [ctx.t("contract.list_title", key=project.key, n=len(rows))]
+    for c in rows:
+        stand = standing(c, accs)
+        s = summarize(c, plans[c.id], stand, today)
+        lines.append(ctx.t("contract.line", ref=ht(c), vendor=names.get(c.vendor_id, "-"),
+                           amount=show_money(c.amount, c.currency), paid=show_money(s.paid),
+                           payable=show_money(s.payable), pending=show_money(s.pending), next=next_text(ctx, s, stand)))
+    return lines
+
+
+async def payment_plan(ctx: Ctx, ref: str | None) -> list[str]:
+    contract, project = await contract_named(ctx, ref or "")
+    rows = (await store.payments(ctx.session, [contract.id]))[contract.id]
+    vendor = await ctx.session.get(Vendor, contract.vendor_id)
+    stand = standing(contract, await store.acceptances(ctx.session, [project.id]))
+    lines = [ctx.t("plan.title", ref=ht(contract), vendor=vendor.name if vendor else "-",
+                   amount=show_money(contract.amount, contract.currency))]
+    if not rows:
+        return [*lines, ctx.t("plan.none", ref=ht(contract))]
+    today = ctx.today(project.timezone)
+    for p in rows:
+        st = state(p, contract, stand, today)
+        label = ctx.t("pay_state." + st)
+        if st == "pending":
+            label += f"（{_why_not(ctx, p, contract, stand)}）" if ctx.locale == "zh" else \
+                f" ({_why_not(ctx, p, contract, stand)})"
+        paid = ctx.t("plan.paid", amount=show_money(p.paid_amount), day=p.paid_on.isoformat()) \
+            if p.paid_amount and p.paid_on else ""
+        lines.append(ctx.t("plan.line", name=p.name, amount=show_money(p.amount, contract.currency),
+                           after=_after_text(ctx, p), state=label, paid=paid,
+                           planned=ctx.t("plan.planned", day=p.planned_on.isoformat()) if p.planned_on else ""))
+    if stand.trial_end is not None:
+        lines.append(ctx.t("plan.trial", day=stand.trial_end.isoformat()))
+    return lines
+
+
+def _payment_named(ctx: Ctx, contract: Contract, rows: list[PaymentMilestone], name: str) -> PaymentMilestone:
+    wanted = name.strip().lower()
+    exact = [p for p in rows if p.name.lower() == wanted]
+    near = exact or [p for p in rows if wanted and (wanted in p.name.lower() or p.name.lower() in wanted)]
+    if len(near) != 1:
+        raise UserError("payment.not_found", ref=ht(contract), name=name[:40],
+                        known=", ".join(p.name for p in rows) or "-")
+    return near[0]
+
+
+async def record_payment(ctx: Ctx, ref: str | None, name: str | None, amount: float | None,
+                         day: str | None) -> list[str]:
+    """Finance records money paid on a milestone: never before it is released, never more than it is."""
+    contract, project = await contract_named(ctx, ref or "")
+    role = await permissions.role_of(ctx, project)
+    if role not in ("finance", "pmo"):
+        raise UserError("payment.finance_only")
+    rows = (await store.payments(ctx.session, [contract.id]))[contract.id]
+    payment = _payment_named(ctx, contract, rows, name or "")
+    stand = standing(contract, await store.acceptances(ctx.session, [project.id]))
+    today = ctx.today(project.timezone)
+    on = dt.date.fromisoformat(day) if day else today
+    if payment.paid_amount >= payment.amount:
+        raise UserError("payment.already_paid", ref=ht(contract), name=payment.name)
+    if not released(payment, contract, stand, today):
+        raise UserError("payment.not_released", ref=ht(contract), name=payment.name,
+                        why=_why_not(ctx, payment, contract, stand))
+    asked = amount_of(Decimal(str(amount))) if amount is not None else payment.amount - payment.paid_amount
+    if payment.paid_amount + asked > payment.amount:
+        raise UserError("payment.overpaid", ref=ht(contract), name=payment.name,
+                        amount=show_money(payment.amount), paid=show_money(payment.paid_amount),
+                        asked=show_money(asked))
+    was = payment.paid_amount
+    if not await store.record_payment(ctx.session, payment.id, was=was, add=asked, on=on):
+        raise UserError("payment.raced", ref=ht(contract), name=payment.name)
+    await ctx.session.refresh(payment)
+    await ctx.audit("payment.recorded", f"contract:{ht(contract)}", project_id=project.id,
+                    before={"payment": payment.name, "paid": str(was)},
+                    after={"payment": payment.name, "paid": str(payment.paid_amount), "amount": str(asked),
+                           "on": on.isoformat()})
+    return [ctx.t("payment.recorded", ref=ht(contract), name=payment.name,
+                  amount=show_money(asked, contract.currency), day=on.isoformat(),
+                  paid=show_money(payment.paid_amount), total=show_money(payment.amount))]
+
+
+# ---- chat entry points ---------------------------------------------------------------------------------------
+
+async def contract_query(intent: ContractQuery, ctx: Ctx) -> list[Reply]:
+    """"CRM 合同" / "HT-1 付款计划" / "CRM 验收"."""
+    if intent.action == "plan":
+        return [ctx.reply("\n".join(await payment_plan(ctx, intent.contract)))]
+    if intent.action == "acceptances":
+        from handlers import acceptance
+
+        return [ctx.reply("\n".join(await acceptance.list_lines(ctx, intent.project)))]
+    return [ctx.reply("\n".join(await list_contracts(ctx, intent.project)))]
+
+
+async def payment_paid(intent: RecordPayment, ctx: Ctx) -> list[Reply]:
+    return [ctx.reply("\n".join(await record_payment(ctx, intent.contract, intent.payment, intent.amount,
+                                                     intent.day)))]

@@ -46,6 +46,12 @@ async def vendor_members(session: AsyncSession, project_id: int, vendor_id: int)
     return sorted((await session.scalars(stmt)).all())
 
 
+async def vendor_people(session: AsyncSession, project_id: int) -> list[int]:
+    """The project's vendor members (of any organisation): they never sign the client's acceptance."""
+    stmt = select(Membership.person_id).where(Membership.project_id == project_id, Membership.role == "vendor")
+    return sorted((await session.scalars(stmt)).all())
+
+
 async def next_contract_seq(session: AsyncSession, tenant_id: int | None) -> int:
     stmt = select(func.coalesce(func.max(Contract.seq), 0))
     stmt = stmt.where(Contract.tenant_id.is_(None) if tenant_id is None else Contract.tenant_id == tenant_id)

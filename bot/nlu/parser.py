@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from .admin import parse_admin
 from .approval import parse_change_action
 from .change import parse_change
+from .contracts import parse_contracts  # issue 15
 from .create import parse_create
 from .help import parse_help
 from .intents import Intent, Unknown
@@ -49,6 +50,7 @@ def _explicit_log(msg: Message) -> Intent | None:
 
 # Order matters: setup commands and stand-ups contain words the task grammars also use.
 _GRAMMARS: list[Callable[[Message], Intent | None]] = [
+    parse_contracts,  # issue 15: "HT-1" and "YS-2" look like task keys
     parse_change_action,  # "CR-12" looks like a task key
     parse_admin,
     parse_help,

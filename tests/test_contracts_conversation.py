@@ -1,0 +1,150 @@
+"""Transcripts: contracts, payment plans, acceptance rounds and payments, on SQLite and PostgreSQL (issue 15)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from bot.model import CardAction, UserRef
+from tests.conftest import ChatHarness
+
+
+async def admin(bot: ChatHarness, *argv: str) -> str:
+    """`pmo-bot admin …` in the test's database and clock (the CLI's own code path, in process)."""
+    from bot import admin_contracts
+    from bot.admin import _admin, cli_context
+    from bot.cli import build_parser
+
+    args = build_parser().parse_args(["admin", *argv])
+    async with bot.app.db.unit_of_work() as session:
+        ctx = cli_context(session, now=bot.app.clock(), settings=bot.app.config.settings)
+        if admin_contracts.handles(args):
+            return await admin_contracts._admin(ctx, args)
+        return await _admin(ctx, args)
+
+
+def fields(reply: dict[str, Any]) -> dict[str, str]:
+    return {f["label"]: f["value"] for f in reply["card"]["fields"]}
+
+
+@pytest.fixture
+async def deal(crm: ChatHarness) -> ChatHarness:
+    """CRM with HT-1 (东软, 1.2M, vic) and HT-2 (华为, 300k, wen); sue supervises, fay is finance."""
+    await admin(crm, "vendor", "add", "东软")
+    await admin(crm, "vendor", "add", "华为")
+    await admin(crm, "member", "add", "CRM", "vic", "--role", "vendor", "--vendor", "东软")
+    await admin(crm, "member", "add", "CRM", "wen", "--role", "vendor", "--vendor", "华为")
+    await admin(crm, "member", "add", "CRM", "sue", "--role", "supervisor")
+    await admin(crm, "member", "add", "CRM", "fay", "--role", "finance")
+    assert await admin(crm, "contract", "add", "CRM", "--vendor", "东软", "--amount", "1200000",
+                       "--signed", "2026-11-01", "--title", "CRM 建设") == "HT-1"
+    assert await admin(crm, "contract", "add", "CRM", "--vendor", "华为", "--amount", "300000") == "HT-2"
+    for name, share, after, planned in (("预付款", "30", "signing", None), ("初验款", "40", "初验", "2026-12-20"),
+                                        ("试运行款", "20", "试运行", None), ("终验款", "10", "终验", None)):
+        await admin(crm, "payment", "add", "HT-1", "--name", name, "--percent", share, "--after", after,
+                    *(["--planned", planned] if planned else []))
+    return crm
+
+
+async def test_contracts_and_payment_plans_are_read_by_who_may(deal: ChatHarness) -> None:
+    listed = await deal.text("lily", "CRM 合同")
+    assert "HT-1 东软 1,200,000 CNY" in listed and "HT-2 华为" in listed
+    assert "已付 0，可付 360,000，待付 840,000" in listed  # the advance is due on signing
+    vic = await deal.text("vic", "contracts on CRM")
+    assert "HT-1" in vic and "HT-2" not in vic and "华为" not in vic
+    assert "No contract HT-1" in await deal.text("wen", "payment plan HT-1")  # another vendor's: not even a hint
+    assert "HT-2" in await deal.text("wen", "CRM 合同") and "HT-1" not in await deal.text("wen", "CRM 合同")
+    assert "只有" in await deal.text("bob", "CRM 合同")  # a member is not a reader
+    plan = await deal.text("fay", "HT-1 付款计划")
+    assert "初验款 480,000 CNY（初验后） 计划 2026-12-20 — 未到付款条件（初验尚未签署通过）" in plan
+    assert "预付款 360,000 CNY（签约后） — 可付" in plan
+
+
+async def test_finance_is_refused_paying_early_or_too_much(deal: ChatHarness) -> None:
+    refused = await deal.text("fay", "HT-1 初验款 已付款 2026-12-20")
+    assert "还不能付" in refused and "初验尚未签署通过" in refused
+    # the payment's name is Chinese, so the answer is too
+    assert "还不能付" in await deal.text("fay", "HT-1 mark 初验款 paid 480000 on 2026-12-20")
+    assert await deal.scalar("select sum(paid_amount) from payment_milestones") == 0
+    assert "只有财务" in await deal.text("sam", "HT-1 mark 预付款 paid 1000")
+    assert "不能再付" in await deal.text("fay", "HT-1 mark 预付款 paid 400000 on 2026-11-25")
+    assert "已登记" in await deal.text("fay", "HT-1 预付款 已付款 2026-11-25 30万")
+    assert "60,000" in await deal.text("fay", "HT-1 预付款 已付款 2026-11-25")  # the rest
+    assert "已全额付清" in await deal.text("fay", "HT-1 mark 预付款 paid 1")
+    assert await deal.scalar("select paid_amount from payment_milestones where name = '预付款'") == 360000
+    actions = [a["action"] for a in (await deal.export("CRM"))["audit"] if a["entity"] == "contract:HT-1"]
+    assert actions.count("payment.recorded") == 2 and actions.count("payment.added") == 4
+
+
+async def test_a_failed_initial_acceptance_is_fixed_and_passes_on_resubmission(deal: ChatHarness) -> None:
+    assert "交付物" in await deal.text("vic", "提交初验 CRM")  # deliverables are required
+    replies = await deal.say("vic", "提交初验 CRM，交付物：部署手册 https://docs.example.cn/deploy；测试报告")
+    assert "YS-1" in replies[0]["card"]["title"] and "sam" in replies[0]["text"]
+    assert fields(replies[0])["签署"] == "业务负责人 ⏳ → 监理 ⏳ → PMO ⏳"
+    assert "https://docs.example.cn/deploy" in fields(replies[0])["交付物"]
+    to_sam = [r for r in replies if r["user"] == "sam"]
+    assert to_sam and [b["id"] for b in to_sam[0]["card"]["buttons"]] == ["acc:pass:1", "acc:fail:1"]
+
+    assert "提交人不能签署" in (await deal.click("vic", "acc:pass:1"))[0]["text"]  # never signs their own
+    assert "不是你" in (await deal.click("sue", "acc:pass:1"))[0]["text"]  # not sue's step yet
+    assert "找不到验收 YS-1" in (await deal.click("wen", "acc:pass:1"))[0]["text"]  # another vendor's
+    asked = await deal.click("sam", "acc:fail:1")
+    assert "下一条消息" in asked[0]["text"]
+    assert await deal.scalar("select status from acceptance_signoffs where id = 1") == "pending"
+    failed = await deal.say("sam", "登录页响应慢；报表缺少导出字段")
+    assert any(r["user"] == "vic" and "1. 登录页响应慢" in r["text"] and "2. 报表缺少导出字段" in r["text"]
+               for r in failed)
+    updated = [r for r in failed if r["card"] and r["card"]["title"].startswith("YS-1")]
+    assert {r["user"] for r in updated} >= {"vic", "sam"} and all(not r["card"]["buttons"] for r in updated)
+    assert await deal.scalar("select status from acceptances where id = 1") == "failed"
+
+    again = await deal.say("vic", "提交初验 CRM，交付物：部署手册 v2 https://docs.example.cn/deploy2；整改报告")
+    assert "第 2 轮" in again[0]["text"]
+    await deal.click("sam", "acc:pass:1")
+    await deal.click("sue", "acc:pass:1")
+    passed = await deal.click("lily", "acc:pass:1")
+    assert any("已通过" in r["text"] or "passed" in r["text"] for r in passed)
+    assert await deal.scalar("select trial_end from acceptances where id = 1") in ("2027-02-25",
+                                                                               __import__("datetime").date(2027, 2, 25))
+    rounds = await deal.scalar("select count(*) from acceptance_rounds where acceptance_id = 1")
+    assert rounds == 2  # every round is kept
+    payable = [r for r in passed if r["card"] and "初验款" in r["card"]["title"]]
+    assert {r["user"] for r in payable} == {"fay", "lily"}  # finance and the PMO, one card each
+    assert fields(payable[0])["Amount" if "Amount" in fields(payable[0]) else "金额"] == "480,000 CNY"
+    assert "YS-1" in str(fields(payable[0]))
+    assert "不能再付" in await deal.text("fay", "HT-1 mark 初验款 paid 500000 on 2026-11-26")
+    assert "已登记" in await deal.text("fay", "HT-1 初验款 已付款 2026-11-26")
+    assert "2027-02-25" in await deal.text("vic", "提交终验 CRM，交付物：终验报告")  # only after the trial run
+    audit = [a["action"] for a in (await deal.export("CRM"))["audit"] if a["entity"] == "acceptance:YS-1"]
+    assert audit == ["acceptance.submitted", "acceptance.failed", "acceptance.submitted", "acceptance.passed",
+                     "acceptance.passed", "acceptance.passed", "acceptance.trial_started"]
+
+
+async def test_a_fail_by_message_needs_issues_and_concurrent_clicks_decide_once(deal: ChatHarness) -> None:
+    await deal.say("vic", "submit CRM for preliminary acceptance: deployment guide; test report")
+    assert "needs the issues" in await deal.text("sam", "fail YS-1")
+
+    def click(user: str, n: int) -> CardAction:
+        return CardAction(platform="console", event_id=f"race-{user}-{n}", user=UserRef("console", user, user),
+                          action="acc:pass:1")
+
+    for n in range(3):
+        outcomes = await asyncio.gather(deal.app.handle(click("sam", n)), deal.app.handle(click("sam", n + 10)))
+        assert all(o.status in ("handled", "rejected", "duplicate") for o in outcomes)
+    assert await deal.scalar("select count(*) from acceptance_signoffs where status = 'passed'") == 1
+    assert await deal.scalar("select count(*) from audit_log where action = 'acceptance.passed'") == 1
+    await deal.say("sam", "YS-1")  # (drains what the race sent)
+    fake = await deal.click("sam", "acc:pass:999")
+    assert "YS-999" in fake[0]["text"]
+
+
+async def test_a_vendor_of_another_organisation_sees_nothing_of_it(deal: ChatHarness) -> None:
+    await deal.say("vic", "提交初验 CRM，交付物：部署手册")
+    assert "找不到验收 YS-1" in await deal.text("wen", "YS-1")
+    assert "no acceptances" in await deal.text("wen", "show acceptances on CRM")
+    assert "YS-1" in await deal.text("vic", "CRM 验收")
+    assert "找不到合同 HT-1" in await deal.text("wen", "提交初验 HT-1，交付物：x")
+    assert "找不到验收 YS-1" in await deal.text("wen", "YS-1 通过")
+    assert await deal.scalar("select count(*) from acceptance_rounds") == 1
