@@ -35,7 +35,7 @@ def build_router() -> Router:
 
 def _contracts(router: Router) -> None:
     """Issue 15: contracts, payments, acceptance."""
-    from handlers import acceptance, contracts
+    from handlers import acceptance, contracts, verify
 
     router.on_intent(nlu.ContractQuery, contracts.contract_query)
     router.on_intent(nlu.RecordPayment, contracts.payment_paid)
@@ -43,3 +43,4 @@ def _contracts(router: Router) -> None:
     router.on_intent(nlu.AcceptanceAction, acceptance.action)
     router.on_action("acc", acceptance.on_button)
     router.on_answer(acceptance.follow_up)
+    router.on_action("verify", verify.on_button)

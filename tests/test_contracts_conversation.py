@@ -148,3 +148,23 @@ async def test_a_vendor_of_another_organisation_sees_nothing_of_it(deal: ChatHar
     assert "找不到合同 HT-1" in await deal.text("wen", "提交初验 HT-1，交付物：x")
     assert "找不到验收 YS-1" in await deal.text("wen", "YS-1 通过")
     assert await deal.scalar("select count(*) from acceptance_rounds") == 1
+
+
+async def test_vendor_done_awaits_the_clients_verification(deal: ChatHarness) -> None:
+    await deal.say("vic", "新建任务 接口开发 12月4日前")
+    await deal.say("bob", "新建任务 内部培训")
+    done = await deal.say("vic", "CRM-1 完成")
+    assert any("等待项目经理或业务负责人确认" in r["text"] for r in done)
+    asks = [r for r in done if r["card"] and any(b["id"] == "verify:ok:CRM-1" for b in r["card"]["buttons"])]
+    assert {r["user"] for r in asks} == {"lily", "sam"}
+    assert await deal.scalar("select count(*) from task_verifications where verified_at is null") == 1
+    await deal.say("bob", "CRM-2 完成")  # not vendor work: nothing to verify
+    assert await deal.scalar("select count(*) from task_verifications") == 1
+    assert "只有项目经理或业务负责人" in (await deal.click("vic", "verify:ok:CRM-1"))[0]["text"]
+    verified = await deal.click("sam", "verify:ok:CRM-1")
+    assert any(r["user"] == "vic" and "确认了 CRM-1" in r["text"] for r in verified)
+    assert any(r["card"] and not r["card"]["buttons"] for r in verified)  # the cards change in place
+    assert await deal.scalar("select count(*) from task_verifications where verified_at is not null") == 1
+    assert "verified already" in (await deal.click("lily", "verify:ok:CRM-1"))[0]["text"]  # lily writes English
+    assert [a["action"] for a in (await deal.export("CRM"))["audit"] if a["entity"] == "task:CRM-1"][-2:] == [
+        "task.done_reported", "task.verified"]
