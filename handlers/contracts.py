@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from bot.i18n import t
 from bot.model import Reply
 from bot.nlu.intents import ContractQuery, RecordPayment
 from handlers import lookup, permissions
@@ -239,9 +240,9 @@ def state(payment: PaymentMilestone, contract: Contract, stand: Standing, today:
     return "payable" if released(payment, contract, stand, today) else "pending"
 
 
-def _acc_state(ctx: Ctx, stand: Standing, stage: str) -> str:
+def _acc_state(locale: str, stand: Standing, stage: str) -> str:
     found = stand.passed.get(stage) or stand.pending.get(stage)
-    return ctx.t("acc_status." + (found.status if found is not None else "none"))
+    return t(locale, "acc_status." + (found.status if found is not None else "none"))
 
 
 def _after_text(ctx: Ctx, p: PaymentMilestone) -> str:
@@ -287,16 +288,15 @@ def summarize(contract: Contract, rows: list[PaymentMilestone], stand: Standing,
     return Summary(paid, payable, pending, nxt, nxt_state)
 
 
-def next_text(ctx: Ctx, summary: Summary, stand: Standing) -> str:
-    """"; next: 初验款 (payable)" with the acceptance state of a stage milestone."""
+def next_text(locale: str, summary: Summary, stand: Standing) -> str:
+    """"; next: 初验款 (payable)" with the acceptance state of a stage milestone (chat, digests, reports)."""
     p = summary.next
     if p is None:
         return ""
-    label = ctx.t("pay_state." + summary.next_state)
+    label = t(locale, "pay_state." + summary.next_state)
     if p.after in ("initial", "final") and summary.next_state == "pending":
-        label = f"{ctx.t('stage.' + p.after)}{_acc_state(ctx, stand, p.after)}" if ctx.locale == "zh" else \
-            f"{ctx.t('stage.' + p.after)} {_acc_state(ctx, stand, p.after)}"
-    return ctx.t("contract.next", name=p.name, state=label)
+        label = t(locale, "stage." + p.after) + ("" if locale == "zh" else " ") + _acc_state(locale, stand, p.after)
+    return t(locale, "contract.next", name=p.name, state=label)
 
 
 async def visible_contracts(ctx: Ctx, project: Project) -> list[Contract]:
@@ -325,7 +325,7 @@ async def list_contracts(ctx: Ctx, key: str | None) -> list[str]:
         s = summarize(c, plans[c.id], stand, today)
         lines.append(ctx.t("contract.line", ref=ht(c), vendor=names.get(c.vendor_id, "-"),
                            amount=show_money(c.amount, c.currency), paid=show_money(s.paid),
-                           payable=show_money(s.payable), pending=show_money(s.pending), next=next_text(ctx, s, stand)))
+                           payable=show_money(s.payable), pending=show_money(s.pending), next=next_text(ctx.locale, s, stand)))
     return lines
 
 
