@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # handlers load when a command runs, not when the parser is b
     from handlers.context import Ctx
     from storage.models import Contract, PaymentMilestone
 
-WHATS = ("vendor", "contract", "payment")
+WHATS = ("vendor", "contract", "payment", "acceptance")
 
 
 def _day(text: str) -> dt.date:
@@ -66,6 +66,14 @@ def register(asub: argparse._SubParsersAction[argparse.ArgumentParser],
     pa.add_argument("--planned", type=_day, help="YYYY-MM-DD")
     pl = with_db(payment.add_parser("list"))
     pl.add_argument("contract", help="HT-n")
+    acc = asub.add_parser("acceptance", help="who signs acceptance (验收), the trial run, the supervisor's step")
+    ap = with_db(acc.add_subparsers(dest="verb", required=True).add_parser("policy"))
+    ap.add_argument("key")
+    ap.add_argument("--signers", help="in order, e.g. sponsor,supervisor,pmo (a role nobody holds is skipped)")
+    ap.add_argument("--trial-months", type=int, help="the trial run's length when a submission does not say")
+    ap.add_argument("--sla-hours", type=int, help="a sign-off pending longer is a risk")
+    ap.add_argument("--supervisor-changes", choices=["on", "off"],
+                    help="scope/budget/milestone-breach change requests get a supervisor step before the PMO")
 
 
 def handles(args: argparse.Namespace) -> bool:
@@ -123,6 +131,12 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
     project = await projects.by_key(ctx.session, args.key)
     if project is None:
         raise UserError("project.not_found", key=args.key.upper(), hint=", ".join(await projects.all_keys(ctx.session)))
+    if what == "acceptance":
+        from handlers import acceptance
+
+        shown = await acceptance.set_policy(ctx, project, signers=args.signers, trial_months=args.trial_months,
+                                            sla_hours=args.sla_hours, supervisor_changes=args.supervisor_changes)
+        return f"{project.key}: " + ", ".join(f"{k} {v}" for k, v in shown.items())
     if what == "member":
         platform, ident = split_ref(args.user)
         person, _ = await people.get_or_create(ctx.session, platform=platform, external_id=ident, name=ident)

@@ -49,6 +49,34 @@ def policy(project: Project) -> dict[str, Any]:
     return {**DEFAULT_POLICY, **((project.approval_policy or {}).get("acceptance") or {})}
 
 
+async def set_policy(ctx: Ctx, project: Project, *, signers: str | None = None, trial_months: int | None = None,
+                     sla_hours: int | None = None, supervisor_changes: str | None = None) -> dict[str, Any]:
+    """Change the project's acceptance policy (the PMO's call); audited like the approval policy."""
+    permissions.require_pmo(ctx)
+    before = policy(project)
+    after = dict(before)
+    if signers is not None:
+        roles = [r.strip().lower() for r in signers.replace("，", ",").split(",") if r.strip()]
+        if not roles or any(r not in ("sponsor", "supervisor", "pmo", "pm") for r in roles):
+            raise UserError("policy.bad", part=signers[:60])
+        after["signers"] = list(dict.fromkeys(roles))
+    if trial_months is not None:
+        if not 1 <= trial_months <= 24:
+            raise UserError("policy.bad", part=str(trial_months))
+        after["trial_months"] = trial_months
+    if sla_hours is not None:
+        if not 1 <= sla_hours <= 24 * 30:
+            raise UserError("policy.bad", part=str(sla_hours))
+        after["sla_hours"] = sla_hours
+    if supervisor_changes is not None:
+        after["supervisor_changes"] = supervisor_changes == "on"
+    project.approval_policy = {**(project.approval_policy or {}), "acceptance": after}
+    await ctx.session.flush()
+    await ctx.audit("project.acceptance_policy_set", f"project:{project.key}", project_id=project.id,
+                    before=before, after=after)
+    return after
+
+
 def ys(acc: Acceptance) -> str:
     return f"YS-{acc.id}"
 

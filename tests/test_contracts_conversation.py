@@ -131,3 +131,25 @@ async def test_vendor_done_awaits_the_clients_verification(deal: ChatHarness) ->
     assert "verified already" in (await deal.click("lily", "verify:ok:CRM-1"))[0]["text"]  # lily writes English
     assert [a["action"] for a in (await deal.export("CRM"))["audit"] if a["entity"] == "task:CRM-1"][-2:] == [
         "task.done_reported", "task.verified"]
+
+
+async def test_a_supervisor_co_signs_budget_changes_before_the_pmo(deal: ChatHarness) -> None:
+    from tests.contracts_helpers import admin
+
+    await deal.say("bob", "新建任务 登录页")
+    replies = await deal.say("bob", "CRM-1 需要追加预算 5万 因为 采购压测服务")
+    assert fields(replies[0])["审批链"] == "项目经理 ⏳ → 业务负责人 ⏳ → 监理 ⏳ → PMO ⏳"
+    assert "cr:approve:1" not in str([r for r in replies if r["user"] == "sue"])  # not her turn yet
+    await deal.click("sue", "cr:approve:1")  # before her step: refused, nothing decided
+    assert await deal.scalar("select count(*) from approval_steps where status = 'approved'") == 0
+    await deal.click("lily", "cr:approve:1")
+    to_sue = [r for r in await deal.click("sam", "cr:approve:1") if r["user"] == "sue" and r["card"]]
+    assert to_sue and to_sue[0]["card"]["buttons"][0]["id"] == "cr:approve:1"
+    await deal.click("sue", "cr:approve:1")
+    steps = await deal.scalar("select count(*) from approval_steps where role = 'supervisor' and status = 'approved'")
+    assert steps == 1
+    assert await deal.scalar("select status from change_requests where id = 1") == "pending"  # the PMO is next
+
+    assert "supervisor_changes False" in await admin(deal, "acceptance", "policy", "CRM", "--supervisor-changes", "off")
+    replies = await deal.say("bob", "CRM-1 需要追加预算 2万 因为 扩容")
+    assert "监理" not in fields(replies[0])["审批链"]
