@@ -163,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = with_db(sub.add_parser("export", help="export a project's data"))
     export.add_argument("--project", required=True)
     export.add_argument("--format", choices=["json", "csv"], default="json")
-    export.add_argument("--table", choices=["tasks", "work_logs", "change_requests", "audit"], default="tasks",
+    export.add_argument("--table", choices=["tasks", "work_logs", "change_requests", "audit",
+                                            "vendors", "contracts", "acceptances"], default="tasks",
                         help="which table to write as CSV")
     return p
 

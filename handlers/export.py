@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers import export_contracts
 from handlers.errors import UserError
 from handlers.lookup import iso_due
 from storage import changes as change_store
@@ -25,6 +26,7 @@ COLUMNS = {
     "baselines": ["version", "change", "created_at", "snapshot"],
     "audit": ["actor", "action", "entity", "at", "before", "after"],
 }
+COLUMNS.update(export_contracts.COLUMNS)  # issue 15: vendors, contracts, acceptances
 TABLES = tuple(COLUMNS)
 
 
@@ -77,7 +79,7 @@ async def export_project(session: AsyncSession, key: str) -> dict[str, Any]:
     return {"project": {"key": project.key, "name": project.name, "timezone": project.timezone,
                         "locale": project.locale},
             "tasks": out_tasks, "work_logs": out_logs, "change_requests": out_changes, "baselines": out_baselines,
-            "audit": out_audit}
+            "audit": out_audit, **await export_contracts.tables(session, project, who)}
 
 
 def to_csv(data: dict[str, Any], table: str) -> str:

@@ -83,6 +83,24 @@ async def test_a_failed_initial_acceptance_is_fixed_and_passes_on_resubmission(d
     audit = [a["action"] for a in (await deal.export("CRM"))["audit"] if a["entity"] == "acceptance:YS-1"]
     assert audit == ["acceptance.submitted", "acceptance.failed", "acceptance.submitted", "acceptance.passed",
                      "acceptance.passed", "acceptance.passed", "acceptance.trial_started"]
+    data = await deal.export("CRM")
+    assert [v["name"] for v in data["vendors"]] == ["东软", "华为"] and data["vendors"][0]["members"] == ["vic"]
+    ht1 = data["contracts"][0]
+    assert ht1["id"] == "HT-1" and ht1["amount"] == 1200000
+    first = next(p for p in ht1["payments"] if p["name"] == "初验款")
+    assert (first["released_by"], first["paid"], first["paid_on"]) == ("YS-1", 480000, "2026-11-26")
+    acc = data["acceptances"][0]
+    assert (acc["id"], acc["contract"], acc["stage"], acc["status"], acc["trial_end"]) == (
+        "YS-1", "HT-1", "initial", "passed", "2027-02-25")
+    assert [r["status"] for r in acc["rounds"]] == ["failed", "passed"]
+    assert acc["rounds"][0]["issues"] == ["登录页响应慢", "报表缺少导出字段"]
+    assert acc["rounds"][0]["signoffs"][0] == {"role": "sponsor", "status": "failed", "by": "sam",
+                                               "at": acc["rounds"][0]["signoffs"][0]["at"],
+                                               "issues": ["登录页响应慢", "报表缺少导出字段"]}
+    assert [s["by"] for s in acc["rounds"][1]["signoffs"]] == ["sam", "sue", "lily"]
+    from handlers.export import to_csv
+
+    assert "HT-1,东软" in to_csv(data, "contracts") and "YS-1,HT-1,initial,passed" in to_csv(data, "acceptances")
 
 
 async def test_a_fail_by_message_needs_issues_and_concurrent_clicks_decide_once(deal: ChatHarness) -> None:
