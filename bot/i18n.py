@@ -20,6 +20,7 @@ HELP_ZH = """我能帮你在聊天里管理项目：
 • 查询：我的任务 / CRM 进度 / 逾期任务 / 我这周工时 / CRM-12 详情
 • 变更申请：变更申请 CRM-3 延期到12月20日，原因…
 • 项目管理：新建项目 CRM 客户关系系统 / 本群绑定 CRM / 添加成员 @张三 CRM 项目经理 / CRM 时区 Asia/Shanghai
+• 合同与验收：CRM 合同 / HT-1 付款计划 / HT-1 初验款 已付款 2026-12-20 / 提交初验 CRM，交付物：…（试运行3个月） / YS-1 通过 / YS-1 不通过：问题1；问题2 / CRM 验收
 • 语言：我的语言 英文"""
 
 HELP_EN = """I manage projects from chat:
@@ -29,6 +30,7 @@ HELP_EN = """I manage projects from chat:
 • Ask: my tasks / status CRM / overdue / my hours this week / show CRM-12
 • Change request: change request CRM-3 delay to Dec 20 because ...
 • Admin: create project CRM Customer Portal / bind this chat to CRM / add @alice to CRM as pm / CRM timezone Asia/Shanghai
+• Contracts and acceptance: contracts on CRM / payment plan HT-1 / HT-1 mark 初验款 paid 480000 on 2026-12-20 / submit CRM for preliminary acceptance: … (trial 3 months) / pass YS-1 / fail YS-1: issue 1; issue 2 / acceptances on CRM
 • Language: set my language to Chinese"""
 
 CATALOGUE: dict[str, dict[str, str]] = {
