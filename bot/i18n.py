@@ -509,6 +509,8 @@ CATALOGUE.update({
     "digest.contracts": {"zh": "合同（{n}）", "en": "Contracts ({n})"},
     "digest.contract_line": {"zh": "- {ref} {vendor}：已付 {paid} / 可付 {payable} / 待付 {pending}{next}",
                              "en": "- {ref} {vendor}: paid {paid} / payable {payable} / pending {pending}{next}"},
+    "digest.contract_money": {"zh": "合同总额 {value}，已付 {paid}，可付 {payable}",
+                              "en": "Contract value {value}, paid {paid}, payable {payable}"},
     "digest.vendor_scorecard": {"zh": "供应商评分", "en": "Vendor scorecard"},
     "digest.vendor_line": {"zh": "- {vendor}：按期交付 {ontime}，一次验收通过率 {first}，变更 {changes}，平均验收轮次 {rounds}",
                            "en": "- {vendor}: on-time delivery {ontime}, first-pass acceptance {first}, change requests "

@@ -178,12 +178,13 @@ async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
 
 
 async def _chain(ctx: Ctx, project: Project, acc: Acceptance) -> list[str]:
-    """The policy's signers with the roles nobody (but the submitter) holds left out; the PMO always signs."""
+    """The policy's signers with the roles nobody (but the submitter) holds left out; when that leaves nobody,
+    the PMO (the portfolio office acts on every project)."""
     roles = []
     for role in policy(project)["signers"]:
         if role in roles or role not in ("sponsor", "supervisor", "pmo", "pm"):
             continue
-        if role == "pmo" or await signers(ctx, project, acc, role):
+        if await signers(ctx, project, acc, role):
             roles.append(role)
     return roles or ["pmo"]
 

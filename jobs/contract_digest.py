@@ -96,6 +96,13 @@ def section(locale: str, project_ids: list[int], facts: Facts, *, portfolio: boo
                            payable=contracts.show_money(s.payable), pending=contracts.show_money(s.pending),
                            next=contracts.next_text(locale, s, stand)))
     if portfolio:
+        value = paid = payable = Decimal(0)
+        for pid in project_ids:
+            v, pd, pb = facts.money.get(pid, (Decimal(0),) * 3)
+            value, paid, payable = value + v, paid + pd, payable + pb
+        if value:
+            lines.append(t(locale, "digest.contract_money", value=contracts.show_money(value),
+                           paid=contracts.show_money(paid), payable=contracts.show_money(payable)))
         for pid in project_ids:
             total, done, verified = facts.completion.get(pid, (0, 0, 0))
             if total and done != verified:

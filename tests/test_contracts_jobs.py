@@ -63,6 +63,7 @@ async def test_digests_and_the_weekly_report_have_a_contracts_section(deal: Chat
     sent = {r["user"]: r["text"] for r in await deal._delivered() if r["text"]}
     pmo, sponsor = sent["lily"], sent["sam"]
     assert "合同（2）" in pmo and "- HT-1 东软：已付 0 / 可付 360,000 / 待付 840,000；下一笔：预付款（可付）" in pmo
+    assert "合同总额 1,500,000，已付 0，可付 760,000" in pmo  # 预付款 360,000 + HT-2's 进度款 400,000
     assert "供应商评分" in pmo and "- 东软：" in pmo and "平均验收轮次 1.0" in pmo
     assert "完成率：报告 100%，已确认 0%" in pmo  # vendor-reported work counted apart from verified work
     assert "合同（2）" in sponsor and "供应商评分" not in sponsor
