@@ -111,8 +111,12 @@ async def test_a_fail_by_message_needs_issues_and_concurrent_clicks_decide_once(
         return CardAction(platform="console", event_id=f"race-{user}-{n}", user=UserRef("console", user, user),
                           action="acc:pass:1")
 
+    from tests.contracts_helpers import admin
+
+    await admin(deal, "member", "add", "CRM", "sal", "--role", "sponsor")  # two people may sign the sponsor's step
     for n in range(3):
-        outcomes = await asyncio.gather(deal.app.handle(click("sam", n)), deal.app.handle(click("sam", n + 10)))
+        outcomes = await asyncio.gather(deal.app.handle(click("sam", n)), deal.app.handle(click("sal", n)),
+                                        deal.app.handle(click("sam", n + 10)))
         assert all(o.status in ("handled", "rejected", "duplicate") for o in outcomes)
     assert await deal.scalar("select count(*) from acceptance_signoffs where status = 'passed'") == 1
     assert await deal.scalar("select count(*) from audit_log where action = 'acceptance.passed'") == 1
