@@ -125,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     ma = with_db(member.add_parser("add", help="add someone, or change their role"))
     ma.add_argument("key", help="the project key")
     ma.add_argument("user", help="console name, or platform:id such as slack:U0123")
-    ma.add_argument("--role", required=True, choices=["pmo", "sponsor", "pm", "member", "vendor", "viewer"],
+    ma.add_argument("--role", required=True, choices=["pmo", "sponsor", "pm", "member", "vendor", "viewer",
+                                                      "supervisor", "finance"],
                     help="their role on the project")
     ml = with_db(member.add_parser("list", help="a project's members: user, role, name"))
     ml.add_argument("key", help="the project key")
@@ -157,6 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import admin_inbox
 
     admin_inbox.register(asub, with_db)
+    # issue 15: vendors, contracts, payment milestones; `member add --vendor` (bot/admin_contracts.py)
+    from bot import admin_contracts
+
+    admin_contracts.register(asub, with_db, member_add=ma)
 
     jobs = sub.add_parser("jobs", help="scheduled jobs: list them, run one now, per-project settings")
     jsub = jobs.add_subparsers(dest="verb", required=True)
@@ -181,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["json", "csv", "xlsx"], default="json",
                         help="json: everything; csv: one table; xlsx: a workbook with a sheet per table")
     export.add_argument("--table", choices=["summary", "tasks", "work_logs", "change_requests", "baselines", "leave",
-                                            "standups", "audit"], default="tasks",
+                                            "standups", "audit", "vendors", "contracts",
+                                            "acceptances"], default="tasks",
                         help="which table to write as CSV (the .xlsx workbook holds them all)")
     export.add_argument("--output", "-o", help="write to this file (an .xlsx goes to stdout only when piped)")
     export.add_argument("--now", help="the metrics as of this time (ISO 8601; naive = default timezone)")
@@ -254,8 +260,11 @@ def _dispatch(args: argparse.Namespace, cfg: config_mod.Config) -> int:
         from bot import admin_inbox
 
         return asyncio.run(admin_inbox.main(cfg, args))
+    from bot import admin_contracts  # issue 15
     from bot.admin import admin_main, export_main
 
+    if admin_contracts.handles(args):
+        return asyncio.run(admin_contracts.admin_main(cfg, args))
     if args.command == "admin":
         return asyncio.run(admin_main(cfg, args))
     if args.command == "export":

@@ -58,4 +58,18 @@ def build_router() -> Router:
     router.on_action("undo", undo.on_button)
     router.on_home(home.home)
     router.on_answer(changes.follow_up)
+    _contracts(router)
     return router
+
+
+def _contracts(router: Router) -> None:
+    """Issue 15: contracts, payments, acceptance."""
+    from handlers import acceptance, contracts, verify
+
+    router.on_intent(nlu.ContractQuery, contracts.contract_query)
+    router.on_intent(nlu.RecordPayment, contracts.payment_paid)
+    router.on_intent(nlu.SubmitAcceptance, acceptance.submit)
+    router.on_intent(nlu.AcceptanceAction, acceptance.action)
+    router.on_action("acc", acceptance.on_button)
+    router.on_answer(acceptance.follow_up)
+    router.on_action("verify", verify.on_button)

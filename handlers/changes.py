@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.model import Button, Card, Reply
 from bot.nlu import approval as figures
 from bot.nlu.intents import ChangeAction, RequestChange
-from handlers import approvals, lookup, notify, permissions
+from handlers import approvals, lookup, notify, permissions, supervision
 from handlers.cards import change_card, change_lines
 from handlers.context import Ctx
 from handlers.errors import UserError
@@ -219,6 +219,7 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
               budget=details.get("budget"), people=details.get("people"))
     impact = await assess(ctx, calendar, project, ask, task=task, milestone=milestone)
     roles = approvals.chain(change.change_type, impact, approvals.effective(project))
+    roles = await supervision.with_supervisor(ctx, project, change.change_type, impact, roles)  # issue 15
     change.details, change.impact, change.status = details, impact, "pending"
     steps = [ApprovalStep(change_request_id=change.id, seq=i + 1, role=role, status="pending", reason="",
                           started_at=ctx.now if i == 0 else None) for i, role in enumerate(roles)]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from handlers import metrics
+from handlers import export_contracts, metrics
 from handlers.errors import UserError
 from handlers.lookup import iso_due
 from handlers.workdays import WorkingHours, load_calendar
@@ -33,6 +33,7 @@ COLUMNS = {
     "standups": ["user", "day", "asked_at", "answered_at", "yesterday", "today", "blockers"],
     "audit": ["actor", "action", "entity", "at", "before", "after"],
 }
+COLUMNS.update(export_contracts.COLUMNS)  # issue 15: vendors, contracts, acceptances
 TABLES = tuple(COLUMNS)
 METRICS = ("completion_pct", "delay_pct", "effort_deviation_pct", "cycle_time_days", "standup_participation_pct",
            "overdue", "at_risk", "approval_lead_time_hours")
@@ -115,7 +116,8 @@ async def export_project(session: AsyncSession, key: str, *, now: dt.datetime | 
     return {"project": {"key": project.key, "name": project.name, "timezone": project.timezone,
                         "locale": project.locale},
             "summary": summary, "tasks": out_tasks, "work_logs": out_logs, "change_requests": out_changes,
-            "baselines": out_baselines, "leave": out_leave, "standups": out_standups, "audit": out_audit}
+            "baselines": out_baselines, "leave": out_leave, "standups": out_standups, "audit": out_audit,
+            **await export_contracts.tables(session, project, who)}
 
 
 def _joiner(data: dict[str, Any]) -> str:

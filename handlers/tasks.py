@@ -188,6 +188,10 @@ async def apply_update(ctx: Ctx, task: Task, project: Project, changes: dict[str
     replies = [ctx.reply(ctx.t("task.reverted" if reverting else "task.updated", key=key, summary=summary), card=card)]
     if new_assignees is not None:
         replies += await _notify_assigned(ctx, [p for p in new_assignees if p not in current], key, task.title)
+    from handlers import verify  # issue 15: vendor-reported done awaits the client's verification
+
+    replies += await verify.after_update(ctx, task, project, diff_after,
+                                         new_assignees if new_assignees is not None else current)
     return replies
 
 

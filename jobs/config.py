@@ -34,6 +34,15 @@ DEFAULTS: dict[str, Any] = {
     "weekly": {"enabled": True, "weekday": "last_workday", "time": "16:00"},
 }
 
+# issue 15: the contract risks' thresholds (jobs/contract_risks.py), settable like the others.
+DEFAULTS["risks"].update({
+    "payment_unaccepted": True,  # a payment past its planned date, its acceptance not signed off
+    "signoff_sla": True,  # an acceptance sign-off pending past the acceptance policy's sla_hours
+    "trial_ending_workdays": 10,  # a trial run ending within N working days
+    "contract_overrun": True,  # paid + payable over the contract's amount
+    "vendor_done_unverified_days": 3,  # vendor-reported done not verified after N days
+})
+
 # How late a missed run (the process was down) is still worth sending.
 GRACE = {"standup": dt.timedelta(hours=2), "summary": dt.timedelta(hours=2), "digest": dt.timedelta(hours=3),
          "weekly": dt.timedelta(hours=6)}

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.i18n import t
 from handlers import metrics
 from handlers.workdays import load_calendar
-from jobs import common
+from jobs import common, contract_digest
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot
 from storage import digest as store
@@ -140,6 +140,8 @@ async def _plan(ctx: JobContext) -> list[Digest]:
                     burn.setdefault(day, set()).add(m.project_id)
         burndowns = {(pid, day): series for day, pids in burn.items() for pid, series in
                      (await store.burndowns(session, sorted(pids), _days(day))).items()}
+        today = max(d for _, d, _ in due.values())  # the contracts section's day (the latest reader's)
+        money = await contract_digest.read(session, wanted, today)  # issue 15: contracts, vendor scorecard
         out = []
         for n, (slot, (pid, day, _tz)) in enumerate(sorted(due.items())):
             if n % 20 == 19:
@@ -156,6 +158,9 @@ async def _plan(ctx: JobContext) -> list[Digest]:
             else:
                 out.append(_projects(slot, to, locale, day, mine, projects, stats, approvals, milestones,
                                      burndowns, cal.is_workday(day)))
+            extra = contract_digest.section(locale, list(projects) if pid in pmo else [m.project_id for m in mine],
+                                            money, portfolio=pid in pmo)
+            out[-1].text = "\n".join([out[-1].text, *extra])  # issue 15
         return out
 
 

@@ -101,4 +101,10 @@ async def weekly_markdown(session: AsyncSession, ctx: JobContext, key: str) -> s
     out += section(t(loc, "report.hours", total=f"{sum(by_person.values()):g}"),
                    [f"- {n}: {h:g}h" for n, h in by_person.items()])
     out += section(t(loc, "report.changes", n=len(changes)), [f"- #{i} {s}" for i, s in changes])
+    from jobs import contract_digest  # issue 15: the contracts section
+
+    contract_lines = contract_digest.section(loc, [p.id], await contract_digest.read(session, [p.id], today),
+                                             portfolio=False)
+    if contract_lines:
+        out += ["", f"## {contract_lines[0]}", *contract_lines[1:]]
     return "\n".join(out)

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from bot.i18n import t
 from handlers import approvals, metrics
 from handlers.workdays import WorkCalendar, WorkingHours, load_calendar
-from jobs import common
+from jobs import common, contract_risks
 from jobs.config import merged
 from jobs.context import JobContext, zone
 from storage import jobruns, standups
@@ -30,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 SCAN = "risks.scan"
 RULES = ("overdue", "due_soon", "blocked", "overrun", "milestone_slipped", "milestone_late_task", "milestone_slip",
-         "approval_sla", "idle")
+         "approval_sla", "idle",
+         *contract_risks.RULES)  # issue 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +236,7 @@ async def _evaluate_all(session: Any, request: Request) -> Outcome:
     overrun = min((cfgs[pid]["overrun_pct"] for pid in projects if cfgs[pid]["overrun_pct"]), default=100.0)
     facts = await store.facts(session, sorted(projects), horizon=horizon, min_overrun=float(overrun))
     found = evaluate(facts, projects, cfgs, cal, now, request.hours)
+    found += [Found(*f) for f in await contract_risks.found(session, sorted(projects), cfgs, cal, now)]  # issue 15
     open_ = await store.open_keys(session, list(projects))
     again = await store.resolved_on(session, days)  # raised and cleared earlier today: not raised again
     diff = _diff(found, open_, again, days)

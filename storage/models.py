@@ -35,7 +35,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("pmo", "sponsor", "pm", "member", "vendor", "viewer")
+# supervisor (监理) and finance: issue 15 (contracts and acceptance; handlers/contracts.py).
+ROLES = ("pmo", "sponsor", "pm", "member", "vendor", "viewer", "supervisor", "finance")
 STATUSES = ("todo", "in_progress", "blocked", "done")
 PRIORITIES = ("P0", "P1", "P2", "P3")
 CHANGE_TYPES = ("schedule", "scope", "budget", "resource")
@@ -138,10 +139,13 @@ class Membership(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
+    # The organisation a `vendor` member works for: they see only its contracts (handlers/contracts.py).
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     __table_args__ = (
         UniqueConstraint("project_id", "person_id"),
-        CheckConstraint("role in ('pmo','sponsor','pm','member','vendor','viewer')", name="role"),
+        CheckConstraint("role in ('pmo','sponsor','pm','member','vendor','viewer','supervisor','finance')",
+                        name="role"),
     )
 
 
@@ -424,3 +428,122 @@ class Risk(Base):
     thread_id: Mapped[int | None] = mapped_column(BigInteger)  # outbox id of the alert that raised it
     __table_args__ = (UniqueConstraint("project_id", "rule", "entity", "raised_on"),
                       Index("ix_risks_open", "project_id", "resolved_at"))
+
+
+# ---- contracts and acceptance (issue 15) -------------------------------------------------------------------
+
+ACCEPTANCE_STAGES = ("initial", "final")  # 初验, 终验; the trial run (试运行) is the time between them
+PAYMENT_AFTER = ("signing", "initial", "trial", "final", "date")
+
+
+class Vendor(Base):
+    """An organisation that builds for the client (乙方/承建单位); its people are `vendor` members."""
+
+    __tablename__ = "vendors"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Contract(Base):
+    """A contract with a vendor on a project, shown as HT-<seq> (numbered per tenant)."""
+
+    __tablename__ = "contracts"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("tenant_id", "seq"), CheckConstraint("amount > 0", name="amount"))
+
+
+class PaymentMilestone(Base):
+    """A payment node (付款节点): released by an acceptance stage, the trial run's end, signing or a date."""
+
+    __tablename__ = "payment_milestones"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))  # from the percent when one was given
+    after: Mapped[str] = mapped_column(String(16))  # PAYMENT_AFTER
+    after_date: Mapped[dt.date | None] = mapped_column(Date)  # after = date
+    planned_on: Mapped[dt.date | None] = mapped_column(Date)
+    payable_at: Mapped[dt.datetime | None] = mapped_column()
+    released_by: Mapped[int | None] = mapped_column(ForeignKey("acceptances.id", ondelete="SET NULL"))
+    paid_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("contract_id", "seq"),
+                      CheckConstraint("after in ('signing','initial','trial','final','date')", name="after"),
+                      CheckConstraint("amount > 0 and paid_amount >= 0", name="amounts"))
+
+
+class Acceptance(Base):
+    """One acceptance stage (初验 or 终验) of a project's contract: submitted in rounds until it passes."""
+
+    __tablename__ = "acceptances"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+    stage: Mapped[str] = mapped_column(String(16))  # ACCEPTANCE_STAGES
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending / failed / passed
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    rounds: Mapped[int] = mapped_column(Integer, default=1)
+    trial_end: Mapped[dt.date | None] = mapped_column(Date)  # initial: asked for at submission, set on passing
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    __table_args__ = (CheckConstraint("stage in ('initial','final')", name="stage"),
+                      CheckConstraint("status in ('pending','failed','passed')", name="status"))
+
+
+class AcceptanceRound(Base):
+    """One submission of a stage: what was delivered, and the issues (整改项) that failed it."""
+
+    __tablename__ = "acceptance_rounds"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    acceptance_id: Mapped[int] = mapped_column(ForeignKey("acceptances.id", ondelete="CASCADE"))
+    n: Mapped[int] = mapped_column(Integer)
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    deliverables: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"items": [{"text", "url"?}]}
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    issues: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"items": [str]}
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    __table_args__ = (UniqueConstraint("acceptance_id", "n"),)
+
+
+class AcceptanceSignoff(Base):
+    """One signer's step on a round; `status` moves from pending exactly once (compare-and-set)."""
+
+    __tablename__ = "acceptance_signoffs"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("acceptance_rounds.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))  # sponsor / supervisor / pmo
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending / passed / failed
+    started_at: Mapped[dt.datetime | None] = mapped_column()
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    issues: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # A signer pressed "fail" and the bot asked for the issues: their next message there is the list.
+    asking_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    asking_since: Mapped[dt.datetime | None] = mapped_column()
+    __table_args__ = (UniqueConstraint("round_id", "seq"),)
+
+
+class TaskVerification(Base):
+    """Vendor-reported done awaiting the client's check (handlers/verify.py); verified_at set once checked."""
+
+    __tablename__ = "task_verifications"
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    reported_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    reported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    verified_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    verified_at: Mapped[dt.datetime | None] = mapped_column()

@@ -149,6 +149,52 @@ def to_dict(intent: _Base) -> dict[str, Any]:
     return intent.to_dict()
 
 
+# ---- issue 15: contracts, payments, acceptance (bot/nlu/contracts.py) ----------------------------------------
+
+@dataclass(slots=True)
+class ContractQuery(_Base):
+    """"CRM 合同" (list) / "HT-1 付款计划" (plan) / "CRM 验收" (acceptances)."""
+
+    intent: ClassVar[str] = "contract_query"
+    action: str = "list"  # list / plan / acceptances
+    project: str | None = None
+    contract: str | None = None  # HT-n
+
+
+@dataclass(slots=True)
+class RecordPayment(_Base):
+    """"HT-1 初验款 已付款 2026-12-20 480000" / "HT-1 mark 初验款 paid 480000 on 2026-12-20"."""
+
+    intent: ClassVar[str] = "record_payment"
+    contract: str | None = None
+    payment: str | None = None
+    amount: float | None = None  # None: the rest of it
+    day: str | None = None  # ISO date; None: today
+
+
+@dataclass(slots=True)
+class SubmitAcceptance(_Base):
+    """"提交初验 CRM，交付物：部署手册 https://…；测试报告" / "submit CRM for final acceptance: …"."""
+
+    intent: ClassVar[str] = "submit_acceptance"
+    stage: str = "initial"  # initial / final
+    project: str | None = None
+    contract: str | None = None
+    deliverables: list[dict[str, str]] = field(default_factory=list)  # {"text", "url"?}
+    trial_months: int | None = None
+    trial_end: str | None = None
+
+
+@dataclass(slots=True)
+class AcceptanceAction(_Base):
+    """"YS-2 通过" / "fail YS-2: a; b" / "YS-2" (show)."""
+
+    intent: ClassVar[str] = "acceptance_action"
+    action: str = "show"  # pass / fail / show
+    acceptance: int | None = None
+    issues: list[str] = field(default_factory=list)
+
+
 # --- issue 13 item 7: questions people asked that had no intent (h-intents). Hours, task lists and risks keep the
 # contract's `query` intent with its `query` discriminator, so a reader of `pmo-bot parse` sees a question; each
 # adds the fields that say what was asked.
@@ -193,7 +239,8 @@ class LeaveAction(_Base):
 
 
 Intent = (CreateTask | UpdateTask | LogHours | RequestChange | ChangeAction | Query | Standup | Leave | Help | Admin
-          | Unknown | HoursQuery | TaskList | LeaveAction)
+          | Unknown | HoursQuery | TaskList | LeaveAction
+          | ContractQuery | RecordPayment | SubmitAcceptance | AcceptanceAction)  # issue 15: the last four
 
 
 # ---- write safety (issue 13): what the gate in parser.py returns instead of a write -------------------------

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from .admin import parse_admin
 from .approval import parse_change_action
 from .change import parse_change
+from .contracts import parse_contracts  # issue 15
 from .create import parse_create
 from .dates import HolidayLookup
 from .edit import parse_edit
@@ -65,6 +66,7 @@ def _key_question(msg: Message) -> Intent | None:
 
 # Order matters: setup commands and stand-ups contain words the task grammars also use.
 _GRAMMARS: list[Callable[[Message], AnyIntent | None]] = [
+    parse_contracts,  # issue 15: "HT-1" and "YS-2" look like task keys
     parse_change_action,  # "CR-12" looks like a task key
     parse_admin,
     parse_members,  # "CRM 成员", "remove @bob from CRM", "项目列表" (h-intents)
