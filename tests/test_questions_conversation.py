@@ -18,8 +18,10 @@ async def _hours_week(crm: ChatHarness) -> None:
     await crm.say("lily", "新建任务 报表 @alice")
     await crm.say("bob", "CRM-1 4小时")
     await crm.say("bob", "CRM-1 2小时 昨天")
-    await crm.say("bob", "CRM-1 1小时 11月17日")
+    await crm.say("bob", "CRM-1 1小时 11月17日")  # before the project was made: asked first, then confirmed
+    await crm.click("bob", "ok:log:CRM-1:1:20261117")
     await crm.say("bob", "CRM-1 1小时 11月2日")
+    await crm.click("bob", "ok:log:CRM-1:1:20261102")
     await crm.say("alice", "CRM-2 3小时")
 
 
