@@ -40,35 +40,36 @@ def register(asub: argparse._SubParsersAction[argparse.ArgumentParser],
              member_add: argparse.ArgumentParser) -> None:
     member_add.add_argument("--vendor", help="the vendor organisation of a vendor member (admin vendor add)")
     vendor = asub.add_parser("vendor", help="vendor organisations (乙方)").add_subparsers(dest="verb", required=True)
-    va = with_db(vendor.add_parser("add"))
-    va.add_argument("name")
-    with_db(vendor.add_parser("list"))
+    va = with_db(vendor.add_parser("add", help="a vendor organisation"))
+    va.add_argument("name", help="the vendor's name, e.g. 某某科技")
+    with_db(vendor.add_parser("list", help="every vendor"))
     contract = asub.add_parser("contract", help="contracts with vendors (HT-n)").add_subparsers(dest="verb",
                                                                                                 required=True)
-    ca = with_db(contract.add_parser("add"))
-    ca.add_argument("key")
-    ca.add_argument("--vendor", required=True)
-    ca.add_argument("--amount", required=True, type=_decimal)
-    ca.add_argument("--currency", default="CNY")
+    ca = with_db(contract.add_parser("add", help="a contract of a project with a vendor; prints HT-n"))
+    ca.add_argument("key", help="the project key")
+    ca.add_argument("--vendor", required=True, help="the vendor (admin vendor add)")
+    ca.add_argument("--amount", required=True, type=_decimal, help="the contract value, e.g. 1200000")
+    ca.add_argument("--currency", default="CNY", help="default CNY")
     ca.add_argument("--signed", type=_day, help="YYYY-MM-DD")
-    ca.add_argument("--title", default="")
-    cl = with_db(contract.add_parser("list"))
-    cl.add_argument("key")
+    ca.add_argument("--title", default="", help="what the contract is for")
+    cl = with_db(contract.add_parser("list", help="a project's contracts"))
+    cl.add_argument("key", help="the project key")
     payment = asub.add_parser("payment", help="payment milestones of a contract").add_subparsers(dest="verb",
                                                                                                  required=True)
-    pa = with_db(payment.add_parser("add"))
+    pa = with_db(payment.add_parser("add", help="a payment milestone (percentages up to 100%%)"))
     pa.add_argument("contract", help="HT-n")
     pa.add_argument("--name", required=True, help="e.g. 初验款")
     share = pa.add_mutually_exclusive_group(required=True)
-    share.add_argument("--percent", type=_decimal)
-    share.add_argument("--amount", type=_decimal)
+    share.add_argument("--percent", type=_decimal, help="share of the contract value")
+    share.add_argument("--amount", type=_decimal, help="a fixed amount")
     pa.add_argument("--after", required=True, help="初验|试运行|终验|signing|YYYY-MM-DD")
     pa.add_argument("--planned", type=_day, help="YYYY-MM-DD")
-    pl = with_db(payment.add_parser("list"))
+    pl = with_db(payment.add_parser("list", help="a contract's payment plan"))
     pl.add_argument("contract", help="HT-n")
     acc = asub.add_parser("acceptance", help="who signs acceptance (验收), the trial run, the supervisor's step")
-    ap = with_db(acc.add_subparsers(dest="verb", required=True).add_parser("policy"))
-    ap.add_argument("key")
+    ap = with_db(acc.add_subparsers(dest="verb", required=True).add_parser(
+        "policy", help="show or set a project's acceptance policy"))
+    ap.add_argument("key", help="the project key")
     ap.add_argument("--signers", help="in order, e.g. sponsor,supervisor,pmo (a role nobody holds is skipped)")
     ap.add_argument("--trial-months", type=int, help="the trial run's length when a submission does not say")
     ap.add_argument("--sla-hours", type=int, help="a sign-off pending longer is a risk")
@@ -77,7 +78,7 @@ def register(asub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def handles(args: argparse.Namespace) -> bool:
-    return args.command == "admin" and (args.what in WHATS or (args.what == "member" and bool(args.vendor)))
+    return args.command == "admin" and (args.what in WHATS or (args.what == "member" and bool(getattr(args, "vendor", None))))
 
 
 async def admin_main(cfg: Config, args: argparse.Namespace) -> int:

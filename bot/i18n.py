@@ -532,6 +532,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # project creation: who runs it
     "admin.ask_pm": {"zh": "谁是 {key} 的项目经理？请说「add @某人 to {key} as pm」（PMO 不会自动成为项目成员）。",
                      "en": "Who is {key}'s PM? Say “add @someone to {key} as pm” (the PMO is not made a member)."},
+    "admin.you_are_pmo": {"zh": "你是 PMO（可管理所有项目），不是这个项目的成员。",
+                          "en": " You are the PMO (you act on every project), not a member of this one."},
     "admin.pm_named": {"zh": "{name} 是 {key} 的项目经理。", "en": "{name} is {key}'s PM."},
     # metrics (handlers/metrics.py; docs/metrics.md)
     "metric.completion": {"zh": "完成率", "en": "Completion"},

@@ -227,6 +227,8 @@ async def admin(intent: Admin, ctx: Ctx) -> list[Reply]:
         if ctx.chat is not None and ctx.chat.project_id is None:
             await bind_chat(ctx, project, ctx.platform, ctx.chat.external_id)
         text = ctx.t("admin.created", key=project.key, name=project.name)
+        if ctx.is_pmo:  # the first person is the PMO (README); say so, and that it is not the PM
+            text += ctx.t("admin.you_are_pmo")
         if pm is None:
             text += "\n" + ctx.t("admin.ask_pm", key=project.key)
         else:

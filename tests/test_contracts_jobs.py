@@ -14,13 +14,15 @@ __all__ = ["deal"]  # the fixture
 
 
 async def _seed(bot: ChatHarness, clock: Clock) -> None:
-    """On Thu 11-19: vic reports CRM-1 done and submits HT-1's 初验; HT-2 passed 初验 (trial run to 12-01) and
-    has a payment bigger than the contract; HT-1's 初验款 was planned for 11-20."""
-    clock.set("2026-11-19T10:00:00")
+    """On Mon 11-16 vic submits HT-1's 初验 (by Wed 11-25 10:00 it has waited 56 office hours, past the 48-hour
+    SLA); on Thu 11-19 vic reports CRM-1 done; HT-2 passed 初验 (trial run to 12-01) and has a payment bigger
+    than the contract; HT-1's 初验款 was planned for 11-20."""
+    clock.set("2026-11-16T10:00:00")
     assert "CRM" in await bot.text("lily", "bind this chat to CRM", chat="crm-group")
+    await bot.say("vic", "提交初验 HT-1，交付物：部署手册")
+    clock.set("2026-11-19T10:00:00")
     await bot.say("vic", "新建任务 接口开发")
     await bot.say("vic", "CRM-1 完成")
-    await bot.say("vic", "提交初验 HT-1，交付物：部署手册")
     await sql(bot, "UPDATE payment_milestones SET planned_on = '2026-11-20' WHERE name = '初验款'")
     await sql(bot, "INSERT INTO acceptances (project_id, contract_id, stage, status, submitted_by, rounds, trial_end, "
                    "created_at) VALUES (1, 2, 'initial', 'passed', 7, 1, '2026-12-01', '2026-09-01 00:00:00+00')")
