@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from bot.dispatch import Dispatcher, event_of, payload_of
 from bot.model import Event, IncomingMessage, UserRef
 from storage import inbox
-from storage.db import Database
+from storage.db import Database, outage
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +135,12 @@ class Intake:
             now = self.clock()
             try:
                 ids = await inbox.store(self.db, [(e.platform, e.event_id, payload_of(e)) for e, _ in batch], now)
-            except Exception as exc:  # the database is down: every caller answers 500 and the platform retries
-                logger.exception("inbox write failed for %d events", len(batch))
+            except Exception as exc:  # the database is down: every caller answers 5xx and the platform retries
+                fault = outage(exc)
+                if fault is not None:  # one line per batch, not a traceback per request
+                    logger.error("inbox write failed for %d events: %s", len(batch), fault)
+                else:
+                    logger.exception("inbox write failed for %d events", len(batch))
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
@@ -174,8 +178,12 @@ class Intake:
                         logger.exception("enriching %s failed", event.event_id)
                 await self.dispatcher.process(row_id, event)
                 self.on_processed()
-            except Exception:  # the dispatcher answers its own failures; this is a database outage
-                logger.exception("processing inbox row %s failed; the sweep will retry it", row_id)
+            except Exception as exc:  # the dispatcher answers its own failures; this is a database outage
+                fault = outage(exc)
+                if fault is not None:
+                    logger.error("processing inbox row %s failed; the sweep will retry it: %s", row_id, fault)
+                else:
+                    logger.exception("processing inbox row %s failed; the sweep will retry it", row_id)
             finally:
                 self._queued.discard(row_id)
                 self._work.task_done()

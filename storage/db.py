@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -99,6 +100,48 @@ def one_of(column: Any, ids: Sequence[int], dialect: str) -> Any:
         return column == any_(bindparam(None, ordered, type_=ARRAY(BigInteger)))
     return column.in_(select(literal_column("value")).select_from(
         func.json_each(bindparam(None, json.dumps(ordered), type_=String))).scalar_subquery())
+
+
+_SQLITE_FULL, _SQLITE_IOERR, _SQLITE_BUSY = 13, 10, 5
+
+
+def outage(exc: BaseException) -> str | None:
+    """What is wrong with the database when `exc` says it is not reachable or cannot take writes (a full disk,
+    a server restarting, a dropped connection): one line for the log and the CLI. None for any other error.
+
+    These are the faults a retry fixes once the operator (or the server) has: the ack path answers 5xx so the
+    platform retries, and logs this line instead of a traceback per request."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sqlite3.OperationalError):
+            code = getattr(current, "sqlite_errorcode", None)
+            if code == _SQLITE_FULL or "disk is full" in str(current):
+                return "the disk under the SQLite database is full"
+            if code is not None and code & 0xFF in (_SQLITE_IOERR, _SQLITE_BUSY):
+                return f"SQLite cannot write: {current}"
+        if isinstance(current, OSError) and current.errno == errno.ENOSPC:
+            return "the disk under the database is full"
+        if isinstance(current, ConnectionError) or (
+                isinstance(current, OSError) and current.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH)):
+            return f"the database is unreachable: {current.__class__.__name__}: {current}"
+        if _is_pg_outage(current):
+            return f"the database connection failed: {current.__class__.__name__}: {current}"
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _is_pg_outage(exc: BaseException) -> bool:
+    """asyncpg's own words for a lost or refused connection (the server restarting, shutting down, or gone)."""
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - PostgreSQL support not installed
+        return False
+    if isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.ConnectionDoesNotExistError,
+                        asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError)):
+        return True
+    return isinstance(exc, asyncpg.InterfaceError) and "connection" in str(exc) and "closed" in str(exc)
 
 
 class Database:

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import json
+import os
+import shutil
 import socket
-from collections.abc import AsyncIterator
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -24,6 +28,7 @@ from tests.conftest import Clock
 from tests.fakes.slack import FakeSlack, fixture_json, sign
 
 HUMAN, PM = "U0HUMAN001", "U0HUMAN002"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _free_port() -> int:
@@ -124,6 +129,7 @@ class Rig:
 
     async def recovered(self) -> None:
         """What the sweep does 30 s later (the clock moves instead), and delivery's leases run out; then settle."""
+        await asyncio.wait_for(self.app.intake._work.join(), 30)  # what is queued has been tried
         self.clock.advance(minutes=2)
         await self.app.intake.recover()
         self.app.delivery.wake()
@@ -216,6 +222,35 @@ async def test_postgres_restart_under_load_is_retried_by_slack_and_applied_once(
     await proxy.cut()
 
 
+async def test_connection_lost_while_processing_is_retried_not_answered_as_an_error(pg_url: str,
+                                                                                      clock: Clock) -> None:
+    url = make_url(pg_url)
+    proxy = await Proxy(url.host or "127.0.0.1", url.port or 5432).start()
+    through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    async with rig(through, clock, members=2) as r:
+        route = r.app.dispatcher._route
+        restarts = 0
+
+        async def restarted_meanwhile(event: Any, ctx: Any) -> Any:
+            # PostgreSQL restarts while this event's unit of work is open: its connection is gone, the server
+            # is back at once (so an error reply could be written), and the unit of work cannot commit.
+            nonlocal restarts
+            if restarts == 0:
+                restarts += 1
+                await proxy.cut()
+                await proxy.restore()
+            return await route(event, ctx)
+
+        r.app.dispatcher._route = restarted_meanwhile  # type: ignore[method-assign]
+        assert await r.message("new task gamma item", "Ev0LOST0001") == 200
+        await r.recovered()
+        assert restarts == 1
+        await applied_once(r, 1)
+        posted = [m["text"] for m in r.fake.of("chat.postMessage")]
+        assert len(posted) == 1 and "gamma item" in posted[0], posted
+    await proxy.cut()
+
+
 async def test_terminated_backends_are_replaced_without_a_failed_ack(pg_url: str, clock: Clock) -> None:
     import asyncpg  # type: ignore[import-untyped]
 
@@ -241,4 +276,70 @@ async def test_terminated_backends_are_replaced_without_a_failed_ack(pg_url: str
         assert any("beta item" in t for t in posted), posted
 
 
-_ = dt  # (kept for the tests below)
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB filesystem (tmpfs) for the database; skipped where mounting is not permitted."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True,
+                          check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem: {done.stderr.decode().strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def fill(directory: Path) -> Path:
+    """Take every free byte of the filesystem with one file; return it (delete it to free the space)."""
+    filler = directory / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (1 << 16, 1 << 12, 1 << 9, 1):
+            with contextlib.suppress(OSError):
+                while os.write(fd, b"\0" * size):
+                    pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+async def test_a_full_disk_is_a_5xx_a_clear_message_and_nothing_half_written(
+        small_disk: Path, sqlite_template: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    shutil.copy(sqlite_template, small_disk / "pmo.db")
+    url = f"sqlite:///{small_disk / 'pmo.db'}"
+    async with rig(url, clock, members=60) as r:
+        assert await r.message("new task first item", "Ev0DISK0000") == 200
+        await service.settle(r.app)
+        filler = fill(small_disk)
+        # The disk is full: the bot keeps going until SQLite needs a page it cannot get, then answers 5xx.
+        refused: dict[str, str] = {}
+        for n in range(1, 60):
+            event_id, text = f"Ev0DISK{n:04d}", f"new task disk item {n} " + "notes " * 300
+            status = await r.message(text, event_id)
+            if status != 200:
+                assert status is not None and status >= 500, status
+                refused[event_id] = text
+                if len(refused) == 3:
+                    break
+        assert refused, "the disk never filled up"
+        # The CLI says what is wrong in one line, and writes nothing.
+        cli = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "admin", "project", "create", "OPS", "--name", "Ops", "--db", url,
+            cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _, raw_err = await cli.communicate()
+        err = raw_err.decode()
+        assert cli.returncode != 0
+        assert "disk under the SQLite database is full" in err and "Traceback" not in err, err
+        assert len(err.strip().splitlines()) == 1, err
+        filler.unlink()
+        # Space again: Slack's retries go through, stored-but-unprocessed events are processed, once each.
+        for event_id, text in refused.items():
+            await r.until_acked(text, event_id)
+        await r.recovered()
+        await applied_once(r, len(r.acked))
+        assert await r.sql("pragma integrity_check") == "ok"
+        assert await r.sql("select count(*) from projects where key = 'OPS'") == 0

@@ -33,7 +33,7 @@ from bot.model import Event, UserRef
 from bot.platforms.slack import render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
 from storage import outbox
-from storage.db import Database
+from storage.db import Database, outage
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +154,7 @@ class SlackAdapter:
                         request_verification_enabled=False,  # checked in handle_http; Socket Mode has none
                         ignoring_self_events_enabled=False,  # translate() drops our own messages itself
                         attaching_conversation_kwargs_enabled=False)  # our listeners take only body and ack
+        bolt.error(self._on_error)
         bolt.event("message")(self._on_message)
         bolt.event("app_mention")(self._on_message)
         bolt.event("app_home_opened")(self._on_home)
@@ -164,6 +165,12 @@ class SlackAdapter:
         for callback in (translate.MODAL_CALLBACK, translate.CHANGE_MODAL, translate.REJECT_MODAL):
             bolt.view(callback)(self._on_view)
         return bolt
+
+    async def _on_error(self, error: Exception) -> None:
+        """Bolt answers 500 either way (Slack retries); a database outage was logged once by the intake, so only
+        other failures get a traceback here."""
+        if outage(error) is None:
+            logger.error("slack listener failed: %r", error, exc_info=error)
 
     async def _store(self, event: Event | None) -> None:
         if event is not None:
