@@ -144,6 +144,33 @@ def _is_pg_outage(exc: BaseException) -> bool:
     return isinstance(exc, asyncpg.InterfaceError) and "connection" in str(exc) and "closed" in str(exc)
 
 
+class _DirectPg:
+    """The direct asyncpg connection, for one holder of the lock. A statement that fails because the connection
+    died while idle (the server restarted, an administrator or a failover terminated it: asyncpg learns it only
+    now, and says so in several ways) is sent again once on a new connection, so that request is not refused.
+    A retried INSERT ... ON CONFLICT DO NOTHING that had committed returns no row: the event reads as a repeat,
+    which is acked, and the recovery sweep processes it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db._direct_pg, name)
+
+    async def fetch(self, query: str, *args: Any) -> Any:
+        conn = self._db._direct_pg
+        try:
+            return await conn.fetch(query, *args)
+        except Exception as exc:
+            if not (outage(exc) is not None or conn.is_closed() or type(exc).__name__ == "InternalClientError"):
+                raise  # the statement's own error (a constraint, a type): not the connection's
+            conn.terminate()
+            self._db._direct_pg = None
+            logger.warning("the direct PostgreSQL connection was dead (%s); reconnecting", exc.__class__.__name__)
+            self._db._direct_pg = await self._db._connect_pg()
+            return await self._db._direct_pg.fetch(query, *args)
+
+
 class Database:
     """The engine plus a session factory; `unit_of_work()` is the only place that commits."""
 
@@ -233,11 +260,14 @@ class Database:
             return
         async with self._direct_pg_lock:
             if self._direct_pg is None or self._direct_pg.is_closed():
-                import asyncpg
+                self._direct_pg = await self._connect_pg()
+            yield _DirectPg(self)
 
-                args, kwargs = self.engine.dialect.create_connect_args(self.engine.url)
-                self._direct_pg = await asyncpg.connect(*args, **kwargs)
-            yield self._direct_pg
+    async def _connect_pg(self) -> Any:
+        import asyncpg
+
+        args, kwargs = self.engine.dialect.create_connect_args(self.engine.url)
+        return await asyncpg.connect(*args, **kwargs)
 
     async def ping(self) -> bool:
         from sqlalchemy import text

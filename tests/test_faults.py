@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -16,9 +18,11 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.app import App
@@ -343,3 +347,95 @@ async def test_a_full_disk_is_a_5xx_a_clear_message_and_nothing_half_written(
         await applied_once(r, len(r.acked))
         assert await r.sql("pragma integrity_check") == "ok"
         assert await r.sql("select count(*) from projects where key = 'OPS'") == 0
+
+
+async def _cli(db: str, *args: str) -> None:
+    from bot import cli
+
+    assert await asyncio.to_thread(cli.main, [*args, "--db", db]) == 0, args
+
+
+async def _job_counts(app: App) -> dict[str, int]:
+    async with app.db.engine.connect() as conn:
+        rows = (await conn.execute(text(
+            "SELECT job, count(*) FROM job_runs GROUP BY job UNION ALL "
+            "SELECT 'outbox:' || (CAST(payload AS jsonb)->>'job'), count(*) FROM outbox "
+            "WHERE CAST(payload AS jsonb)->>'job' IS NOT NULL GROUP BY 1"))).all()
+    return {str(k): int(v) for k, v in rows}
+
+
+async def test_two_replicas_one_killed_again_and_again(pg_url: str, tmp_path: Path) -> None:
+    tz = ZoneInfo("Asia/Shanghai")
+    now = dt.datetime.now(tz)
+    due = (now - dt.timedelta(minutes=2)).strftime("%H:%M")
+    await _cli(pg_url, "admin", "project", "create", "CRM", "--name", "客户关系系统", "--tz", "Asia/Shanghai")
+    for user, role in (("lily", "pm"), ("bob", "member"), ("alice", "member"), ("sam", "sponsor")):
+        await _cli(pg_url, "admin", "member", "add", "CRM", user, "--role", role)
+    await _cli(pg_url, "admin", "chat", "bind", "CRM", "crm-group")
+    for day in {now.date(), (now - dt.timedelta(minutes=2)).date()}:
+        await _cli(pg_url, "admin", "calendar", "add", day.isoformat(), "workday")
+    await _cli(pg_url, "jobs", "settings", "CRM", "--set", f"standup.time={due}", "--set",
+               "standup.days=1,2,3,4,5,6,7", "--set", f"digest.time={due}", "--set", "standup.summary_time=00:00",
+               "--set", "risks.enabled=off", "--set", "weekly.enabled=off")
+    fake = await FakeSlack().start()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DATABASE_URL=pg_url, PMO_JOB_TICK_SECONDS="0.5", PMO_JOBS="on",
+               SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59",
+               SLACK_API_URL=fake.api_url, LOG_FILE=str(tmp_path / "run.log"))
+    ports = [_free_port(), _free_port()]
+
+    async def replica(port: int) -> asyncio.subprocess.Process:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", "--console", "off", "--port", str(port), cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+
+    steady, victim = await replica(ports[0]), await replica(ports[1])
+    app = App(replace(Config(), database_url=pg_url))
+    try:
+        async with aiohttp.ClientSession() as http:
+            r = Rig(app, fake, f"http://127.0.0.1:{ports[0]}", http, Clock(dt.datetime.now(dt.UTC)))
+            for port in ports:
+                await up(http, f"http://127.0.0.1:{port}")
+            # The victim dies four times (SIGKILL: no shutdown at all) while the jobs fire and the steady
+            # replica takes a stream of events; it is restarted each time, as a supervisor would.
+            sent = 0
+            for _ in range(4):
+                for _ in range(5):
+                    sent += 1
+                    assert await r.message("help", f"Ev0REPL{sent:04d}") == 200  # the first try, every time
+                victim.send_signal(signal.SIGKILL)
+                await victim.wait()
+                victim = await replica(ports[1])
+                await up(http, f"http://127.0.0.1:{ports[1]}")
+            expected = {"standup.prompt": 3, "digest.daily": 2, "outbox:standup.prompt": 3, "outbox:digest.daily": 4}
+            counts: dict[str, int] = {}
+            for _ in range(120):
+                counts = await _job_counts(app)
+                processed = await service.scalar(app, "select count(*) from inbox where status = 'done'")
+                if processed == sent and all(counts.get(k, 0) >= v for k, v in expected.items()):
+                    break
+                await asyncio.sleep(0.25)
+            await asyncio.sleep(2)  # more ticks on both replicas: nothing more may be claimed
+            counts = await _job_counts(app)
+            assert {k: counts.get(k, 0) for k in expected} == expected, counts
+            assert await service.scalar(app, "select count(*) from inbox where status = 'done'") == sent
+            assert await service.scalar(app, "select count(*) from inbox") == sent
+            # One answer each, written once, whichever replica processed it.
+            assert await service.scalar(app, "select count(*) from outbox where \"user\" like 'U0FAULT%'") == sent
+    finally:
+        for proc in (steady, victim):
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in (steady, victim):
+            await asyncio.wait_for(proc.wait(), 30)
+        await app.close()
+        await fake.stop()
+
+
+async def up(http: aiohttp.ClientSession, base: str) -> None:
+    for _ in range(1200):
+        with contextlib.suppress(aiohttp.ClientError):
+            async with http.get(f"{base}/healthz") as resp:
+                if resp.status == 200:
+                    return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{base} did not start")
