@@ -439,3 +439,26 @@ async def up(http: aiohttp.ClientSession, base: str) -> None:
                     return
         await asyncio.sleep(0.05)
     raise AssertionError(f"{base} did not start")
+
+
+async def test_feishu_gets_503_while_postgres_is_down_and_its_re_push_is_applied_once(pg_url: str) -> None:
+    from tests.test_feishu import ALICE, p2p
+    from tests.test_feishu import rig as feishu_rig
+
+    url = make_url(pg_url)
+    proxy = await Proxy(url.host or "127.0.0.1", url.port or 5432).start()
+    through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    async with feishu_rig(through) as f:
+        event = p2p("new task delta item", event_id="ev-fault-1", message_id="om_fault_0001", user=ALICE)
+        await proxy.cut()
+        status, body = await f.event(event)
+        assert status == 503 and body == {"error": "storage unavailable"}  # Feishu re-pushes a non-200
+        await proxy.restore()
+        assert (await f.event(event))[0] == 200  # the re-push: same event id
+        assert (await f.event(event))[0] == 200  # and another one, for good measure
+        await f.settle()
+        assert await f.sql("select count(*) from tasks where title = 'delta item'") == 1
+        assert await f.sql("select count(*) from inbox where platform = 'feishu'") == 1
+        replies = [c for c in f.fake.calls if c.method in ("send", "reply")]
+        assert len(replies) == 1, replies
+    await proxy.cut()
