@@ -234,7 +234,14 @@ def _cannot_listen(cfg: config_mod.Config, exc: OSError) -> str:
 
 
 def _cannot_use_database(cfg: config_mod.Config, exc: Exception) -> int:
-    """A database that cannot be opened: one line, not a traceback."""
+    """A database that cannot be opened, or a write the disk could not take: one line, not a traceback."""
+    from storage.db import outage
+
+    fault = outage(exc)
+    if fault is not None:  # the transaction was rolled back: say so, and what to do
+        print(f"pmo-bot: {fault} ({cfg.database_url!r}); nothing was written, run it again once fixed "
+              f"(数据库不可写，未写入任何内容)", file=sys.stderr)
+        return 1
     print(f"pmo-bot: cannot use the database {cfg.database_url!r}: {exc.__class__.__name__}: "
           f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
     return 1

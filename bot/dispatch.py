@@ -21,7 +21,7 @@ from handlers.context import Ctx, Settings
 from handlers.errors import UserError
 from handlers.workdays import WorkCalendar, load_calendar
 from storage import inbox, outbox, people, projects
-from storage.db import Database
+from storage.db import Database, outage
 from storage.models import Chat, Person, Project
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,12 @@ class Dispatcher:
             text = i18n.t(locale, refusal.key, **refusal.params)
             card = Card(title="", buttons=refusal.buttons) if refusal.buttons else None
             outcome = await self._refuse(event, now, text, "rejected", inbox_id, card)
-        except Exception:
+        except Exception as exc:
+            if outage(exc) is not None:
+                # The database went away (a restart, a full disk), not the event: everything rolled back, and the
+                # row stays received for the next try. Answering "internal error" would mark an acked event done
+                # without applying it.
+                raise
             ref = uuid.uuid4().hex[:8]
             if inbox_id is None:
                 logger.exception("event failed", extra={"event_id": event.event_id, "ref": ref})

@@ -33,7 +33,7 @@ from bot.dispatch import Dispatcher, event_of, payload_of
 from bot.metrics import Metrics
 from bot.model import Event, IncomingMessage, UserRef
 from storage import inbox
-from storage.db import Database
+from storage.db import Database, outage
 
 logger = logging.getLogger(__name__)
 
@@ -170,8 +170,12 @@ class Intake:
             try:
                 ids = await inbox.store(self.db, [(e.platform, e.event_id, payload_of(e)) for e, _ in batch], now,
                                         holder=self.token, until=now + LEASE)
-            except Exception as exc:  # the database is down: every caller answers 500 and the platform retries
-                logger.exception("inbox write failed for %d events", len(batch))
+            except Exception as exc:  # the database is down: every caller answers 5xx and the platform retries
+                fault = outage(exc)
+                if fault is not None:  # one line per batch, not a traceback per request
+                    logger.error("inbox write failed for %d events: %s", len(batch), fault)
+                else:
+                    logger.exception("inbox write failed for %d events", len(batch))
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
@@ -211,8 +215,12 @@ class Intake:
                         logger.exception("enriching %s failed", event.event_id)
                 await self.dispatcher.process(row_id, event)
                 self.on_processed()
-            except Exception as exc:  # not even the refusal could be stored: count the try on the row
-                await self._failed(row_id, exc)
+            except Exception as exc:  # the dispatcher answers its own failures; this one is ours or the database's
+                fault = outage(exc)
+                if fault is not None:  # an outage is no attempt: the row waits for its lease, then is retried
+                    logger.error("processing inbox row %s failed; it will be retried: %s", row_id, fault)
+                else:  # not even the refusal could be stored: count the try on the row
+                    await self._failed(row_id, exc)
             finally:
                 self._queued.discard(row_id)
                 self._work.task_done()

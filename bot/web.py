@@ -14,7 +14,21 @@ from aiohttp import web
 
 from bot.metrics import Metrics
 from bot.platforms.shape import RETRY_AFTER, log_failure
-from storage.db import Database
+from storage.db import Database, outage
+
+
+@web.middleware
+async def storage_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A request that failed because the database is down or its disk is full: 503, so the platform retries
+    (the intake logged the fault once for the whole batch; no traceback per request)."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        if outage(exc) is None:
+            raise
+        return web.json_response({"error": "storage unavailable"}, status=503, headers={"Retry-After": "1"})
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +65,7 @@ def make_web_app(db: Database, metrics: Metrics, routes: list[web.RouteDef] | No
         return web.Response(text=metrics.render(), content_type="text/plain", charset="utf-8",
                             headers={"X-Content-Type-Options": "nosniff"})
 
-    app = web.Application(middlewares=[last_resort], client_max_size=MAX_BODY)
+    app = web.Application(middlewares=[last_resort, storage_faults], client_max_size=MAX_BODY)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", prometheus)
     app.add_routes(routes or [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -101,6 +102,75 @@ def one_of(column: Any, ids: Sequence[int], dialect: str) -> Any:
         func.json_each(bindparam(None, json.dumps(ordered), type_=String))).scalar_subquery())
 
 
+_SQLITE_FULL, _SQLITE_IOERR, _SQLITE_BUSY = 13, 10, 5
+
+
+def outage(exc: BaseException) -> str | None:
+    """What is wrong with the database when `exc` says it is not reachable or cannot take writes (a full disk,
+    a server restarting, a dropped connection): one line for the log and the CLI. None for any other error.
+
+    These are the faults a retry fixes once the operator (or the server) has: the ack path answers 5xx so the
+    platform retries, and logs this line instead of a traceback per request."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sqlite3.OperationalError):
+            code = getattr(current, "sqlite_errorcode", None)
+            if code == _SQLITE_FULL or "disk is full" in str(current):
+                return "the disk under the SQLite database is full"
+            if code is not None and code & 0xFF in (_SQLITE_IOERR, _SQLITE_BUSY):
+                return f"SQLite cannot write: {current}"
+        if isinstance(current, OSError) and current.errno == errno.ENOSPC:
+            return "the disk under the database is full"
+        if isinstance(current, ConnectionError) or (
+                isinstance(current, OSError) and current.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH)):
+            return f"the database is unreachable: {current.__class__.__name__}: {current}"
+        if _is_pg_outage(current):
+            return f"the database connection failed: {current.__class__.__name__}: {current}"
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _is_pg_outage(exc: BaseException) -> bool:
+    """asyncpg's own words for a lost or refused connection (the server restarting, shutting down, or gone)."""
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - PostgreSQL support not installed
+        return False
+    if isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.ConnectionDoesNotExistError,
+                        asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError)):
+        return True
+    return isinstance(exc, asyncpg.InterfaceError) and "connection" in str(exc) and "closed" in str(exc)
+
+
+class _DirectPg:
+    """The direct asyncpg connection, for one holder of the lock. A statement that fails because the connection
+    died while idle (the server restarted, an administrator or a failover terminated it: asyncpg learns it only
+    now, and says so in several ways) is sent again once on a new connection, so that request is not refused.
+    A retried INSERT ... ON CONFLICT DO NOTHING that had committed returns no row: the event reads as a repeat,
+    which is acked, and the recovery sweep processes it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db._direct_pg, name)
+
+    async def fetch(self, query: str, *args: Any) -> Any:
+        conn = self._db._direct_pg
+        try:
+            return await conn.fetch(query, *args)
+        except Exception as exc:
+            if not (outage(exc) is not None or conn.is_closed() or type(exc).__name__ == "InternalClientError"):
+                raise  # the statement's own error (a constraint, a type): not the connection's
+            conn.terminate()
+            self._db._direct_pg = None
+            logger.warning("the direct PostgreSQL connection was dead (%s); reconnecting", exc.__class__.__name__)
+            self._db._direct_pg = await self._db._connect_pg()
+            return await self._db._direct_pg.fetch(query, *args)
+
+
 class Database:
     """The engine plus a session factory; `unit_of_work()` is the only place that commits."""
 
@@ -190,11 +260,14 @@ class Database:
             return
         async with self._direct_pg_lock:
             if self._direct_pg is None or self._direct_pg.is_closed():
-                import asyncpg
+                self._direct_pg = await self._connect_pg()
+            yield _DirectPg(self)
 
-                args, kwargs = self.engine.dialect.create_connect_args(self.engine.url)
-                self._direct_pg = await asyncpg.connect(*args, **kwargs)
-            yield self._direct_pg
+    async def _connect_pg(self) -> Any:
+        import asyncpg
+
+        args, kwargs = self.engine.dialect.create_connect_args(self.engine.url)
+        return await asyncpg.connect(*args, **kwargs)
 
     async def ping(self) -> bool:
         from sqlalchemy import text

@@ -36,7 +36,7 @@ from bot.platforms.shape import DATA_ERRORS, RETRY_AFTER, Malformed, Refused, Un
 from bot.platforms.slack import render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
 from storage import outbox
-from storage.db import Database
+from storage.db import Database, outage
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +192,9 @@ class SlackAdapter:
             logger.info("slack request not handled: %s", _kind(error.body))
             return BoltResponse(status=404, body=json.dumps({"error": "not handled"}),
                                 headers={"content-type": "application/json", **NO_RETRY})
+        if outage(error) is not None:  # the intake logged the database fault once for the batch
+            return BoltResponse(status=503, body=json.dumps({"error": "storage unavailable"}),
+                                headers={"content-type": "application/json", "retry-after": RETRY_AFTER})
         status, reason = log_failure("slack request", error)
         headers: dict[str, str | Sequence[str]] = {"content-type": "application/json"}
         headers.update({"retry-after": RETRY_AFTER} if status >= 500 else NO_RETRY)
