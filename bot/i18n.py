@@ -95,6 +95,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "b.done": {"zh": "完成", "en": "Done"},
     "b.log": {"zh": "记 {h} 小时", "en": "Log {h}h"},
     "b.undo": {"zh": "撤销", "en": "Undo"},
+    # The platform's confirm dialog before a click that undoes something (Button.confirm).
+    "confirm.title": {"zh": "确认操作", "en": "Are you sure?"},
+    "confirm.ok": {"zh": "确认", "en": "Yes"},
+    "confirm.cancel": {"zh": "取消", "en": "Cancel"},
+    "confirm.undo": {"zh": "撤销 {key} 的上一步操作？", "en": "Undo the last change to {key}?"},
+    "confirm.reject": {"zh": "驳回变更申请 CR-{id}？", "en": "Reject change request CR-{id}?"},
+    "confirm.withdraw": {"zh": "撤回变更申请 CR-{id}？", "en": "Withdraw change request CR-{id}?"},
     "action.unknown": {"zh": "这个按钮已失效。", "en": "This button is no longer valid."},
     # tasks
     "task.created": {"zh": "已创建 {key}：{title}", "en": "Created {key}: {title}"},

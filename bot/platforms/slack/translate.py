@@ -14,6 +14,7 @@ MODAL_CALLBACK = "create_task_modal"
 CHANGE_MODAL = "change_request_modal"  # render.change_modal
 REJECT_MODAL = "change_reject_modal"  # render.reject_modal
 SHORTCUT_CALLBACK = "create_task_from_message"
+ACTIONS_VIA_RESPONSE_URL = "pmo_actions_ru"  # render.ACTIONS_VIA_RESPONSE_URL (render imports nothing from here)
 
 # Slack escapes &, < and > in message text; mentions are <@U123> or <@U123|name>, channels <#C1|name>,
 # links <url|label>. Mentions keep the neutral <@ID> form, the rest becomes plain text.
@@ -162,11 +163,15 @@ def block_action(payload: dict[str, Any]) -> CardAction | None:
     # action_ts is unique per click; a double click is two events that the handler makes idempotent.
     click = required(action.get("action_ts") or payload.get("trigger_id"), "slack block_actions: action_ts")
     event_id = f"act:{click}:{user}"
+    # A card a slash command posted (render.ACTIONS_VIA_RESPONSE_URL) may be where chat.update cannot reach:
+    # answer its clicks through the click's own response_url.
+    reply_url = payload.get("response_url") if action.get("block_id") == ACTIONS_VIA_RESPONSE_URL else None
     return sound(CardAction(platform=PLATFORM, event_id=event_id, user=UserRef(PLATFORM, user),
                             action=str(action.get("value") or action.get("action_id") or "")[:200],
                             chat=None if is_dm else channel,
                             thread=None if is_dm else (container.get("thread_ts") or message_ts),
-                            message=f"{channel}:{message_ts}" if channel and message_ts else None))
+                            message=f"{channel}:{message_ts}" if channel and message_ts else None,
+                            reply_url=str(reply_url) if reply_url else None))
 
 
 def slash_command(form: dict[str, str]) -> IncomingMessage | None:
