@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.platforms import split
+
 MAX_FIELDS = 10  # a section holds at most 10 fields
 MAX_TEXT = 2900  # section text limit is 3000 characters
 MAX_FIELD = 1900  # a field's text limit is 2000 characters
@@ -14,7 +16,6 @@ ACTIONS = "pmo_actions"
 # bot is not in, where chat.update and chat.postMessage fail, so its clicks are answered through their own
 # response_url (translate.block_action reads this block id back).
 ACTIONS_VIA_RESPONSE_URL = "pmo_actions_ru"
-MORE = "… 还有 {n} 行未显示 / {n} more lines not shown — 请缩小查询范围（如加上项目代号） / narrow the query (e.g. add a project key)"
 
 
 def escape(text: str) -> str:
@@ -28,34 +29,8 @@ def _mrkdwn(text: str) -> dict[str, Any]:
 
 
 def chunks(text: str, limit: int) -> list[str]:
-    """`text` in pieces whose *escaped* length is at most `limit`, cut at line ends where possible. Cutting the
-    raw text (before escaping) means no piece ends inside an `&amp;`."""
-    pieces: list[str] = []
-    current, size = "", 0
-    for line in text.split("\n"):
-        cost = len(escape(line))
-        while cost > limit:  # one line longer than a piece: cut it by characters
-            if current:
-                pieces.append(current)
-                current, size = "", 0
-            head, used = "", 0
-            for ch in line:
-                c = len(escape(ch))
-                if used + c > limit:
-                    break
-                head, used = head + ch, used + c
-            pieces.append(head)
-            line = line[len(head):]
-            cost = len(escape(line))
-        extra = cost + (1 if current else 0)
-        if current and size + extra > limit:
-            pieces.append(current)
-            current, size = line, cost
-        else:
-            current, size = (current + "\n" + line if current else line), size + extra
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
+    """`text` in pieces whose escaped length is at most `limit` (cut before escaping)."""
+    return split.pieces(text, limit, lambda s: len(escape(s)))
 
 
 def blocks(text: str, card: dict[str, Any] | None, *, via_response_url: bool = False,
@@ -82,15 +57,12 @@ def blocks(text: str, card: dict[str, Any] | None, *, via_response_url: bool = F
             tail.append({"type": "actions", "block_id": ACTIONS_VIA_RESPONSE_URL if via_response_url else ACTIONS,
                          "elements": [button(b, i) for i, b in enumerate(buttons)]})
     room = MAX_BLOCKS - reserve - len(head) - len(tail)
-    if len(texts) > room:
-        kept = texts[:room - 1]
-        hidden = sum(piece.count("\n") + 1 for piece in texts[room - 1:])
-        texts = [*kept, MORE.format(n=hidden)]
-    sections = [{"type": "section", "text": _mrkdwn(escape(piece) if piece else " ")} for piece in texts]
-    if text:  # the leading text first, then the card; a long field's sections after the card's fields
-        lead = len(chunks(text, MAX_TEXT))
+    sections = [{"type": "section", "text": _mrkdwn(escape(piece) if piece else " ")}
+                for piece in split.fit(texts, room)]
+    lead = len(chunks(text, MAX_TEXT)) if text else 0
+    if lead and len(texts) <= room:  # the leading text first, then the card, then a long field's sections
         return [*sections[:lead], *head, *sections[lead:], *tail]
-    return [*head, *sections, *tail]
+    return [*head, *sections, *tail]  # cut short: the card first, the "… N more" line last
 
 
 def button(b: dict[str, Any], index: int) -> dict[str, Any]:
