@@ -96,6 +96,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "b.log": {"zh": "记 {h} 小时", "en": "Log {h}h"},
     "b.undo": {"zh": "撤销", "en": "Undo"},
     # The platform's confirm dialog before a click that undoes something (Button.confirm).
+    # A form field checked before the form closes (handlers/forms.py), shown next to the field.
+    "form.required": {"zh": "请填写此项。", "en": "Please fill this in."},
+    "form.not_a_date": {"zh": "“{value}”不是日期。", "en": "“{value}” is not a date."},
+    "form.not_a_number": {"zh": "“{value}”应为 0 到 {high} 之间的数字。",
+                          "en": "“{value}” should be a number above 0 and at most {high}."},
     "confirm.title": {"zh": "确认操作", "en": "Are you sure?"},
     "confirm.ok": {"zh": "确认", "en": "Yes"},
     "confirm.cancel": {"zh": "取消", "en": "Cancel"},

@@ -590,3 +590,40 @@ def test_feishu_cards_split_long_text_and_carry_style_and_confirm() -> None:
     assert done["type"] == "default"  # no style guessed from the id any more
     short = feishu.card("\n".join(f"任务 {n}" for n in range(30)), None)
     assert "任务 29" in json.dumps(short, ensure_ascii=False)
+
+
+async def test_a_bad_value_in_a_modal_is_shown_on_the_field_and_the_modal_stays_open(slack: SlackRig) -> None:
+    await slack.message("new task login page by Dec 4", event_id="Ev0MV000001", ts="1718000411.000100")
+    await slack.settle()
+    posts_before = len(slack.fake.of("chat.postMessage"))
+    click = _click("cr:new:CRM-1", user=HUMAN, channel="D0HUMAN001", ts="1718001001.000100", block="pmo_actions",
+                   action_ts="1718000990.000001")
+    await slack.post(click, content_type=FORM)
+    opened = slack.fake.of("views.open")[-1]
+    form = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
+    values = {
+        "type_block": {"change_type_select": {"type": "static_select", "selected_option": {"value": "scope"}}},
+        "hours_block": {"extra_hours_input": {"type": "plain_text_input", "value": "lots"}},
+        "budget_block": {"budget_input": {"type": "plain_text_input", "value": "-5"}},
+        "reason_block": {"reason_input": {"type": "plain_text_input", "value": "   "}}}
+    body = _submit(form, HUMAN, values, "V0BAD1")
+    async with slack.http.post(f"{slack.base}/slack/events", data=body,
+                               headers={"Content-Type": FORM, **sign(body)}) as resp:
+        assert resp.status == 200
+        answer = await resp.json()
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {"hours_block", "budget_block", "reason_block"}
+    assert "lots" in answer["errors"]["hours_block"] and "10000" in answer["errors"]["hours_block"]  # en: alice
+    await slack.settle()
+    assert await slack.sql("select count(*) from change_requests") == 0  # nothing stored, nothing posted
+    assert await slack.sql("select count(*) from inbox where event_id like 'view:V0BAD1%'") == 0
+    assert len(slack.fake.of("chat.postMessage")) == posts_before
+    values["hours_block"]["extra_hours_input"]["value"] = "16"
+    values["budget_block"]["budget_input"]["value"] = ""
+    values["reason_block"]["reason_input"]["value"] = "the customer asked for SSO"
+    fixed = _submit(form, HUMAN, values, "V0BAD1")
+    async with slack.http.post(f"{slack.base}/slack/events", data=fixed,
+                               headers={"Content-Type": FORM, **sign(fixed)}) as resp:
+        assert resp.status == 200 and not (await resp.read())  # an empty ack closes the modal
+    await slack.settle()
+    assert await slack.sql("select count(*) from change_requests") == 1

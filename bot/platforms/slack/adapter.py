@@ -35,6 +35,7 @@ from bot.model import Event, UserRef
 from bot.platforms.shape import DATA_ERRORS, RETRY_AFTER, Malformed, Refused, Unavailable, log_failure
 from bot.platforms.slack import render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
+from handlers import forms
 from storage import outbox
 from storage.db import Database
 
@@ -256,18 +257,30 @@ class SlackAdapter:
 
     async def _labels(self, user_id: str, keys: tuple[str, ...]) -> dict[str, str]:
         """Modal labels in the clicker's Slack language (users.info, cached)."""
-        locale = self.default_locale
+        locale = await self._locale(user_id)
+        return {k: i18n.t(locale, f"modal.{k}") for k in keys}
+
+    async def _locale(self, user_id: str) -> str:
         profile = await self.profiles.get(user_id)
         if profile and str(profile.get("locale") or "")[:2] in i18n.LOCALES:
-            locale = str(profile["locale"])[:2]
-        return {k: i18n.t(locale, f"modal.{k}") for k in keys}
+            return str(profile["locale"])[:2]
+        return self.default_locale
 
     async def _on_command(self, body: dict[str, Any], ack: AsyncAck) -> None:
         await self._store(translate.slash_command(body))
         await ack()  # an empty ack: the answer follows through response_url
 
     async def _on_view(self, body: dict[str, Any], ack: AsyncAck) -> None:
-        await self._store(translate.view_submission(body))
+        submission = translate.view_submission(body)
+        if submission is not None:  # a bad value: Slack shows it next to the field and the modal stays open
+            locale = await self._locale(submission.user.user_id)
+            found = forms.problems(submission.form, submission.values, lambda key, **kw: i18n.t(locale, key, **kw))
+            errors = {translate.FIELD_BLOCKS[name]: text[:150] for name, text in found.items()
+                      if name in translate.FIELD_BLOCKS}
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+        await self._store(submission)
         await ack()
 
     async def _on_shortcut(self, body: dict[str, Any], ack: AsyncAck) -> None:

@@ -14,6 +14,10 @@ MODAL_CALLBACK = "create_task_modal"
 CHANGE_MODAL = "change_request_modal"  # render.change_modal
 REJECT_MODAL = "change_reject_modal"  # render.reject_modal
 SHORTCUT_CALLBACK = "create_task_from_message"
+# A form's neutral field -> the modal block it comes from (render.py), where Slack shows an error in place.
+FIELD_BLOCKS = {"title": "title_block", "estimate_hours": "estimate_block", "new_due": "due_block",
+                "extra_hours": "hours_block", "budget": "budget_block", "people": "people_block",
+                "reason": "reason_block"}
 ACTIONS_VIA_RESPONSE_URL = "pmo_actions_ru"  # render.ACTIONS_VIA_RESPONSE_URL (render imports nothing from here)
 
 # Slack escapes &, < and > in message text; mentions are <@U123> or <@U123|name>, channels <#C1|name>,
