@@ -627,3 +627,19 @@ async def test_a_bad_value_in_a_modal_is_shown_on_the_field_and_the_modal_stays_
         assert resp.status == 200 and not (await resp.read())  # an empty ack closes the modal
     await slack.settle()
     assert await slack.sql("select count(*) from change_requests") == 1
+
+
+def test_long_text_is_cut_only_between_characters_before_escaping() -> None:
+    import random
+
+    from bot.platforms import split
+    from bot.platforms.slack.render import escape
+
+    rng = random.Random(16)
+    for _ in range(2000):
+        text_ = "".join(rng.choice("ab&<\n") for _ in range(rng.randint(0, 60)))
+        limit = rng.randint(5, 12)
+        parts = split.pieces(text_, limit, lambda s: len(escape(s)))
+        assert all(len(escape(p)) <= limit for p in parts), (text_, limit, parts)
+        assert "".join(parts).replace("\n", "") == text_.replace("\n", "")  # nothing lost
+    assert split.pieces("ab\ncd\n\nef", 5) == ["ab\ncd", "\nef"]  # a blank line survives a cut

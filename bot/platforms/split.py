@@ -13,30 +13,35 @@ def pieces(text: str, limit: int, measure: Callable[[str], int] = len) -> list[s
     """`text` in pieces of at most `limit` by `measure` (Slack: the escaped length), cut at line ends where
     possible. The raw text is cut, before any escaping, so no piece ends inside an escaped entity."""
     out: list[str] = []
-    current, size = "", 0
+    current: list[str] = []  # the lines of the piece being built
+    size = 0
     for line in text.split("\n"):
-        cost = measure(line)
+        cost, cut = measure(line), False
         while cost > limit:  # one line longer than a piece: cut it by characters
             if current:
-                out.append(current)
-                current, size = "", 0
+                out.append("\n".join(current))
+                current, size = [], 0
             head, used = "", 0
             for ch in line:
                 c = measure(ch)
                 if used + c > limit:
                     break
                 head, used = head + ch, used + c
+            head = head or line[0]  # a limit below one character's cost still moves on
             out.append(head)
-            line = line[len(head):]
+            line, cut = line[len(head):], True
             cost = measure(line)
+        if cut and not line:
+            continue
         extra = cost + (1 if current else 0)
         if current and size + extra > limit:
-            out.append(current)
-            current, size = line, cost
+            out.append("\n".join(current))
+            current, size = [line], cost
         else:
-            current, size = (current + "\n" + line if current else line), size + extra
+            current.append(line)
+            size += extra
     if current or not out:
-        out.append(current)
+        out.append("\n".join(current))
     return out
 
 
