@@ -28,6 +28,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 
 from bot import i18n
 from bot.intake import with_profiles
@@ -250,8 +251,13 @@ class SlackAdapter:
         else:
             view = render.change_modal(task=ref, channel=channel, labels=labels,
                                        thread=container.get("thread_ts") or container.get("message_ts"))
+        await self._open(body, view)
+
+    async def _open(self, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             await self.client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+        except SlackApiError as exc:  # Slack's answer (expired_trigger_id, invalid_arguments …): one line
+            logger.warning("slack views.open failed: %s", exc.response.get("error"))
         except Exception:
             logger.exception("views.open failed")
 
@@ -293,10 +299,7 @@ class SlackAdapter:
                                     ("modal_title", "submit", "title", "assignee", "due", "priority", "estimate"))
         view = render.task_modal(title=translate.plain_text(message.get("text") or ""), channel=channel,
                                  thread=thread, labels=labels)
-        try:
-            await self.client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
-        except Exception:
-            logger.exception("views.open failed")
+        await self._open(body, view)
 
 
 def _socket_mode_handler() -> type:

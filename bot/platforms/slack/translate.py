@@ -7,7 +7,17 @@ import re
 from typing import Any
 
 from bot.model import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
-from bot.platforms.shape import MAX_USER_ID, Malformed, Schema, bounded, check, required, sound
+from bot.platforms.shape import (
+    MAX_CHAT_ID,
+    MAX_THREAD,
+    MAX_USER_ID,
+    Malformed,
+    Schema,
+    bounded,
+    check,
+    required,
+    sound,
+)
 
 PLATFORM = "slack"
 MODAL_CALLBACK = "create_task_modal"
@@ -93,6 +103,10 @@ def check_payload(body: Any) -> None:
         check(body, _BY_TYPE[kind], what=f"slack {kind}")
         for path in _REQUIRED.get(kind, ()):
             required(_at(body, path), f"slack {kind}: {path}")
+        if kind == "message_action":  # its ids go into the modal's private_metadata, which Slack caps
+            bounded(_at(body, "channel.id"), MAX_CHAT_ID, "slack message_action: channel.id")
+            for path in ("message.ts", "message.thread_ts"):
+                bounded(_at(body, path), MAX_THREAD, f"slack message_action: {path}")
 
 
 def _at(body: dict[str, Any], path: str) -> Any:
