@@ -203,7 +203,7 @@ class Dispatcher:
                 kind, payload["target"] = "update", event.message
             elif reply.ephemeral and to_origin and event.chat is not None:
                 kind, user = "ephemeral", event.user.user_id
-            if to_origin and isinstance(event, IncomingMessage) and event.reply_url:
+            if to_origin and isinstance(event, IncomingMessage | CardAction) and event.reply_url:
                 payload["response_url"] = event.reply_url
             if reply.extra:
                 payload["extra"] = reply.extra

@@ -109,6 +109,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "b.done": {"zh": "完成", "en": "Done"},
     "b.log": {"zh": "记 {h} 小时", "en": "Log {h}h"},
     "b.undo": {"zh": "撤销", "en": "Undo"},
+    # The platform's confirm dialog before a click that undoes something (Button.confirm).
+    # A form field checked before the form closes (handlers/forms.py), shown next to the field.
+    "form.required": {"zh": "请填写此项。", "en": "Please fill this in."},
+    "form.not_a_date": {"zh": "“{value}”不是日期。", "en": "“{value}” is not a date."},
+    "form.not_a_number": {"zh": "“{value}”应为 0 到 {high} 之间的数字。",
+                          "en": "“{value}” should be a number above 0 and at most {high}."},
+    "confirm.title": {"zh": "确认操作", "en": "Are you sure?"},
+    "confirm.ok": {"zh": "确认", "en": "Yes"},
+    "confirm.cancel": {"zh": "取消", "en": "Cancel"},
+    "confirm.undo": {"zh": "撤销 {key} 的上一步操作？", "en": "Undo the last change to {key}?"},
+    "confirm.undo_leave": {"zh": "撤销 {start} 至 {end} 的请假？", "en": "Cancel the leave from {start} to {end}?"},
+    "confirm.reject": {"zh": "驳回变更申请 CR-{id}？", "en": "Reject change request CR-{id}?"},
+    "confirm.withdraw": {"zh": "撤回变更申请 CR-{id}？", "en": "Withdraw change request CR-{id}?"},
     "action.unknown": {"zh": "这个按钮已失效。", "en": "This button is no longer valid."},
     # tasks
     "task.created": {"zh": "已创建 {key}：{title}", "en": "Created {key}: {title}"},

@@ -44,6 +44,9 @@ class CardAction:
     chat: str | None = None
     thread: str | None = None
     message: str | None = None
+    # where the click's answer goes when the card lives where the bot may not be (Slack: a card a slash command
+    # posted through response_url; the click's own response_url replaces it)
+    reply_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +77,25 @@ Event = IncomingMessage | CardAction | FormSubmission | HomeOpened
 
 
 @dataclass(frozen=True, slots=True)
+class Confirm:
+    """A question the platform's own dialog asks before a click counts (Slack `confirm`, Feishu button
+    `confirm`), already in the reader's language: for clicks that reject, withdraw or undo."""
+
+    title: str
+    text: str
+    ok: str
+    cancel: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"title": self.title, "text": self.text, "ok": self.ok, "cancel": self.cancel}
+
+
+@dataclass(frozen=True, slots=True)
 class Button:
     id: str
     label: str
-    style: Literal["default", "primary", "danger"] = "default"
+    style: Literal["default", "primary", "danger"] = "default"  # primary: the expected click; danger: undoes
+    confirm: Confirm | None = None
 
     def __post_init__(self) -> None:
         if len(self.id.encode()) > MAX_BUTTON_ID:
@@ -100,8 +118,19 @@ class Card:
         return {
             "title": self.title,
             "fields": [{"label": f.label, "value": f.value} for f in self.fields],
-            "buttons": [{"id": b.id, "label": b.label} for b in self.buttons],
+            "buttons": [_button_dict(b) for b in self.buttons],
         }
+
+
+def _button_dict(b: Button) -> dict[str, Any]:
+    """The stored form of a button (outbox payloads); keys beyond id and label only when set, so rows
+    written before style and confirm existed read the same."""
+    out: dict[str, Any] = {"id": b.id, "label": b.label}
+    if b.style != "default":
+        out["style"] = b.style
+    if b.confirm is not None:
+        out["confirm"] = b.confirm.to_dict()
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,9 +80,9 @@ async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = Fals
         buttons.append(Button(f"log:2:{key}", ctx.t("b.log", h=2)))
         buttons.append(Button(f"cr:new:{key}", ctx.t("b.change")))
     if undo:
-        buttons.append(Button(f"task:undo:{key}", ctx.t("b.undo"), "danger"))
+        buttons.append(Button(f"task:undo:{key}", ctx.t("b.undo"), "danger", ctx.confirm("undo", key=key)))
     elif revert:
-        buttons.append(Button(f"undo:upd:{key}", ctx.t("b.undo"), "danger"))
+        buttons.append(Button(f"undo:upd:{key}", ctx.t("b.undo"), "danger", ctx.confirm("undo", key=key)))
     if task.due_date is not None and task.status != "done":
         from handlers.workdays import load_calendar
 
@@ -167,7 +167,8 @@ async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, targ
     buttons: tuple[Button, ...] = ()
     if change.status == "pending":
         buttons = (Button(f"cr:approve:{change.id}", ctx.t("b.approve"), "primary"),
-                   Button(f"cr:reject:{change.id}", ctx.t("b.reject"), "danger"),
-                   Button(f"cr:withdraw:{change.id}", ctx.t("b.withdraw")))
+                   Button(f"cr:reject:{change.id}", ctx.t("b.reject"), "danger", ctx.confirm("reject", id=change.id)),
+                   Button(f"cr:withdraw:{change.id}", ctx.t("b.withdraw"),
+                          confirm=ctx.confirm("withdraw", id=change.id)))
     title = f"CR-{change.id} {ctx.t('ct.' + change.change_type)} · {target}"
     return Card(title=title, fields=tuple(fields), buttons=buttons)

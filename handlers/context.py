@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import t
-from bot.model import Reply
+from bot.model import Confirm, Reply
 from handlers.workdays import WorkingHours
 from storage import audit
 from storage.models import Chat, Person
@@ -62,6 +62,11 @@ class Ctx:
 
     def t(self, msg: str, /, **params: Any) -> str:
         return t(self.locale, msg, **params)
+
+    def confirm(self, what: str, /, **params: Any) -> Confirm:
+        """The platform's confirm dialog for a button that undoes something (catalogue: confirm.<what>)."""
+        return Confirm(title=self.t("confirm.title"), text=self.t(f"confirm.{what}", **params),
+                       ok=self.t("confirm.ok"), cancel=self.t("confirm.cancel"))
 
     def local_now(self, tz: str | None = None) -> dt.datetime:
         return self.now.astimezone(ZoneInfo(tz or self.tz))

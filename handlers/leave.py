@@ -40,7 +40,9 @@ async def _add(ctx: Ctx, start: dt.date, end: dt.date) -> list[Reply]:
     await ctx.audit("leave.added", f"person:{ctx.actor_ref}", after={"start": start.isoformat(), "end": end.isoformat()})
     return [ctx.reply(ctx.t("leave.recorded", start=start.isoformat(), end=end.isoformat()),
                       card=Card(title="", buttons=(Button(f"leave:undo:{start.isoformat()}:{end.isoformat()}",
-                                                          ctx.t("b.undo")),)))]
+                                                          ctx.t("b.undo"), "danger",
+                                                          ctx.confirm("undo_leave", start=start.isoformat(),
+                                                                      end=end.isoformat())),)))]
 
 
 def _ask(ctx: Ctx) -> list[Reply]:

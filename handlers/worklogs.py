@@ -68,7 +68,8 @@ async def log_hours(intent: LogHours, ctx: Ctx, *, confirmed: bool = False) -> l
         lines.append(ctx.t("log.line", key=key, hours=fmt_hours(amount), date=day.isoformat()))
         if not calendar.is_workday(day):
             lines.append(ctx.t("safety.log_not_workday", day=day.isoformat()))
-        undo.append(Button(f"undo:log:{row.id}", f"{ctx.t('b.undo')} {key} {fmt_hours(amount)}", "danger"))
+        undo.append(Button(f"undo:log:{row.id}", f"{ctx.t('b.undo')} {key} {fmt_hours(amount)}", "danger",
+                              ctx.confirm("undo", key=key)))
     totals = ", ".join(f"{d.isoformat()}: {fmt_hours(h)}" for d, h in day_totals.items())
     card = Card(title="", buttons=tuple(undo[:5]))
     return [ctx.reply(ctx.t("log.done", lines="\n".join(lines), totals=totals), card=card), *asks]

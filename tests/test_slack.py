@@ -310,6 +310,8 @@ async def test_images_go_through_files_upload_v2(slack: SlackRig) -> None:
     assert slack.fake.of("upload")[0]["size"] == len(png)
     done = slack.fake.of("files.completeUploadExternal")
     assert done and done[0]["channel_id"] == "C0CHAN0001"
+    # what a screen reader says: files.getUploadURLExternal alt_txt
+    assert slack.fake.of("files.getUploadURLExternal")[0]["alt_txt"] == "Burndown"
 
 
 async def test_answers_in_a_thread_the_bot_is_in_need_no_mention(slack: SlackRig) -> None:
@@ -414,3 +416,230 @@ async def test_people_a_job_names_are_really_mentioned(slack: SlackRig) -> None:
     posted = slack.fake.of("chat.postMessage")[-1]
     assert f"<@{HUMAN}>" in posted["text"] and "<!here>" not in json.dumps(posted)  # text stays escaped
     assert "U0BAD" not in json.dumps(posted)  # only real user ids become mentions
+
+
+# ---- issue 16: behave like the real Slack ----------------------------------------------------------------
+
+def _command(slack: SlackRig, text_: str, *, channel: str = "C0CHAN0001", url: str = "cmd1",
+             trigger: str = "13345224609.738474920.8088930838d88f008e0") -> bytes:
+    form = dict(urllib.parse.parse_qsl(fixture_bytes("slack_slash_command.txt").decode()))
+    form.update(command="/pm", text=text_, user_id=HUMAN, channel_id=channel,
+                response_url=slack.fake.url(f"/response/{url}"), trigger_id=trigger)
+    return urllib.parse.urlencode(form).encode()
+
+
+def _click(value: str, *, user: str, channel: str, ts: str, block: str, action_ts: str,
+           response_url: str | None = None, thread: str | None = None) -> bytes:
+    payload = fixture_json("slack_block_actions.payload.json")
+    payload["user"]["id"] = user
+    payload["container"].update(channel_id=channel, message_ts=ts, **({"thread_ts": thread} if thread else {}))
+    payload["channel"]["id"] = channel
+    payload["actions"][0].update(value=value, block_id=block, action_ts=action_ts)
+    if response_url:
+        payload["response_url"] = response_url
+    return ("payload=" + urllib.parse.quote(json.dumps(payload))).encode()
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+async def test_slash_command_mentions_arrive_escaped_and_assign_the_person(slack: SlackRig) -> None:
+    # should_escape: true (the manifest): Slack sends <@U…|name>, not a bare @name
+    resp = await slack.post(_command(slack, "task draft the contract <@U0HUMAN002|bob> P1"), content_type=FORM)
+    assert resp.status == 200
+    await slack.settle()
+    assignee = await slack.sql("select i.external_id from task_assignees a join identities i on i.person_id = a.person_id")
+    assert assignee == PM
+    assert "@U0HUMAN002" not in (await slack.sql("select title from tasks"))
+
+
+def test_the_manifest_escapes_slash_command_mentions() -> None:
+    import pathlib
+    import re
+
+    manifest = pathlib.Path(__file__).resolve().parents[1].joinpath("docs/slack-app-manifest.yaml").read_text()
+    assert re.findall(r"should_escape: (\w+)", manifest) == ["true"]
+    scopes = manifest[manifest.index("    bot:"):manifest.index("settings:")].splitlines()[1:]
+    assert scopes and all(re.fullmatch(r"      - [a-z_:.]+  # \S.*", line) for line in scopes if line.strip())
+    assert "im:read" not in manifest  # asked for nothing the bot uses
+
+
+async def test_a_card_a_slash_command_posted_is_answered_through_the_clicks_response_url(slack: SlackRig) -> None:
+    # the bot is not in this channel: Slack refuses chat.update / chat.postMessage there
+    slack.fake.outside["C0OUTSIDE1"] = "channel_not_found"
+    await slack.post(_command(slack, "task ship the invoice export", channel="C0OUTSIDE1"), content_type=FORM)
+    await slack.settle()
+    posted = slack.fake.of("response_url")[-1]
+    assert posted["response_type"] == "in_channel"  # a task card is for the channel
+    assert any(b.get("block_id") == "pmo_actions_ru" for b in posted["blocks"])
+    for n in range(2):
+        body = _click("task:done:CRM-1", user=HUMAN, channel="C0OUTSIDE1", ts="1718001001.000100",
+                      block="pmo_actions_ru", action_ts=f"1718000900.00000{n}",
+                      response_url=slack.fake.url(f"/response/click{n}"))
+        assert (await slack.post(body, content_type=FORM)).status == 200
+        await slack.settle()
+    assert await slack.sql("select status from tasks") == "done"
+    assert not [c for c in slack.fake.calls if c.method.startswith("chat.")]  # nothing the bot cannot do there
+    first, second = [r for r in slack.fake.of("response_url") if r["id"].startswith("click")]
+    assert first["id"] == "click0" and first["replace_original"] is True and "done" in first["text"]
+    assert second["replace_original"] is False and second["response_type"] == "ephemeral"  # "already done"
+    assert await slack.sql("select count(*) from outbox where status = 'dead'") == 0
+
+
+async def test_the_fake_refuses_what_slack_refuses_where_the_bot_is_not(slack: SlackRig) -> None:
+    # the old way (chat.update on such a card) fails: permanently, as Slack answers
+    slack.fake.outside["C0OUTSIDE1"] = "channel_not_found"
+    await slack.post(_command(slack, "task old card", channel="C0OUTSIDE1"), content_type=FORM)
+    await slack.settle()
+    body = _click("task:done:CRM-1", user=HUMAN, channel="C0OUTSIDE1", ts="1718001001.000100",
+                  block="pmo_actions", action_ts="1718000950.000001")
+    await slack.post(body, content_type=FORM)
+    await slack.settle()
+    assert {c.method for c in slack.fake.calls if c.method.startswith("chat.")} == {"chat.update"}
+    assert await slack.sql("select count(*) from outbox where status = 'dead'") == 1
+
+
+@pytest.mark.parametrize("said", ["help", "mine", "hours", "show CRM-404", "frobnicate the widgets"])
+async def test_slash_command_answers_for_one_person_are_ephemeral(slack: SlackRig, said: str) -> None:
+    await slack.post(_command(slack, said), content_type=FORM)
+    await slack.settle()
+    answers = slack.fake.of("response_url")
+    assert answers and all(a["response_type"] == "ephemeral" for a in answers), answers
+
+
+async def test_a_private_note_about_a_click_in_a_thread_stays_in_the_thread(slack: SlackRig) -> None:
+    mention = fixture_json("slack_app_mention.json")
+    mention["event"]["text"] = "<@U0BOT00001> new task thread card"
+    mention["event"]["user"] = HUMAN
+    await slack.post(json.dumps(mention).encode())
+    await slack.settle()
+    card = slack.fake.of("chat.postMessage")[0]
+    parent = mention["event"]["ts"]
+    for n in range(2):
+        body = _click("task:done:CRM-1", user=HUMAN, channel=card["channel"], ts="1718001001.000100",
+                      block="pmo_actions", action_ts=f"1718000970.00000{n}", thread=parent)
+        await slack.post(body, content_type=FORM)
+        await slack.settle()
+    notes = slack.fake.of("chat.postEphemeral")
+    assert notes and notes[0]["user"] == HUMAN and notes[0]["thread_ts"] == parent
+
+
+async def test_buttons_carry_style_and_a_confirm_dialog(slack: SlackRig) -> None:
+    await slack.message("new task styled buttons")
+    await slack.settle()
+    await slack.message("CRM-1 done", event_id="Ev0STYLE0002", ts="1718000301.000300")
+    await slack.settle()
+    buttons = {b["value"].split(":")[1]: b for p in slack.fake.of("chat.postMessage") for block in p["blocks"]
+               if block["type"] == "actions" for b in block["elements"]}
+    assert buttons["done"]["style"] == "primary"
+    undo = buttons["undo"]
+    assert undo["style"] == "danger" and undo["confirm"]["style"] == "danger"
+    assert "CRM-1" in undo["confirm"]["text"]["text"] and undo["confirm"]["deny"]["text"] == "Cancel"
+    assert "style" not in buttons["start"] if "start" in buttons else True
+
+
+async def test_a_thirty_task_list_is_shown_whole(slack: SlackRig, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.platforms.slack.sender.CHANNEL_INTERVAL", 0.0)  # 31 answers in one DM
+    for n in range(30):
+        await slack.message(f"new task rollout step {n:02d} & checks for the regional offices {'x' * 140}",
+                            event_id=f"Ev0LONG{n:05d}", ts=f"17180004{n:02d}.000100")
+    await slack.settle()
+    await slack.message("my tasks", event_id="Ev0LONGLIST", ts="1718000499.000100")
+    await slack.settle()
+    answer = slack.fake.of("chat.postMessage")[-1]
+    texts = [b["text"]["text"] for b in answer["blocks"] if b["type"] == "section"]
+    assert len(texts) > 1 and all(len(t) <= 3000 for t in texts)
+    shown = "\n".join(texts)
+    assert all(f"step {n:02d}" in shown for n in range(30))
+    assert all(t.count("&") == t.count("&amp;") for t in texts)  # no entity cut in half
+
+
+def test_past_fifty_blocks_the_rest_is_counted_not_dropped() -> None:
+    from slack_sdk.models.blocks import Block
+
+    from bot.platforms.slack import render
+
+    text = "\n".join(f"line {n} <&> " + "y" * 200 for n in range(1000))
+    out = render.blocks(text, {"title": "T", "fields": [{"label": "Description", "value": "z" * 5000}],
+                               "buttons": [{"id": "task:undo:X-1", "label": "Undo", "style": "danger",
+                                            "confirm": {"title": "Sure?", "text": "Undo X-1?", "ok": "Yes",
+                                                        "cancel": "No"}}]})
+    assert len(out) == 50
+    for block in out:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+    last_text = [b for b in out if b["type"] == "section"][-1]["text"]["text"]
+    assert "more lines not shown" in last_text and "还有" in last_text
+    assert out[-1]["type"] == "actions"
+
+
+def test_feishu_cards_split_long_text_and_carry_style_and_confirm() -> None:
+    from bot.platforms.feishu import render as feishu
+
+    text = "\n".join(f"任务 {n} & " + "字" * 300 for n in range(200))
+    card = feishu.card(text, {"title": "T", "fields": [], "buttons": [
+        {"id": "task:undo:X-1", "label": "撤销", "style": "danger",
+         "confirm": {"title": "确认操作", "text": "撤销？", "ok": "确认", "cancel": "取消"}},
+        {"id": "task:done:X-1", "label": "完成"}]})
+    size = len(json.dumps(card, ensure_ascii=False).encode())
+    assert size < 30 * 1024
+    divs = [e["text"]["content"] for e in card["body"]["elements"] if e["tag"] == "div"]
+    assert len(divs) > 1 and all(len(d) <= 4000 for d in divs) and "more lines not shown" in divs[-1]
+    buttons = card["body"]["elements"][-1]["columns"]
+    undo, done = (c["elements"][0] for c in buttons)
+    assert undo["type"] == "danger" and undo["confirm"]["text"]["content"] == "撤销？"
+    assert done["type"] == "default"  # no style guessed from the id any more
+    short = feishu.card("\n".join(f"任务 {n}" for n in range(30)), None)
+    assert "任务 29" in json.dumps(short, ensure_ascii=False)
+
+
+async def test_a_bad_value_in_a_modal_is_shown_on_the_field_and_the_modal_stays_open(slack: SlackRig) -> None:
+    await slack.message("new task login page by Dec 4", event_id="Ev0MV000001", ts="1718000411.000100")
+    await slack.settle()
+    posts_before = len(slack.fake.of("chat.postMessage"))
+    click = _click("cr:new:CRM-1", user=HUMAN, channel="D0HUMAN001", ts="1718001001.000100", block="pmo_actions",
+                   action_ts="1718000990.000001")
+    await slack.post(click, content_type=FORM)
+    opened = slack.fake.of("views.open")[-1]
+    form = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
+    values = {
+        "type_block": {"change_type_select": {"type": "static_select", "selected_option": {"value": "scope"}}},
+        "hours_block": {"extra_hours_input": {"type": "plain_text_input", "value": "lots"}},
+        "budget_block": {"budget_input": {"type": "plain_text_input", "value": "-5"}},
+        "reason_block": {"reason_input": {"type": "plain_text_input", "value": "   "}}}
+    body = _submit(form, HUMAN, values, "V0BAD1")
+    async with slack.http.post(f"{slack.base}/slack/events", data=body,
+                               headers={"Content-Type": FORM, **sign(body)}) as resp:
+        assert resp.status == 200
+        answer = await resp.json()
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {"hours_block", "budget_block", "reason_block"}
+    assert "lots" in answer["errors"]["hours_block"] and "10000" in answer["errors"]["hours_block"]  # en: alice
+    await slack.settle()
+    assert await slack.sql("select count(*) from change_requests") == 0  # nothing stored, nothing posted
+    assert await slack.sql("select count(*) from inbox where event_id like 'view:V0BAD1%'") == 0
+    assert len(slack.fake.of("chat.postMessage")) == posts_before
+    values["hours_block"]["extra_hours_input"]["value"] = "16"
+    values["budget_block"]["budget_input"]["value"] = ""
+    values["reason_block"]["reason_input"]["value"] = "the customer asked for SSO"
+    fixed = _submit(form, HUMAN, values, "V0BAD1")
+    async with slack.http.post(f"{slack.base}/slack/events", data=fixed,
+                               headers={"Content-Type": FORM, **sign(fixed)}) as resp:
+        assert resp.status == 200 and not (await resp.read())  # an empty ack closes the modal
+    await slack.settle()
+    assert await slack.sql("select count(*) from change_requests") == 1
+
+
+def test_long_text_is_cut_only_between_characters_before_escaping() -> None:
+    import random
+
+    from bot.platforms import split
+    from bot.platforms.slack.render import escape
+
+    rng = random.Random(16)
+    for _ in range(2000):
+        text_ = "".join(rng.choice("ab&<\n") for _ in range(rng.randint(0, 60)))
+        limit = rng.randint(5, 12)
+        parts = split.pieces(text_, limit, lambda s: len(escape(s)))
+        assert all(len(escape(p)) <= limit for p in parts), (text_, limit, parts)
+        assert "".join(parts).replace("\n", "") == text_.replace("\n", "")  # nothing lost
+    assert split.pieces("ab\ncd\n\nef", 5) == ["ab\ncd", "\nef"]  # a blank line survives a cut

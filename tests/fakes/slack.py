@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType, web
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 # Copies of ../shared/reference/fixtures (byte-exact: signatures cover the stored bytes), so a clone tests alone.
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -35,6 +38,30 @@ def sign(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = N
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
+def invalid_block_kit(args: dict[str, Any]) -> str | None:
+    """What Slack says about the blocks or view of a call (slack_sdk's own Block Kit checks), or None."""
+    try:
+        blocks = args.get("blocks")
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        if blocks is not None:
+            if not isinstance(blocks, list) or len(blocks) > 50:
+                return "invalid_blocks"
+            for block in blocks:
+                parsed = Block.parse(block)
+                if parsed is None:
+                    return "invalid_blocks"
+                parsed.validate_json()
+        view = args.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if view is not None:
+            View(**view).validate_json()
+    except (SlackObjectFormationError, ValueError, TypeError, KeyError):
+        return "invalid_blocks"
+    return None
+
+
 @dataclass
 class Call:
     method: str
@@ -47,6 +74,9 @@ class FakeSlack:
     failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     acks: list[dict[str, Any]] = field(default_factory=list)
+    # Conversations the bot is not a member of (a slash command works in any channel; the bot's own Web API
+    # calls do not): chat.* there answer like Slack, channel_not_found for a private one, not_in_channel else.
+    outside: dict[str, str] = field(default_factory=dict)
     port: int = 0
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -105,6 +135,12 @@ class FakeSlack:
         await self._record(method, args)
         if request.headers.get("Authorization") != "Bearer xoxb-test" and method != "apps.connections.open":
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        channel = str(args.get("channel") or "")
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "chat.delete") and channel in self.outside:
+            return web.json_response({"ok": False, "error": self.outside[channel]})
+        invalid = invalid_block_kit(args)
+        if invalid:
+            return web.json_response({"ok": False, "error": invalid})
         queued = self.failures.get(method)
         if queued:
             status, body, headers = queued.pop(0)
@@ -139,7 +175,10 @@ class FakeSlack:
         return web.Response(text="OK - 1")
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        await self._record("response_url", {"id": request.match_info["id"], **(await request.json())})
+        body = await request.json()
+        await self._record("response_url", {"id": request.match_info["id"], **body})
+        if invalid_block_kit(body):  # Slack answers a bad response_url payload with HTTP 400 and a word
+            return web.Response(status=400, text="invalid_blocks")
         return web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:

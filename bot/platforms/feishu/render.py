@@ -10,14 +10,16 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.platforms import split
 from bot.platforms.feishu.translate import REASON_FIELD, REASON_FORMS, VALUE_KEY
 
-MAX_TEXT = 4000
+MAX_TEXT = 4000  # per text element
 MAX_FIELDS = 30
 MAX_BUTTONS = 10
+# A card or post is at most 30 KB of JSON; the text in it is kept under this many UTF-8 bytes, leaving room for
+# the card's structure (long lists are split into elements, and past this they end with "… N more").
+MAX_BYTES = 24_000
 REASON_PLACEHOLDER = "原因（必填） / Reason (required)"
-_DANGER_VERBS = frozenset({"undo", "reject", "delete", "withdraw"})
-_PRIMARY_VERBS = frozenset({"done", "approve"})
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -28,14 +30,20 @@ def _div(text: str) -> dict[str, Any]:
     return {"tag": "div", "text": _plain(text[:MAX_TEXT])}
 
 
-def _verb(button_id: str) -> str:
-    parts = button_id.split(":")
-    return parts[1] if len(parts) > 1 else ""
+def _parts(texts: list[str]) -> list[str]:
+    """Texts split into elements of at most MAX_TEXT characters, within MAX_BYTES in all: never cut silently."""
+    parts = [p for text in texts for p in split.pieces(text, MAX_TEXT)]
+    used, room = 0, 0
+    for p in parts:
+        used += len(p.encode())
+        if used > MAX_BYTES:
+            break
+        room += 1
+    return split.fit(parts, max(room, 1)) if room < len(parts) else parts
 
 
 def _button(b: dict[str, Any], index: int, *, submit: bool = False) -> dict[str, Any]:
-    verb = _verb(str(b["id"]))
-    style = b.get("style") or ("danger" if verb in _DANGER_VERBS else "primary" if verb in _PRIMARY_VERBS else "")
+    style = b.get("style") or "default"  # the neutral Button's style; no guessing from the id
     element: dict[str, Any] = {
         "tag": "button", "element_id": f"b{index}", "name": f"b{index}",
         "text": _plain(str(b["label"])[:40]),
@@ -43,6 +51,9 @@ def _button(b: dict[str, Any], index: int, *, submit: bool = False) -> dict[str,
         # Our small typed payload; the server re-reads state and re-checks permission on every click.
         "behaviors": [{"type": "callback", "value": {VALUE_KEY: b["id"]}}],
     }
+    confirm = b.get("confirm")
+    if confirm:  # Feishu's own dialog (its OK/Cancel buttons are the client's): the click counts after OK
+        element["confirm"] = {"title": _plain(str(confirm["title"])[:100]), "text": _plain(str(confirm["text"])[:300])}
     if submit:
         element["form_action_type"] = "submit"
     return element
@@ -59,14 +70,13 @@ def _reason_form(b: dict[str, Any], index: int) -> dict[str, Any]:
 
 def card(text: str, data: dict[str, Any] | None) -> dict[str, Any]:
     """A neutral card (Card.to_dict()) with an optional leading text -> card JSON 2.0."""
-    elements: list[dict[str, Any]] = []
-    if text:
-        elements.append(_div(text))
+    texts = [text] if text else []
     if data:
         fields = data.get("fields") or []
         if fields:
-            lines = [f"{f['label']}: {f['value']}" for f in fields[:MAX_FIELDS]]
-            elements.append(_div("\n".join(lines)))
+            texts.append("\n".join(f"{f['label']}: {f['value']}" for f in fields[:MAX_FIELDS]))
+    elements: list[dict[str, Any]] = [_div(p) for p in _parts(texts)] if texts else []
+    if data:
         plain: list[tuple[int, dict[str, Any]]] = []
         forms: list[tuple[int, dict[str, Any]]] = []
         for i, b in enumerate((data.get("buttons") or [])[:MAX_BUTTONS]):
@@ -93,7 +103,7 @@ def image_card(text: str, image_key: str) -> dict[str, Any]:
 def post(text: str, mentions: Sequence[str] = ()) -> dict[str, Any]:
     """Plain text as a `post`: `text` elements are shown literally (a `text` message would parse <at> tags);
     the people to notify (open_ids) get real @-mentions on a last line."""
-    lines = (text[:MAX_TEXT] or " ").split("\n")
+    lines = ("\n".join(_parts([text])) or " ").split("\n")
     content: list[list[dict[str, Any]]] = [[{"tag": "text", "text": line}] for line in lines]
     if mentions:
         content.append([{"tag": "at", "user_id": str(m)} for m in mentions])

@@ -28,6 +28,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 
 from bot import i18n
 from bot.intake import with_profiles
@@ -35,6 +36,7 @@ from bot.model import Event, UserRef
 from bot.platforms.shape import DATA_ERRORS, RETRY_AFTER, Malformed, Refused, Unavailable, log_failure
 from bot.platforms.slack import render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
+from handlers import forms
 from storage import outbox
 from storage.db import Database, outage
 
@@ -252,25 +254,42 @@ class SlackAdapter:
         else:
             view = render.change_modal(task=ref, channel=channel, labels=labels,
                                        thread=container.get("thread_ts") or container.get("message_ts"))
+        await self._open(body, view)
+
+    async def _open(self, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             await self.client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+        except SlackApiError as exc:  # Slack's answer (expired_trigger_id, invalid_arguments …): one line
+            logger.warning("slack views.open failed: %s", exc.response.get("error"))
         except Exception:
             logger.exception("views.open failed")
 
     async def _labels(self, user_id: str, keys: tuple[str, ...]) -> dict[str, str]:
         """Modal labels in the clicker's Slack language (users.info, cached)."""
-        locale = self.default_locale
+        locale = await self._locale(user_id)
+        return {k: i18n.t(locale, f"modal.{k}") for k in keys}
+
+    async def _locale(self, user_id: str) -> str:
         profile = await self.profiles.get(user_id)
         if profile and str(profile.get("locale") or "")[:2] in i18n.LOCALES:
-            locale = str(profile["locale"])[:2]
-        return {k: i18n.t(locale, f"modal.{k}") for k in keys}
+            return str(profile["locale"])[:2]
+        return self.default_locale
 
     async def _on_command(self, body: dict[str, Any], ack: AsyncAck) -> None:
         await self._store(translate.slash_command(body))
         await ack()  # an empty ack: the answer follows through response_url
 
     async def _on_view(self, body: dict[str, Any], ack: AsyncAck) -> None:
-        await self._store(translate.view_submission(body))
+        submission = translate.view_submission(body)
+        if submission is not None:  # a bad value: Slack shows it next to the field and the modal stays open
+            locale = await self._locale(submission.user.user_id)
+            found = forms.problems(submission.form, submission.values, lambda key, **kw: i18n.t(locale, key, **kw))
+            errors = {translate.FIELD_BLOCKS[name]: text[:150] for name, text in found.items()
+                      if name in translate.FIELD_BLOCKS}
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+        await self._store(submission)
         await ack()
 
     async def _on_shortcut(self, body: dict[str, Any], ack: AsyncAck) -> None:
@@ -283,10 +302,7 @@ class SlackAdapter:
                                     ("modal_title", "submit", "title", "assignee", "due", "priority", "estimate"))
         view = render.task_modal(title=translate.plain_text(message.get("text") or ""), channel=channel,
                                  thread=thread, labels=labels)
-        try:
-            await self.client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
-        except Exception:
-            logger.exception("views.open failed")
+        await self._open(body, view)
 
 
 def _socket_mode_handler() -> type:

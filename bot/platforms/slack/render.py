@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.platforms import split
+
 MAX_FIELDS = 10  # a section holds at most 10 fields
 MAX_TEXT = 2900  # section text limit is 3000 characters
+MAX_FIELD = 1900  # a field's text limit is 2000 characters
+MAX_BLOCKS = 50  # Slack's limit per message (and per view)
 MAX_BUTTON_LABEL = 75
+ACTIONS = "pmo_actions"
+# The actions block of a card posted through a slash command's response_url: it may live in a conversation the
+# bot is not in, where chat.update and chat.postMessage fail, so its clicks are answered through their own
+# response_url (translate.block_action reads this block id back).
+ACTIONS_VIA_RESPONSE_URL = "pmo_actions_ru"
 
 
 def escape(text: str) -> str:
@@ -14,23 +23,46 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def blocks(text: str, card: dict[str, Any] | None) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    if text:
-        out.append({"type": "section", "text": {"type": "mrkdwn", "text": escape(text)[:MAX_TEXT]}})
+def _mrkdwn(text: str) -> dict[str, Any]:
+    # verbatim: Slack does not auto-link channel names or URLs in it; the text is user text, already escaped.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def chunks(text: str, limit: int) -> list[str]:
+    """`text` in pieces whose escaped length is at most `limit` (cut before escaping)."""
+    return split.pieces(text, limit, lambda s: len(escape(s)))
+
+
+def blocks(text: str, card: dict[str, Any] | None, *, via_response_url: bool = False,
+           reserve: int = 0) -> list[dict[str, Any]]:
+    """Block Kit for a neutral reply. Long text is split across sections, never cut silently: past Slack's 50
+    blocks the last section says how many lines are not shown and how to see them. `reserve`: blocks the caller
+    appends."""
+    texts: list[str] = [] if not text else chunks(text, MAX_TEXT)
+    head: list[dict[str, Any]] = []
+    tail: list[dict[str, Any]] = []
     if card and card.get("title"):
-        out.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(card['title'])[:MAX_TEXT]}*"}})
+        head.append({"type": "section", "text": _mrkdwn(f"*{escape(chunks(str(card['title']), MAX_TEXT - 2)[0])}*")})
     if card:
         fields = card.get("fields") or []
-        for start in range(0, len(fields), MAX_FIELDS):
-            out.append({"type": "section", "fields": [
-                {"type": "mrkdwn", "text": f"*{escape(f['label'])}*\n{escape(f['value'])[:1900]}"}
-                for f in fields[start:start + MAX_FIELDS]]})
+        short = [f for f in fields if len(escape(f"{f['label']}\n{f['value']}")) + 2 <= MAX_FIELD]
+        for start in range(0, len(short), MAX_FIELDS):
+            head.append({"type": "section", "fields": [
+                _mrkdwn(f"*{escape(str(f['label']))}*\n{escape(str(f['value']))}") for f in short[start:start + MAX_FIELDS]]})
+        for f in fields:  # a long value (a description) gets sections of its own
+            if f not in short:
+                texts += chunks(f"{f['label']}\n{f['value']}", MAX_TEXT)
         buttons = card.get("buttons") or []
         if buttons:
-            out.append({"type": "actions", "block_id": "pmo_actions", "elements": [button(b, i)
-                                                                                  for i, b in enumerate(buttons)]})
-    return out
+            tail.append({"type": "actions", "block_id": ACTIONS_VIA_RESPONSE_URL if via_response_url else ACTIONS,
+                         "elements": [button(b, i) for i, b in enumerate(buttons)]})
+    room = MAX_BLOCKS - reserve - len(head) - len(tail)
+    sections = [{"type": "section", "text": _mrkdwn(escape(piece) if piece else " ")}
+                for piece in split.fit(texts, room)]
+    lead = len(chunks(text, MAX_TEXT)) if text else 0
+    if lead and len(texts) <= room:  # the leading text first, then the card, then a long field's sections
+        return [*sections[:lead], *head, *sections[lead:], *tail]
+    return [*head, *sections, *tail]  # cut short: the card first, the "… N more" line last
 
 
 def button(b: dict[str, Any], index: int) -> dict[str, Any]:
@@ -41,14 +73,31 @@ def button(b: dict[str, Any], index: int) -> dict[str, Any]:
     }
     if b.get("style") in ("primary", "danger"):
         element["style"] = b["style"]
+    confirm = b.get("confirm")
+    if confirm:  # Slack's own dialog: the click is sent only after "yes"
+        element["confirm"] = {
+            "title": {"type": "plain_text", "text": str(confirm["title"])[:100]},
+            "text": {"type": "plain_text", "text": str(confirm["text"])[:300]},
+            "confirm": {"type": "plain_text", "text": str(confirm["ok"])[:30]},
+            "deny": {"type": "plain_text", "text": str(confirm["cancel"])[:30]},
+            **({"style": "danger"} if b.get("style") == "danger" else {})}
     return element
 
 
 def fallback_text(text: str, card: dict[str, Any] | None) -> str:
-    """The notification text (and what clients without blocks show)."""
+    """The notification text (and what clients without blocks show): the first piece; the blocks carry all."""
     if text:
-        return escape(text)[:MAX_TEXT]
+        pieces = chunks(text, MAX_TEXT)
+        return escape(pieces[0]) + (" …" if len(pieces) > 1 else "")
     return escape(card["title"]) if card else ""
+
+
+def for_channel(kind: str, card: dict[str, Any] | None) -> bool:
+    """THE rule for a slash command's answer (it goes through response_url): the person who typed the command
+    sees it alone (ephemeral: help, errors, "my tasks", "my hours", a question back), except a card with a
+    title — a task, a change request, a project's status — which the channel acts on. A reply the handler marked
+    ephemeral is always private."""
+    return kind != "ephemeral" and bool(card and card.get("title"))
 
 
 def home_view(text: str, card: dict[str, Any] | None) -> dict[str, Any]:

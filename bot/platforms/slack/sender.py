@@ -42,8 +42,8 @@ class SlackSender:
         payload = message.payload
         text, card = payload.get("text") or "", payload.get("card")
         try:
-            if payload.get("response_url"):
-                await self._respond(payload["response_url"], text, card)
+            if payload.get("response_url") and "target_message" not in payload:  # not a tagged card's copies
+                await self._respond(payload["response_url"], message.kind, text, card, thread=message.thread)
                 return None
             if message.kind == "image":
                 return await self._upload(message)
@@ -60,14 +60,15 @@ class SlackSender:
                                               blocks=render.blocks(text, card))
                 return ts
             if message.kind == "ephemeral" and message.chat:
+                # thread_ts: a private note about a click in a thread shows in that thread
                 await self.client.chat_postEphemeral(channel=message.chat, user=message.user or "",
                                                      text=render.fallback_text(text, card),
-                                                     blocks=render.blocks(text, card))
+                                                     blocks=render.blocks(text, card), thread_ts=message.thread)
                 return None
             channel = message.chat or await self._dm_channel(message.user or "")
             await self._pace(channel)
-            fallback, blocks = render.fallback_text(text, card), render.blocks(text, card)
             mentions = " ".join(f"<@{m}>" for m in payload.get("mentions") or [] if str(m).isalnum())
+            fallback, blocks = render.fallback_text(text, card), render.blocks(text, card, reserve=1 if mentions else 0)
             if mentions:  # the people a risk or a summary names: real mentions, so Slack notifies them
                 fallback += "\n" + mentions
                 blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mentions}]})
@@ -86,7 +87,9 @@ class SlackSender:
         response = await self.client.files_upload_v2(
             channel=channel, content=base64.b64decode(image["data"]), filename=image.get("filename", "chart.png"),
             title=image.get("title") or message.payload.get("text") or "", thread_ts=message.thread,
-            initial_comment=render.escape(message.payload.get("text") or ""))
+            initial_comment=render.escape(message.payload.get("text") or ""),
+            # what a screen reader says for the chart (files.completeUploadExternal files[].alt_txt)
+            alt_txt=str(image.get("alt") or image.get("title") or message.payload.get("text") or "chart")[:1000])
         file = response.get("file") or {}
         return str(file.get("id") or "") or None
 
@@ -106,9 +109,19 @@ class SlackSender:
         if slot > now:
             await asyncio.sleep(slot - now)
 
-    async def _respond(self, url: str, text: str, card: dict[str, Any] | None) -> None:
-        body = {"response_type": "in_channel", "replace_original": False,
-                "text": render.fallback_text(text, card), "blocks": render.blocks(text, card)}
+    async def _respond(self, url: str, kind: str, text: str, card: dict[str, Any] | None, *,
+                       thread: str | None) -> None:
+        """An answer through a response_url (a slash command's, or a click on a card that a slash command
+        posted): an update replaces the clicked card; otherwise render.for_channel says who sees it."""
+        body: dict[str, Any] = {"text": render.fallback_text(text, card),
+                                "blocks": render.blocks(text, card, via_response_url=True)}
+        if kind == "update":
+            body["replace_original"] = True
+        else:
+            body.update(replace_original=False,
+                        response_type="in_channel" if render.for_channel(kind, card) else "ephemeral")
+            if thread:
+                body["thread_ts"] = thread
         async with self.session.post(url, json=body) as resp:
             if resp.status == 429:
                 raise SendError("response_url rate limited", retry_after=float(resp.headers.get("Retry-After", 1)))

@@ -7,13 +7,28 @@ import re
 from typing import Any
 
 from bot.model import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
-from bot.platforms.shape import MAX_USER_ID, Malformed, Schema, bounded, check, required, sound
+from bot.platforms.shape import (
+    MAX_CHAT_ID,
+    MAX_THREAD,
+    MAX_USER_ID,
+    Malformed,
+    Schema,
+    bounded,
+    check,
+    required,
+    sound,
+)
 
 PLATFORM = "slack"
 MODAL_CALLBACK = "create_task_modal"
 CHANGE_MODAL = "change_request_modal"  # render.change_modal
 REJECT_MODAL = "change_reject_modal"  # render.reject_modal
 SHORTCUT_CALLBACK = "create_task_from_message"
+# A form's neutral field -> the modal block it comes from (render.py), where Slack shows an error in place.
+FIELD_BLOCKS = {"title": "title_block", "estimate_hours": "estimate_block", "new_due": "due_block",
+                "extra_hours": "hours_block", "budget": "budget_block", "people": "people_block",
+                "reason": "reason_block"}
+ACTIONS_VIA_RESPONSE_URL = "pmo_actions_ru"  # render.ACTIONS_VIA_RESPONSE_URL (render imports nothing from here)
 
 # Slack escapes &, < and > in message text; mentions are <@U123> or <@U123|name>, channels <#C1|name>,
 # links <url|label>. Mentions keep the neutral <@ID> form, the rest becomes plain text.
@@ -88,6 +103,10 @@ def check_payload(body: Any) -> None:
         check(body, _BY_TYPE[kind], what=f"slack {kind}")
         for path in _REQUIRED.get(kind, ()):
             required(_at(body, path), f"slack {kind}: {path}")
+        if kind == "message_action":  # its ids go into the modal's private_metadata, which Slack caps
+            bounded(_at(body, "channel.id"), MAX_CHAT_ID, "slack message_action: channel.id")
+            for path in ("message.ts", "message.thread_ts"):
+                bounded(_at(body, path), MAX_THREAD, f"slack message_action: {path}")
 
 
 def _at(body: dict[str, Any], path: str) -> Any:
@@ -162,11 +181,15 @@ def block_action(payload: dict[str, Any]) -> CardAction | None:
     # action_ts is unique per click; a double click is two events that the handler makes idempotent.
     click = required(action.get("action_ts") or payload.get("trigger_id"), "slack block_actions: action_ts")
     event_id = f"act:{click}:{user}"
+    # A card a slash command posted (render.ACTIONS_VIA_RESPONSE_URL) may be where chat.update cannot reach:
+    # answer its clicks through the click's own response_url.
+    reply_url = payload.get("response_url") if action.get("block_id") == ACTIONS_VIA_RESPONSE_URL else None
     return sound(CardAction(platform=PLATFORM, event_id=event_id, user=UserRef(PLATFORM, user),
                             action=str(action.get("value") or action.get("action_id") or "")[:200],
                             chat=None if is_dm else channel,
                             thread=None if is_dm else (container.get("thread_ts") or message_ts),
-                            message=f"{channel}:{message_ts}" if channel and message_ts else None))
+                            message=f"{channel}:{message_ts}" if channel and message_ts else None,
+                            reply_url=str(reply_url) if reply_url else None))
 
 
 def slash_command(form: dict[str, str]) -> IncomingMessage | None:
