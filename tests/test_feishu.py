@@ -384,3 +384,110 @@ def test_nonces_are_forgotten_as_they_leave_the_replay_window() -> None:
     now[0] += 301
     verifier.check_signature(headers("later"), b"{}")
     assert list(verifier._nonces) == [(str(int(now[0])), "later")]  # the old ones are gone, one by one
+
+
+# ---- the platform's rules, against the fake: private notes in p2p, temporary codes, the app's minute cap ----
+
+@contextlib.asynccontextmanager
+async def _sender(**kw: Any) -> AsyncIterator[tuple[FakeFeishu, Any]]:
+    from bot.platforms.feishu.api import FeishuApi
+    from bot.platforms.feishu.sender import FeishuSender
+
+    fake = FakeFeishu().start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield fake, FeishuSender(FeishuApi(session, fake.url, APP_ID, APP_SECRET), **kw)
+    finally:
+        fake.stop()
+
+
+def _out(n: int, *, kind: str = "message", chat: str | None = None, user: str | None = ALICE,
+         thread: str | None = None) -> Any:
+    from bot.delivery import Outgoing
+
+    return Outgoing(id=n, platform="feishu", chat=chat, user=user, thread=thread, kind=kind,
+                    payload={"text": f"note {n}", "card": None}, attempts=0)
+
+
+async def test_a_late_private_note_in_a_one_to_one_chat_is_a_message_to_that_person(db_url: str,
+                                                                                   monkeypatch: pytest.MonkeyPatch
+                                                                                   ) -> None:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    async with rig(db_url) as feishu:
+        await feishu.event(p2p("new task note me"))
+        await feishu.settle()
+        message_id = await _posted_id(feishu)
+        await feishu.event(click("task:done:CRM-1", message_id=message_id), path="/feishu/card")
+        await feishu.settle()
+        for adapter in feishu.app.adapters:
+            adapter.card_wait = 0.0  # the second click's "already done" comes too late for the toast
+        await feishu.event(click("task:done:CRM-1", message_id=message_id, event_id="ev-click-2"),
+                           path="/feishu/card")
+        await feishu.settle()
+        assert feishu.fake.of("ephemeral") == []  # the bot knew the chat is one-to-one
+        notes = [s for s in feishu.fake.of("send") if "already" in s["content"].lower()]
+        assert len(notes) == 1 and notes[0]["receive_id"] == ALICE and notes[0]["_query"]["receive_id_type"] == "open_id"
+        assert await feishu.sql("select count(*) from outbox where status = 'dead'") == 0
+
+
+async def test_feishu_refuses_an_ephemeral_note_in_p2p_and_the_sender_falls_back() -> None:
+    async with _sender() as (fake, sender):
+        ref = await sender.send(_out(1, kind="ephemeral", chat=P2P, thread="om_card"))
+        assert ref and [e["chat_id"] for e in fake.of("ephemeral")] == [P2P]  # refused, as Feishu does
+        assert [s["receive_id"] for s in fake.of("send")] == [ALICE]
+        await sender.send(_out(2, kind="ephemeral", chat=P2P))
+        assert len(fake.of("ephemeral")) == 1 and len(fake.of("send")) == 2  # learnt: not asked again
+        await sender.send(_out(3, kind="ephemeral", chat=GROUP))  # in a group the note stays ephemeral
+        assert fake.of("ephemeral")[-1]["chat_id"] == GROUP and len(fake.of("send")) == 2
+
+
+def _code_cases() -> list[tuple[int, str, str]]:
+    from bot.platforms.feishu.codes import CODES, Verdict
+
+    cases = [(code, wording, verdict.value) for code, (verdict, wording) in CODES.items()
+             if verdict is not Verdict.TOKEN and code != 11310]
+    cases.append((230099, "Failed to create card content, ext=ErrCode: 11310; ErrMsg: card action is lock", "retry"))
+    return cases
+
+
+@pytest.mark.parametrize(("code", "wording", "verdict"), _code_cases())
+async def test_each_feishu_error_code_is_retried_or_dropped_as_documented(code: int, wording: str,
+                                                                          verdict: str) -> None:
+    from bot.delivery import SendError
+
+    async with _sender() as (fake, sender):
+        fake.fail("send", status=400, body={"code": code, "msg": wording})
+        with pytest.raises(SendError) as failed:
+            await sender.send(_out(1))
+        assert failed.value.permanent is (verdict == "permanent"), failed.value
+        if verdict != "permanent":
+            assert failed.value.retry_after is not None and failed.value.retry_after <= 5
+            assert await sender.send(_out(1))  # the same message again goes through, under the same uuid
+            assert [s["uuid"] for s in fake.of("send")] == ["outbox:1", "outbox:1"]
+
+
+async def test_an_expired_token_is_fetched_again_once() -> None:
+    async with _sender() as (fake, sender):
+        fake.fail("send", body={"code": 99991663, "msg": "Invalid access token for authorization."})
+        assert await sender.send(_out(1))
+        assert len(fake.of("token")) == 2 and len(fake.of("send")) == 2
+
+
+async def test_the_app_sends_at_most_1000_messages_a_minute_and_defers_the_rest() -> None:
+    from bot.delivery import SendError
+
+    now = [1000.0]
+    async with _sender(app_interval=0.0, chat_interval=0.0, per_minute=3, clock=lambda: now[0]) as (fake, sender):
+        for n in range(3):
+            await sender.send(_out(n, user=f"ou_{n}"))
+        with pytest.raises(SendError) as deferred:
+            await sender.send(_out(9, user="ou_9"))
+        assert deferred.value.deferred and 59 <= (deferred.value.retry_after or 0) <= 60
+        assert len(fake.of("send")) == 3
+        now[0] += 60.0
+        await sender.send(_out(9, user="ou_9"))
+        assert len(fake.of("send")) == 4
+    from bot.platforms.feishu.sender import APP_PER_MINUTE
+
+    assert APP_PER_MINUTE == 1000

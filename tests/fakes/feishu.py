@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.platforms.feishu.codes import CODES, EPHEMERAL_NOT_IN_P2P
 from bot.platforms.feishu.crypto import encrypt, signature
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -68,6 +69,9 @@ class FakeFeishu:
     failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
     port: int = 0
     latency: float = 0.0
+    # One-to-one chats: ephemeral/v1/send refuses them (it takes group chats only), as Feishu does.
+    p2p_chats: set[str] = field(default_factory=lambda: {
+        fixture_json("feishu_im_message_p2p.json")["event"]["message"]["chat_id"]})
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _uuids: dict[str, str] = field(default_factory=dict)
@@ -205,6 +209,9 @@ class FakeFeishu:
             failed = self._failure(route)
             if failed is not None:
                 return failed
+            if route == "ephemeral" and body.get("chat_id") in self.p2p_chats:
+                return web.json_response({"code": EPHEMERAL_NOT_IN_P2P, "msg": CODES[EPHEMERAL_NOT_IN_P2P][1]},
+                                         status=400)
             return web.json_response(self._answer(route, body))
 
         return handle

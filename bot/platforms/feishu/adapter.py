@@ -79,7 +79,8 @@ class FeishuAdapter:
                                         domain=self.api.base, receive=self.receive_trusted,
                                         answer_timeout=self.card_wait + 0.4)
             await self._long.start()
-        return FeishuSender(self.api, self.answers, app_interval=1 / max(self.config.send_rate, 0.1))
+        self.sender = FeishuSender(self.api, self.answers, app_interval=1 / max(self.config.send_rate, 0.1))
+        return self.sender
 
     async def stop(self) -> None:
         if self._long is not None:
@@ -145,6 +146,7 @@ class FeishuAdapter:
 
     async def _dispatch(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
         if kind == translate.MESSAGE:
+            self._note_chat_type(body)
             event = translate.message_event(body, bot_open_id=self.bot_open_id)
             if event is not None:
                 await self._accept(event)
@@ -152,6 +154,16 @@ class FeishuAdapter:
         if kind == translate.CARD_ACTION:
             return await self._click(body)
         return {}  # events we do not use (bot added to a chat, message read...): acknowledged, nothing stored
+
+    def _note_chat_type(self, body: dict[str, Any]) -> None:
+        """Remember one-to-one chats: a private note cannot be an ephemeral message there (sender.py)."""
+        message = (body.get("event") or {}).get("message")
+        sender = getattr(self, "sender", None)
+        if sender is None or not isinstance(message, dict) or message.get("chat_type") != "p2p":
+            return
+        chat = message.get("chat_id")
+        if isinstance(chat, str) and chat and len(sender.p2p_chats) < 100_000:
+            sender.p2p_chats.add(chat)
 
     async def _accept(self, event: Event) -> bool:
         try:
