@@ -132,7 +132,7 @@ class App:
                                                 encrypt_key=cfg.feishu_encrypt_key, mode=cfg.feishu_mode,
                                                 domain=cfg.feishu_domain, bot_open_id=cfg.feishu_bot_open_id,
                                                 send_rate=cfg.feishu_send_rate),
-                                   accept=self.intake.accept)
+                                   accept=self.intake.accept, connections=self.metrics.connections)
             self.add_sender("feishu", await feishu.start())
             self.intake.enrichers["feishu"] = feishu.enrich
             if feishu.bot_open_id:

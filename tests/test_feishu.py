@@ -85,9 +85,10 @@ class FeishuRig:
 
 
 @contextlib.asynccontextmanager
-async def rig(db_url: str, *, seed: bool = True, **extra: Any) -> AsyncIterator[FeishuRig]:
+async def rig(db_url: str, *, seed: bool = True, ping_interval: int = 120, **extra: Any
+              ) -> AsyncIterator[FeishuRig]:
     """The real service (aiohttp server, intake, delivery) against a fake Feishu in another thread."""
-    fake = FakeFeishu().start()
+    fake = FakeFeishu(ping_interval=ping_interval).start()
     fake.users[ALICE] = {"open_id": ALICE, "name": "Alice Wang", "email": "alice@example.com",
                          "time_zone": "Asia/Shanghai"}
     fake.users[BOB] = {"open_id": BOB, "name": "Bob Li", "email": "bob@example.com"}
@@ -491,3 +492,113 @@ async def test_the_app_sends_at_most_1000_messages_a_minute_and_defers_the_rest(
     from bot.platforms.feishu.sender import APP_PER_MINUTE
 
     assert APP_PER_MINUTE == 1000
+
+
+# ---- the long connection: concurrency, the watchdog, refused credentials ------------------------------------
+
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+
+
+async def test_the_long_connection_acks_messages_at_once_while_slow_clicks_wait(db_url: str,
+                                                                               monkeypatch: pytest.MonkeyPatch
+                                                                               ) -> None:
+    _no_proxy(monkeypatch)
+    async with rig(db_url, feishu_mode="websocket") as feishu:
+        await feishu.fake.wait_for(lambda f: f.live_sockets() > 0)
+        await asyncio.to_thread(feishu.fake.push, p2p("new task a card to click"))
+        await feishu.fake.wait_for(lambda f: len(f.acks) >= 1)
+        await feishu.settle()
+        message_id = await _posted_id(feishu)
+        adapter = feishu.app.adapters[0]
+        accept = adapter.accept
+
+        async def slow_store(event: Any) -> bool:  # a click's store takes 1 s (a busy database)
+            if event.event_id.startswith("card:"):
+                await asyncio.sleep(1.0)
+            return bool(await accept(event))
+
+        adapter.accept = slow_store
+        clicks = [click("task:done:CRM-1", message_id=message_id, event_id=f"ev-c{n}") for n in range(3)]
+        messages = [p2p(f"new task number {n}", event_id=f"ev-m{n}", message_id=f"om_m{n}") for n in range(10)]
+        await asyncio.to_thread(feishu.fake.push_many, clicks + messages)  # the clicks first, all at once
+        await feishu.fake.wait_for(lambda f: len(f.acks) >= 14)
+        acks = feishu.fake.acks[1:]
+        assert all(a["code"] == 200 for a in acks), acks
+        by_kind = {"click": [a["after"] for a in acks if a["data"]], "message": [a["after"] for a in acks
+                                                                                if not a["data"]]}
+        assert len(by_kind["message"]) == 10 and max(by_kind["message"]) < 1.0, by_kind
+        assert len(by_kind["click"]) == 3 and max(by_kind["click"]) < 3.0, by_kind
+        await feishu.settle()
+        assert await feishu.sql("select count(*) from tasks") == 11
+
+
+async def test_a_deaf_long_connection_is_replaced_and_healthz_says_so_meanwhile(db_url: str,
+                                                                               monkeypatch: pytest.MonkeyPatch
+                                                                               ) -> None:
+    _no_proxy(monkeypatch)
+    async with rig(db_url, feishu_mode="websocket", ping_interval=1) as feishu:  # deaf after 2.5 s of silence
+        conns = feishu.app.metrics.connections
+        await feishu.fake.wait_for(lambda f: f.live_sockets() > 0)
+        await _wait(lambda: conns.items["feishu"].state == "up")
+        status, health = await _get_json(feishu, "/healthz")
+        assert status == 200 and health["connections"]["feishu"]["state"] == "up"
+        feishu.fake.busy = True  # no new connection for now
+        feishu.fake.deafen()
+        conns.grace = 0.0  # down at all counts as unhealthy, to see it here
+        await _wait(lambda: conns.items["feishu"].state == "down")
+        status, health = await _get_json(feishu, "/healthz")
+        assert status == 503 and health["status"] == "connection_down", health
+        assert health["connections"]["feishu"]["state"] == "down" and health["database"] == "ok"
+        feishu.fake.busy = False
+        await _wait(lambda: conns.items["feishu"].state == "up" and feishu.fake.live_sockets() > 0)
+        assert conns.items["feishu"].reconnects == 1
+        status, health = await _get_json(feishu, "/healthz")
+        assert status == 200 and health["status"] == "ok"
+        feishu.fake.deafen()  # and again
+        await _wait(lambda: conns.items["feishu"].reconnects == 2)
+        await asyncio.to_thread(feishu.fake.push, p2p("new task after two reconnects"))
+        await feishu.fake.wait_for(lambda f: any(a["code"] == 200 for a in f.acks))
+        await feishu.settle()
+        assert await feishu.sql("select title from tasks") == "after two reconnects"
+        metrics = (await _get_text(feishu, "/metrics"))
+        assert 'pmobot_connection_up{platform="feishu"} 1' in metrics
+        assert 'pmobot_connection_reconnects_total{platform="feishu"} 2' in metrics
+
+
+async def _wait(predicate: Any, within: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.05)
+
+
+async def _get_json(feishu: FeishuRig, path: str) -> tuple[int, Any]:
+    async with feishu.http.get(f"{feishu.base}{path}") as resp:
+        return resp.status, await resp.json()
+
+
+async def _get_text(feishu: FeishuRig, path: str) -> str:
+    async with feishu.http.get(f"{feishu.base}{path}") as resp:
+        return await resp.text()
+
+
+async def test_start_up_fails_clearly_when_feishu_refuses_the_app_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.platforms.feishu.adapter import FeishuAdapter, FeishuConfig
+    from bot.platforms.watchdog import CredentialsRejected
+
+    _no_proxy(monkeypatch)
+    fake = FakeFeishu().start()
+    try:
+        async def accept(_: Any) -> bool:
+            return True
+
+        adapter = FeishuAdapter(FeishuConfig(app_id=APP_ID, app_secret="not-the-secret", domain=fake.url),
+                                accept=accept)
+        with pytest.raises(CredentialsRejected, match="FEISHU_APP_SECRET"):
+            await adapter.start()
+    finally:
+        fake.stop()
