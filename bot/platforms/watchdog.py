@@ -12,10 +12,12 @@ the GIL) and readers only need a recent-enough picture.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -98,3 +100,58 @@ class Connections:
 
     def report(self) -> dict[str, dict[str, object]]:
         return {name: c.report(self.grace) for name, c in sorted(self.items.items())}
+
+
+async def watch(conn: Connection, *, connected: Callable[[], Awaitable[bool]], reconnect: Callable[[], Awaitable[None]],
+                deaf_after: float, check_every: float = 1.0, give_up: float = GIVE_UP,
+                max_backoff: float = 60.0) -> None:
+    """A connection's watchdog, for SDKs that can be asked to reconnect (Slack Socket Mode): up while connected
+    and hearing; otherwise reconnect, waiting 1, 2, 4… s (up to `max_backoff`) between tries, and fail after
+    `give_up` seconds down."""
+    backoff = 1.0
+    while True:
+        await asyncio.sleep(check_every)
+        if conn.state == "failed":
+            continue
+        is_connected = await connected()
+        if is_connected and conn.deaf_for() <= deaf_after:
+            if conn.state != "up":
+                conn.up()
+            backoff = 1.0
+            continue
+        if conn.state == "connecting" and conn.clock() - conn.since < deaf_after:
+            continue  # still saying hello
+        conn.down(f"nothing heard for {conn.deaf_for():.0f} s" if is_connected else "disconnected")
+        if conn.clock() - conn.since > give_up:
+            conn.fail(f"could not reconnect for {give_up:.0f} s")
+            continue
+        try:
+            await asyncio.wait_for(reconnect(), 30)
+        except Exception as exc:  # the next round tries again, after the backoff
+            logger.warning("%s reconnect failed: %r", conn.platform, exc)
+        await asyncio.sleep(backoff)
+        backoff = min(backoff * 2, max_backoff)
+
+
+SLACK_REJECTED = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
+                            "not_allowed_token_type"})  # auth.test / apps.connections.open errors no retry fixes
+
+
+def watch_socket_mode(client: Any, conn: Connection, *, check_every: float = 1.0) -> asyncio.Task[None]:
+    """Watch slack_sdk's aiohttp SocketModeClient: every message (hello, envelopes, disconnect) and every pong
+    of its pings counts as heard; deaf for 4 ping intervals (when slack_sdk itself would call the session
+    stale, if its monitor still runs) means reconnect through a new `apps.connections.open` URL."""
+
+    async def on_message(_: Any) -> None:
+        conn.heard()
+
+    client.on_message_listeners.append(on_message)
+
+    async def connected() -> bool:
+        pong = client.last_ping_pong_time  # time.time() of the last pong, set by slack_sdk
+        if pong is not None and time.time() - float(pong) < conn.deaf_for():
+            conn.last_heard = conn.clock() - (time.time() - float(pong))
+        return bool(await client.is_connected())
+
+    return asyncio.create_task(watch(conn, connected=connected, reconnect=client.connect_to_new_endpoint,
+                                     deaf_after=4 * float(client.ping_interval), check_every=check_every))
