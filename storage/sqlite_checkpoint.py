@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import threading
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ class Checkpoints:
         self.restarts = 0
         self._task: asyncio.Task[None] | None = None
         self._conn: sqlite3.Connection | None = None
+        # A cancelled run's checkpoint may still be running in its thread when stop() checkpoints and closes:
+        # one at a time on the connection (closing it under a running statement crashed the process).
+        self._conn_lock = threading.Lock()
 
     def ensure_running(self) -> None:
         if self._task is None:
@@ -48,9 +52,10 @@ class Checkpoints:
         self._task = None
         with contextlib.suppress(sqlite3.Error):
             await asyncio.to_thread(self._checkpoint)
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        with self._conn_lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     async def _run(self) -> None:
         while True:
@@ -68,8 +73,9 @@ class Checkpoints:
 
     def _checkpoint(self) -> int:
         """One PASSIVE checkpoint; the number of frames in the WAL (0 when it is not in WAL mode)."""
-        if self._conn is None:
-            self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=2.0)
-        _busy, frames, _copied = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        with self._conn_lock:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=2.0)
+            _busy, frames, _copied = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         self.runs += 1
         return max(0, int(frames))

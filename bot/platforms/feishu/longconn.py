@@ -137,8 +137,9 @@ class LongConnection:
         assert self._main is not None
         future = asyncio.run_coroutine_threadsafe(self.receive(raw), self._main)
         try:
-            # An exception other than a refusal (or a timeout) answers 500, and Feishu re-pushes.
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.answer_timeout) or None
+            # An exception other than a refusal (or a timeout) answers 500, and Feishu re-pushes. A timeout
+            # does not cancel the work on the bot's loop (shield): the store finishes, the re-push is a duplicate.
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.answer_timeout) or None
         except Refused as refused:
             logger.warning("feishu long-connection event refused (acked): %s", refused)
             return None
