@@ -122,7 +122,8 @@ class App:
             slack = SlackAdapter(SlackConfig(bot_token=cfg.slack_bot_token, signing_secret=cfg.slack_signing_secret,
                                              app_token=cfg.slack_app_token, api_url=cfg.slack_api_url,
                                              bot_user_id=cfg.slack_bot_user_id),
-                                 db=self.db, accept=self.intake.accept, default_locale=cfg.settings.default_locale)
+                                 db=self.db, accept=self.intake.accept, default_locale=cfg.settings.default_locale,
+                                 connections=self.metrics.connections)
             self.add_sender("slack", await slack.start())
             self.intake.enrichers["slack"] = slack.enrich
             if slack.bot_user_id:
@@ -139,7 +140,7 @@ class App:
                                                 encrypt_key=cfg.feishu_encrypt_key, mode=cfg.feishu_mode,
                                                 domain=cfg.feishu_domain, bot_open_id=cfg.feishu_bot_open_id,
                                                 send_rate=cfg.feishu_send_rate),
-                                   accept=self.intake.accept)
+                                   accept=self.intake.accept, connections=self.metrics.connections)
             self.add_sender("feishu", await feishu.start())
             self.intake.enrichers["feishu"] = feishu.enrich
             if feishu.bot_open_id:

@@ -210,8 +210,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return parse_main(argv[1:], holidays=_holidays)
     args = build_parser().parse_args(argv)
     cfg = _config(args)
+    from bot.platforms.watchdog import CredentialsRejected
+
     try:
         return _dispatch(args, cfg)
+    except CredentialsRejected as exc:  # a platform refused the configured token or secret: say which
+        print(f"pmo-bot: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         if args.command == "run" and exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
             print(_cannot_listen(cfg, exc), file=sys.stderr)

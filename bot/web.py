@@ -58,8 +58,16 @@ async def last_resort(request: web.Request, handler: Handler) -> web.StreamRespo
 
 def make_web_app(db: Database, metrics: Metrics, routes: list[web.RouteDef] | None = None) -> web.Application:
     async def healthz(_: web.Request) -> web.Response:
-        ok = await db.ping()
-        return web.json_response({"status": "ok" if ok else "db_unreachable"}, status=200 if ok else 503)
+        """200 when the database answers and every configured platform connection is up (or has been down
+        less than the grace period); else 503. docs/operations.md, "Reading /healthz"."""
+        db_ok = await db.ping()
+        conns = metrics.connections
+        connected = conns.healthy()
+        status = "ok" if db_ok and connected else ("db_unreachable" if not db_ok else "connection_down")
+        body: dict[str, object] = {"status": status, "database": "ok" if db_ok else "unreachable"}
+        if conns.items:
+            body["connections"] = conns.report()
+        return web.json_response(body, status=200 if db_ok and connected else 503)
 
     async def prometheus(_: web.Request) -> web.Response:
         return web.Response(text=metrics.render(), content_type="text/plain", charset="utf-8",

@@ -85,9 +85,10 @@ class FeishuRig:
 
 
 @contextlib.asynccontextmanager
-async def rig(db_url: str, *, seed: bool = True, **extra: Any) -> AsyncIterator[FeishuRig]:
+async def rig(db_url: str, *, seed: bool = True, ping_interval: int = 120, **extra: Any
+              ) -> AsyncIterator[FeishuRig]:
     """The real service (aiohttp server, intake, delivery) against a fake Feishu in another thread."""
-    fake = FakeFeishu().start()
+    fake = FakeFeishu(ping_interval=ping_interval).start()
     fake.users[ALICE] = {"open_id": ALICE, "name": "Alice Wang", "email": "alice@example.com",
                          "time_zone": "Asia/Shanghai"}
     fake.users[BOB] = {"open_id": BOB, "name": "Bob Li", "email": "bob@example.com"}
@@ -384,3 +385,220 @@ def test_nonces_are_forgotten_as_they_leave_the_replay_window() -> None:
     now[0] += 301
     verifier.check_signature(headers("later"), b"{}")
     assert list(verifier._nonces) == [(str(int(now[0])), "later")]  # the old ones are gone, one by one
+
+
+# ---- the platform's rules, against the fake: private notes in p2p, temporary codes, the app's minute cap ----
+
+@contextlib.asynccontextmanager
+async def _sender(**kw: Any) -> AsyncIterator[tuple[FakeFeishu, Any]]:
+    from bot.platforms.feishu.api import FeishuApi
+    from bot.platforms.feishu.sender import FeishuSender
+
+    fake = FakeFeishu().start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield fake, FeishuSender(FeishuApi(session, fake.url, APP_ID, APP_SECRET), **kw)
+    finally:
+        fake.stop()
+
+
+def _out(n: int, *, kind: str = "message", chat: str | None = None, user: str | None = ALICE,
+         thread: str | None = None) -> Any:
+    from bot.delivery import Outgoing
+
+    return Outgoing(id=n, platform="feishu", chat=chat, user=user, thread=thread, kind=kind,
+                    payload={"text": f"note {n}", "card": None}, attempts=0)
+
+
+async def test_a_late_private_note_in_a_one_to_one_chat_is_a_message_to_that_person(db_url: str,
+                                                                                   monkeypatch: pytest.MonkeyPatch
+                                                                                   ) -> None:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    async with rig(db_url) as feishu:
+        await feishu.event(p2p("new task note me"))
+        await feishu.settle()
+        message_id = await _posted_id(feishu)
+        await feishu.event(click("task:done:CRM-1", message_id=message_id), path="/feishu/card")
+        await feishu.settle()
+        for adapter in feishu.app.adapters:
+            adapter.card_wait = 0.0  # the second click's "already done" comes too late for the toast
+        await feishu.event(click("task:done:CRM-1", message_id=message_id, event_id="ev-click-2"),
+                           path="/feishu/card")
+        await feishu.settle()
+        assert feishu.fake.of("ephemeral") == []  # the bot knew the chat is one-to-one
+        notes = [s for s in feishu.fake.of("send") if "already" in s["content"].lower()]
+        assert len(notes) == 1 and notes[0]["receive_id"] == ALICE and notes[0]["_query"]["receive_id_type"] == "open_id"
+        assert await feishu.sql("select count(*) from outbox where status = 'dead'") == 0
+
+
+async def test_feishu_refuses_an_ephemeral_note_in_p2p_and_the_sender_falls_back() -> None:
+    async with _sender() as (fake, sender):
+        ref = await sender.send(_out(1, kind="ephemeral", chat=P2P, thread="om_card"))
+        assert ref and [e["chat_id"] for e in fake.of("ephemeral")] == [P2P]  # refused, as Feishu does
+        assert [s["receive_id"] for s in fake.of("send")] == [ALICE]
+        await sender.send(_out(2, kind="ephemeral", chat=P2P))
+        assert len(fake.of("ephemeral")) == 1 and len(fake.of("send")) == 2  # learnt: not asked again
+        await sender.send(_out(3, kind="ephemeral", chat=GROUP))  # in a group the note stays ephemeral
+        assert fake.of("ephemeral")[-1]["chat_id"] == GROUP and len(fake.of("send")) == 2
+
+
+def _code_cases() -> list[tuple[int, str, str]]:
+    from bot.platforms.feishu.codes import CODES, Verdict
+
+    cases = [(code, wording, verdict.value) for code, (verdict, wording) in CODES.items()
+             if verdict is not Verdict.TOKEN and code != 11310]
+    cases.append((230099, "Failed to create card content, ext=ErrCode: 11310; ErrMsg: card action is lock", "retry"))
+    return cases
+
+
+@pytest.mark.parametrize(("code", "wording", "verdict"), _code_cases())
+async def test_each_feishu_error_code_is_retried_or_dropped_as_documented(code: int, wording: str,
+                                                                          verdict: str) -> None:
+    from bot.delivery import SendError
+
+    async with _sender() as (fake, sender):
+        fake.fail("send", status=400, body={"code": code, "msg": wording})
+        with pytest.raises(SendError) as failed:
+            await sender.send(_out(1))
+        assert failed.value.permanent is (verdict == "permanent"), failed.value
+        if verdict != "permanent":
+            assert failed.value.retry_after is not None and failed.value.retry_after <= 5
+            assert await sender.send(_out(1))  # the same message again goes through, under the same uuid
+            assert [s["uuid"] for s in fake.of("send")] == ["outbox:1", "outbox:1"]
+
+
+async def test_an_expired_token_is_fetched_again_once() -> None:
+    async with _sender() as (fake, sender):
+        fake.fail("send", body={"code": 99991663, "msg": "Invalid access token for authorization."})
+        assert await sender.send(_out(1))
+        assert len(fake.of("token")) == 2 and len(fake.of("send")) == 2
+
+
+async def test_the_app_sends_at_most_1000_messages_a_minute_and_defers_the_rest() -> None:
+    from bot.delivery import SendError
+
+    now = [1000.0]
+    async with _sender(app_interval=0.0, chat_interval=0.0, per_minute=3, clock=lambda: now[0]) as (fake, sender):
+        for n in range(3):
+            await sender.send(_out(n, user=f"ou_{n}"))
+        with pytest.raises(SendError) as deferred:
+            await sender.send(_out(9, user="ou_9"))
+        assert deferred.value.deferred and 59 <= (deferred.value.retry_after or 0) <= 60
+        assert len(fake.of("send")) == 3
+        now[0] += 60.0
+        await sender.send(_out(9, user="ou_9"))
+        assert len(fake.of("send")) == 4
+    from bot.platforms.feishu.sender import APP_PER_MINUTE
+
+    assert APP_PER_MINUTE == 1000
+
+
+# ---- the long connection: concurrency, the watchdog, refused credentials ------------------------------------
+
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+
+
+async def test_the_long_connection_acks_messages_at_once_while_slow_clicks_wait(db_url: str,
+                                                                               monkeypatch: pytest.MonkeyPatch
+                                                                               ) -> None:
+    _no_proxy(monkeypatch)
+    async with rig(db_url, feishu_mode="websocket") as feishu:
+        await feishu.fake.wait_for(lambda f: f.live_sockets() > 0)
+        await asyncio.to_thread(feishu.fake.push, p2p("new task a card to click"))
+        await feishu.fake.wait_for(lambda f: len(f.acks) >= 1)
+        await feishu.settle()
+        message_id = await _posted_id(feishu)
+        adapter = feishu.app.adapters[0]
+        accept = adapter.accept
+
+        async def slow_store(event: Any) -> bool:  # a click's store takes 1 s (a busy database)
+            if event.event_id.startswith("card:"):
+                await asyncio.sleep(1.0)
+            return bool(await accept(event))
+
+        adapter.accept = slow_store
+        clicks = [click("task:done:CRM-1", message_id=message_id, event_id=f"ev-c{n}") for n in range(3)]
+        messages = [p2p(f"new task number {n}", event_id=f"ev-m{n}", message_id=f"om_m{n}") for n in range(10)]
+        await asyncio.to_thread(feishu.fake.push_many, clicks + messages)  # the clicks first, all at once
+        await feishu.fake.wait_for(lambda f: len(f.acks) >= 14)
+        acks = feishu.fake.acks[1:]
+        assert all(a["code"] == 200 for a in acks), acks
+        by_kind = {"click": [a["after"] for a in acks if a["data"]], "message": [a["after"] for a in acks
+                                                                                if not a["data"]]}
+        assert len(by_kind["message"]) == 10 and max(by_kind["message"]) < 1.0, by_kind
+        assert len(by_kind["click"]) == 3 and max(by_kind["click"]) < 3.0, by_kind
+        await feishu.settle()
+        assert await feishu.sql("select count(*) from tasks") == 11
+
+
+async def test_a_deaf_long_connection_is_replaced_and_healthz_says_so_meanwhile(db_url: str,
+                                                                               monkeypatch: pytest.MonkeyPatch
+                                                                               ) -> None:
+    _no_proxy(monkeypatch)
+    async with rig(db_url, feishu_mode="websocket", ping_interval=1) as feishu:  # deaf after 2.5 s of silence
+        conns = feishu.app.metrics.connections
+        await feishu.fake.wait_for(lambda f: f.live_sockets() > 0)
+        await _wait(lambda: conns.items["feishu"].state == "up")
+        status, health = await _get_json(feishu, "/healthz")
+        assert status == 200 and health["connections"]["feishu"]["state"] == "up"
+        feishu.fake.busy = True  # no new connection for now
+        feishu.fake.deafen()
+        conns.grace = 0.0  # down at all counts as unhealthy, to see it here
+        await _wait(lambda: conns.items["feishu"].state == "down")
+        status, health = await _get_json(feishu, "/healthz")
+        assert status == 503 and health["status"] == "connection_down", health
+        assert health["connections"]["feishu"]["state"] == "down" and health["database"] == "ok"
+        feishu.fake.busy = False
+        await _wait(lambda: conns.items["feishu"].state == "up" and feishu.fake.live_sockets() > 0)
+        assert conns.items["feishu"].reconnects == 1
+        status, health = await _get_json(feishu, "/healthz")
+        assert status == 200 and health["status"] == "ok"
+        feishu.fake.deafen()  # and again
+        await _wait(lambda: conns.items["feishu"].reconnects == 2)
+        await asyncio.to_thread(feishu.fake.push, p2p("new task after two reconnects"))
+        await feishu.fake.wait_for(lambda f: any(a["code"] == 200 for a in f.acks))
+        await feishu.settle()
+        assert await feishu.sql("select title from tasks") == "after two reconnects"
+        metrics = (await _get_text(feishu, "/metrics"))
+        assert 'pmobot_connection_up{platform="feishu"} 1' in metrics
+        assert 'pmobot_connection_reconnects_total{platform="feishu"} 2' in metrics
+
+
+async def _wait(predicate: Any, within: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.05)
+
+
+async def _get_json(feishu: FeishuRig, path: str) -> tuple[int, Any]:
+    async with feishu.http.get(f"{feishu.base}{path}") as resp:
+        return resp.status, await resp.json()
+
+
+async def _get_text(feishu: FeishuRig, path: str) -> str:
+    async with feishu.http.get(f"{feishu.base}{path}") as resp:
+        return await resp.text()
+
+
+async def test_start_up_fails_clearly_when_feishu_refuses_the_app_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.platforms.feishu.adapter import FeishuAdapter, FeishuConfig
+    from bot.platforms.watchdog import CredentialsRejected
+
+    _no_proxy(monkeypatch)
+    fake = FakeFeishu().start()
+    try:
+        async def accept(_: Any) -> bool:
+            return True
+
+        adapter = FeishuAdapter(FeishuConfig(app_id=APP_ID, app_secret="not-the-secret", domain=fake.url),
+                                accept=accept)
+        with pytest.raises(CredentialsRejected, match="FEISHU_APP_SECRET"):
+            await adapter.start()
+    finally:
+        fake.stop()

@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.platforms.feishu.codes import CODES, EPHEMERAL_NOT_IN_P2P
 from bot.platforms.feishu.crypto import encrypt, signature
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -68,10 +69,17 @@ class FakeFeishu:
     failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
     port: int = 0
     latency: float = 0.0
+    # One-to-one chats: ephemeral/v1/send refuses them (it takes group chats only), as Feishu does.
+    ping_interval: int = 120  # ClientConfig.PingInterval handed to long-connection clients
+    busy: bool = False  # the long-connection endpoint answers "system busy" (clients retry)
+    pushed_at: dict[str, float] = field(default_factory=dict)  # frame message_id -> when it was sent
+    p2p_chats: set[str] = field(default_factory=lambda: {
+        fixture_json("feishu_im_message_p2p.json")["event"]["message"]["chat_id"]})
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _uuids: dict[str, str] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _deaf: set[int] = field(default_factory=set)  # ids of sockets that hear nothing and say nothing
     _loop: asyncio.AbstractEventLoop | None = None
     _thread: threading.Thread | None = None
     _runner: web.AppRunner | None = None
@@ -124,13 +132,40 @@ class FakeFeishu:
         if self._thread is not None:
             self._thread.join(10)
 
+    def deafen(self) -> None:
+        """The open sockets go deaf, as known SDK and network bugs leave them: still open, but no pong, no
+        event, no ack. A new connection is served normally."""
+        with self._changed:
+            self._deaf.update(id(ws) for ws in self._sockets)
+
+    def live_sockets(self) -> int:
+        with self._changed:
+            return len([ws for ws in self._sockets if id(ws) not in self._deaf])
+
     def push(self, event: dict[str, Any], *, frame_type: str = "event") -> None:
         """Send an event to every long-connection client as a protobuf data frame."""
+        self.push_many([event], frame_type=frame_type)
+
+    def push_many(self, events: list[dict[str, Any]], *, frame_type: str = "event") -> None:
+        """Send events back to back, without waiting for any ack (as Feishu does under load)."""
+        deadline = time.monotonic() + 10
+        while not self.live_sockets() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        frames = [self._frame(event, frame_type) for event in events]
+        assert self._loop is not None
+
+        async def send() -> None:
+            for message_id, frame in frames:
+                for ws in [w for w in self._sockets if id(w) not in self._deaf]:
+                    with self._changed:
+                        self.pushed_at[message_id] = time.monotonic()
+                    await ws.send_bytes(frame)
+
+        asyncio.run_coroutine_threadsafe(send(), self._loop).result(5)
+
+    def _frame(self, event: dict[str, Any], frame_type: str) -> tuple[str, bytes]:
         from lark_oapi.ws.pb.pbbp2_pb2 import Frame
 
-        deadline = time.monotonic() + 10
-        while not self._sockets and time.monotonic() < deadline:
-            time.sleep(0.01)
         frame = Frame()
         frame.SeqID, frame.LogID, frame.service, frame.method = next(self._ids), 0, 1, 1  # 1 = DATA
         for key, value in (("type", frame_type), ("message_id", f"m{frame.SeqID}"), ("trace_id", "t"),
@@ -138,9 +173,7 @@ class FakeFeishu:
             header = frame.headers.add()
             header.key, header.value = key, value
         frame.payload = json.dumps(event).encode()
-        assert self._loop is not None
-        for ws in list(self._sockets):
-            asyncio.run_coroutine_threadsafe(ws.send_bytes(frame.SerializeToString()), self._loop).result(5)
+        return f"m{frame.SeqID}", frame.SerializeToString()
 
     # ---- the server (runs on the fake's own loop) ---------------------------------------------------
 
@@ -205,6 +238,9 @@ class FakeFeishu:
             failed = self._failure(route)
             if failed is not None:
                 return failed
+            if route == "ephemeral" and body.get("chat_id") in self.p2p_chats:
+                return web.json_response({"code": EPHEMERAL_NOT_IN_P2P, "msg": CODES[EPHEMERAL_NOT_IN_P2P][1]},
+                                         status=400)
             return web.json_response(self._answer(route, body))
 
         return handle
@@ -235,12 +271,14 @@ class FakeFeishu:
     async def _endpoint(self, request: web.Request) -> web.Response:
         body = json.loads(await request.read() or b"{}")
         self._record("ws_endpoint", request, body)
+        if self.busy:
+            return web.json_response({"code": 1, "msg": "system busy"})
         if body.get("AppID") != APP_ID or body.get("AppSecret") != APP_SECRET:
             return web.json_response({"code": 1000040343, "msg": "app secret invalid"})
         return web.json_response({"code": 0, "msg": "ok", "data": {
             "URL": f"ws://127.0.0.1:{self.port}/ws?device_id=dev1&service_id=1",
             "ClientConfig": {"ReconnectCount": -1, "ReconnectInterval": 1, "ReconnectNonce": 0,
-                             "PingInterval": 120}}})
+                             "PingInterval": self.ping_interval}}})
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         from lark_oapi.ws.pb.pbbp2_pb2 import Frame
@@ -252,18 +290,29 @@ class FakeFeishu:
             async for msg in ws:
                 if msg.type != WSMsgType.BINARY:
                     continue
+                if id(ws) in self._deaf:
+                    continue
                 frame = Frame()
                 frame.ParseFromString(msg.data)
-                if frame.method != 1:  # control frames (pings)
+                if frame.method != 1:  # control frames: a ping is answered with a pong, as Feishu does
+                    kind = {h.key: h.value for h in frame.headers}.get("type")
+                    if kind == "ping":
+                        pong = Frame()
+                        pong.SeqID, pong.LogID, pong.service, pong.method = 0, 0, frame.service, 0
+                        header = pong.headers.add()
+                        header.key, header.value = "type", "pong"
+                        await ws.send_bytes(pong.SerializeToString())
                     continue
                 answer = json.loads(frame.payload)
                 data = answer.get("data")
                 headers = {h.key: h.value for h in frame.headers}
                 ack = {"code": answer.get("code"), "message_id": headers.get("message_id"),
-                       "data": json.loads(base64.b64decode(data)) if data else None}
+                       "data": json.loads(base64.b64decode(data)) if data else None,
+                       "after": time.monotonic() - self.pushed_at.get(str(headers.get("message_id")), 0.0)}
                 with self._changed:
                     self.acks.append(ack)
                     self._changed.notify_all()
         finally:
             self._sockets.remove(ws)
+            self._deaf.discard(id(ws))
         return ws

@@ -80,6 +80,7 @@ class FakeSlack:
     port: int = 0
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _deaf: set[int] = field(default_factory=set)  # ids of sockets that hear nothing and say nothing
     _ts: int = 1718001000
     _runner: web.AppRunner | None = None
 
@@ -187,7 +188,7 @@ class FakeSlack:
         self._sockets.append(ws)
         await ws.send_json(fixture_json("slack_socket_mode_frames.json")["hello"])
         async for msg in ws:
-            if msg.type == WSMsgType.TEXT:
+            if msg.type == WSMsgType.TEXT and id(ws) not in self._deaf:
                 self.acks.append(json.loads(msg.data))
                 async with self._changed:
                     self._changed.notify_all()
@@ -196,8 +197,18 @@ class FakeSlack:
     async def push(self, envelope: dict[str, Any]) -> None:
         """Send a Socket Mode envelope to every connected client."""
         for _ in range(100):
-            if self._sockets:
+            if self.live_sockets():
                 break
             await asyncio.sleep(0.05)
         for ws in self._sockets:
-            await ws.send_json(envelope)
+            if not ws.closed and id(ws) not in self._deaf:
+                await ws.send_json(envelope)
+
+    def deafen(self) -> None:
+        """The open sockets go deaf, as known SDK bugs leave them: still open, but no pong and no frame."""
+        for ws in self._sockets:
+            self._deaf.add(id(ws))
+            ws._autoping = False  # aiohttp answers pings itself otherwise
+
+    def live_sockets(self) -> int:
+        return len([ws for ws in self._sockets if not ws.closed and id(ws) not in self._deaf])

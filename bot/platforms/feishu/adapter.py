@@ -28,6 +28,7 @@ from bot.platforms.feishu.api import ApiError, FeishuApi
 from bot.platforms.feishu.crypto import Rejected, Verifier
 from bot.platforms.feishu.sender import CardAnswers, FeishuProfiles, FeishuSender
 from bot.platforms.shape import Malformed, Unavailable
+from bot.platforms.watchdog import Connections, CredentialsRejected
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,10 @@ class FeishuConfig:
 
 class FeishuAdapter:
     def __init__(self, config: FeishuConfig, *, accept: Callable[[Event], Awaitable[bool]],
-                 clock: Callable[[], float] = time.time, card_wait: float = CARD_ANSWER_WAIT) -> None:
+                 clock: Callable[[], float] = time.time, card_wait: float = CARD_ANSWER_WAIT,
+                 connections: Connections | None = None) -> None:
         self.config = config
+        self.connections = connections if connections is not None else Connections()
         self.accept = accept
         self.card_wait = card_wait
         self.verifier = Verifier(encrypt_key=config.encrypt_key, verification_token=config.verification_token,
@@ -64,6 +67,17 @@ class FeishuAdapter:
         self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         self.api = FeishuApi(self.session, self.config.domain, self.config.app_id, self.config.app_secret)
         self.profiles = FeishuProfiles(self.api)
+        try:  # refused credentials stop the start-up with a clear message; an unreachable Feishu does not
+            await self.api.token()
+        except ApiError as exc:
+            if exc.permanent:
+                await self.session.close()
+                raise CredentialsRejected(
+                    f"Feishu refused FEISHU_APP_ID / FEISHU_APP_SECRET ({exc}): check them in the developer "
+                    f"console. 飞书拒绝了 FEISHU_APP_ID / FEISHU_APP_SECRET，请在开发者后台核对。") from exc
+            logger.error("feishu tenant_access_token failed at start-up (will retry on use): %s", exc)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            logger.error("feishu unreachable at start-up (will retry on use): %r", exc)
         if self.bot_open_id is None:
             try:  # for "was the bot mentioned?"; without it we trust Feishu's group filter
                 info = await self.api.call("GET", "/open-apis/bot/v3/info")
@@ -77,9 +91,11 @@ class FeishuAdapter:
 
             self._long = LongConnection(app_id=self.config.app_id, app_secret=self.config.app_secret,
                                         domain=self.api.base, receive=self.receive_trusted,
-                                        answer_timeout=self.card_wait + 0.4)
+                                        answer_timeout=self.card_wait + 0.4,
+                                        connection=self.connections.add("feishu"))
             await self._long.start()
-        return FeishuSender(self.api, self.answers, app_interval=1 / max(self.config.send_rate, 0.1))
+        self.sender = FeishuSender(self.api, self.answers, app_interval=1 / max(self.config.send_rate, 0.1))
+        return self.sender
 
     async def stop(self) -> None:
         if self._long is not None:
@@ -145,6 +161,7 @@ class FeishuAdapter:
 
     async def _dispatch(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
         if kind == translate.MESSAGE:
+            self._note_chat_type(body)
             event = translate.message_event(body, bot_open_id=self.bot_open_id)
             if event is not None:
                 await self._accept(event)
@@ -152,6 +169,16 @@ class FeishuAdapter:
         if kind == translate.CARD_ACTION:
             return await self._click(body)
         return {}  # events we do not use (bot added to a chat, message read...): acknowledged, nothing stored
+
+    def _note_chat_type(self, body: dict[str, Any]) -> None:
+        """Remember one-to-one chats: a private note cannot be an ephemeral message there (sender.py)."""
+        message = (body.get("event") or {}).get("message")
+        sender = getattr(self, "sender", None)
+        if sender is None or not isinstance(message, dict) or message.get("chat_type") != "p2p":
+            return
+        chat = message.get("chat_id")
+        if isinstance(chat, str) and chat and len(sender.p2p_chats) < 100_000:
+            sender.p2p_chats.add(chat)
 
     async def _accept(self, event: Event) -> bool:
         try:

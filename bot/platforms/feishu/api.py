@@ -15,19 +15,14 @@ from typing import Any
 
 import aiohttp
 
+from bot.platforms.feishu.codes import Verdict, classify
+
 logger = logging.getLogger(__name__)
 
 DOMAINS = {"feishu": "https://open.feishu.cn", "lark": "https://open.larksuite.com"}
 TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
 REFRESH_MARGIN = 600.0  # refresh this long before expiry (Feishu hands out a new token in the last 30 min)
-RATE_LIMITED = frozenset({99991400, 230020})  # app/API frequency limit; per-chat/user message limit
-TOKEN_INVALID = frozenset({99991661, 99991663, 99991664, 99991665, 99991668})
-# Codes no retry fixes: bad request, bot not in chat / no bot capability, recipient out of the app's range,
-# no permission or scope, message gone or not editable, card content rejected.
-PERMANENT = frozenset({
-    230001, 230002, 230006, 230011, 230013, 230017, 230018, 230025, 230027, 230028, 230031, 230099, 230110,
-    231003, 99991672, 99991679, 10003, 99992402,
-})
+# Which error codes are retried: bot/platforms/feishu/codes.py.
 
 
 def base_url(domain: str) -> str:
@@ -89,7 +84,7 @@ class FeishuApi:
             if code == 0 and resp.status < 400:
                 result = body.get("data")
                 return result if isinstance(result, dict) else body
-            if code in TOKEN_INVALID and attempt == 1:
+            if isinstance(code, int) and classify(code, "", resp.status) is Verdict.TOKEN and attempt == 1:
                 self.forget_token()
                 continue
             raise _error(f"{method} {path}", resp, body)
@@ -107,12 +102,15 @@ async def _json(resp: aiohttp.ClientResponse) -> dict[str, Any]:
 def _error(what: str, resp: aiohttp.ClientResponse, body: dict[str, Any]) -> ApiError:
     code = body.get("code")
     code = int(code) if isinstance(code, int) else -1
-    msg = f"{what}: HTTP {resp.status} code {code} {body.get('msg') or ''}".strip()
-    if resp.status == 429 or code in RATE_LIMITED:
+    text = str(body.get("msg") or "")
+    msg = f"{what}: HTTP {resp.status} code {code} {text}".strip()
+    verdict = classify(code, text, resp.status)
+    if verdict is Verdict.RATE:
         try:
             retry = float(resp.headers.get("x-ogw-ratelimit-reset") or 1)
         except ValueError:
             retry = 1.0
         return ApiError(msg, code=code, status=resp.status, retry_after=max(retry, 0.1))
-    permanent = code in PERMANENT or (400 <= resp.status < 500 and code not in (-1, *TOKEN_INVALID))
-    return ApiError(msg, code=code, status=resp.status, permanent=permanent)
+    if verdict is Verdict.RETRY and code != -1:  # a documented temporary state: soon, not after the backoff
+        return ApiError(msg, code=code, status=resp.status, retry_after=1.0)
+    return ApiError(msg, code=code, status=resp.status, permanent=verdict is Verdict.PERMANENT)

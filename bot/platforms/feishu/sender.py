@@ -1,19 +1,25 @@
 """Send outbox rows through the Feishu open API: post, reply in thread, patch a card, ephemeral card, image.
 
 Every send carries `uuid` = the outbox idempotency key, so a row sent again after a crash shows once.
-Limits: 50 messages/s per app and 5 QPS per chat or user; a busy chat is deferred without holding up
-the others. A card click waiting for its answer (`CardAnswers`) takes the click's replacement card or
+Limits: 50 messages/s and 1,000 messages/minute per app, and 5 QPS per chat or user; a busy chat (or a
+spent minute) is deferred without holding up the others. A card click waiting for its answer (`CardAnswers`) takes the click's replacement card or
 private note here, instead of a PATCH or an ephemeral message.
+
+A late private note goes to `ephemeral/v1/send`, which takes group chats only; in a one-to-one chat (known
+from its messages, or from Feishu refusing the note) it is a normal message to that person: the chat is
+private anyway.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import dataclasses
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -21,10 +27,12 @@ import aiohttp
 from bot.delivery import Outgoing, SendError
 from bot.platforms.feishu import render
 from bot.platforms.feishu.api import ApiError, FeishuApi
+from bot.platforms.feishu.codes import EPHEMERAL_NOT_IN_P2P
 
 logger = logging.getLogger(__name__)
 
 APP_INTERVAL = 1 / 50  # message create: 50/s per app
+APP_PER_MINUTE = 1000  # ...and 1,000 per minute per app
 CHAT_INTERVAL = 1 / 5  # 5 QPS per chat (shared by all bots in it) and per user
 MAX_WAIT = 0.25  # waits up to this are absorbed; longer ones go back to the outbox
 
@@ -92,13 +100,18 @@ class CardAnswers:
 
 class FeishuSender:
     def __init__(self, api: FeishuApi, answers: CardAnswers | None = None, *, app_interval: float = APP_INTERVAL,
-                 chat_interval: float = CHAT_INTERVAL) -> None:
+                 chat_interval: float = CHAT_INTERVAL, per_minute: int = APP_PER_MINUTE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.api = api
         self.answers = answers or CardAnswers()
         self.app_interval = app_interval
         self.chat_interval = chat_interval
+        self.per_minute = per_minute
+        self.clock = clock
+        self.p2p_chats: set[str] = set()  # one-to-one chats seen (ephemeral notes cannot go there)
         self._next_app = 0.0
         self._next_slot: dict[str, float] = {}
+        self._minute: collections.deque[float] = collections.deque()  # start times of the last minute's sends
 
     async def send(self, message: Outgoing) -> str | None:
         if self.answers.offer(message):
@@ -114,11 +127,13 @@ class FeishuSender:
                                     json={"content": json.dumps(render.card(text, data), ensure_ascii=False)})
                 return target
             if message.kind == "ephemeral" and message.chat and message.user:
-                await self._pace(message.chat)
-                result = await self.api.call("POST", "/open-apis/ephemeral/v1/send", json={
-                    "chat_id": message.chat, "open_id": message.user, "msg_type": "interactive",
-                    "card": render.card(text, data)})
-                return str(result.get("message_id") or "") or None
+                if message.chat not in self.p2p_chats:
+                    taken, ref = await self._ephemeral(message, text, data)
+                    if taken:
+                        return ref
+                # One-to-one: a normal message to that person (nobody else is in the chat).
+                msg_type, content = render.content(text, data, ())
+                return await self._post(dataclasses.replace(message, chat=None, thread=None), msg_type, content)
             if message.kind == "image":
                 image_key = await self._upload(message.payload["image"])
                 msg_type, content = "interactive", json.dumps(render.image_card(text, image_key), ensure_ascii=False)
@@ -131,6 +146,25 @@ class FeishuSender:
             raise SendError(str(exc), permanent=exc.permanent, retry_after=exc.retry_after) from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise SendError(f"feishu network error: {exc!r}") from exc
+
+    async def _ephemeral(self, message: Outgoing, text: str, data: dict[str, Any] | None
+                         ) -> tuple[bool, str | None]:
+        """The note through ephemeral/v1/send: (taken, its id); not taken when Feishu refused it for good
+        (send it another way)."""
+        assert message.chat is not None
+        await self._pace(message.chat)
+        try:
+            result = await self.api.call("POST", "/open-apis/ephemeral/v1/send", json={
+                "chat_id": message.chat, "open_id": message.user, "msg_type": "interactive",
+                "card": render.card(text, data)})
+        except ApiError as exc:
+            if not exc.permanent:
+                raise
+            if exc.code == EPHEMERAL_NOT_IN_P2P:
+                self.p2p_chats.add(message.chat)
+            logger.info("feishu private note refused in %s (%s): sent as a message to the person", message.chat, exc)
+            return False, None
+        return True, str(result.get("message_id") or "") or None
 
     async def _post(self, message: Outgoing, msg_type: str, content: str) -> str | None:
         body: dict[str, Any] = {"msg_type": msg_type, "content": content, "uuid": message.idempotency_key}
@@ -155,14 +189,21 @@ class FeishuSender:
         return str(result["image_key"])
 
     async def _pace(self, conversation: str) -> None:
-        """5 QPS per chat or user (a busy one is deferred), 50/s for the app (short waits here)."""
-        now = time.monotonic()
+        """5 QPS per chat or user (a busy one is deferred), 50/s for the app (short waits here), 1,000 a minute
+        for the app (once spent, everything waits for the minute to roll on: deferred, not failed)."""
+        now = self.clock()
+        minute = self._minute
+        while minute and minute[0] <= now - 60.0:
+            minute.popleft()
         slot = max(self._next_slot.get(conversation, 0.0), self._next_app)
+        if len(minute) >= self.per_minute:
+            slot = max(slot, minute[0] + 60.0)
         if slot - now > MAX_WAIT:
             raise SendError(f"pacing {conversation}", retry_after=slot - now, deferred=True)
         start = max(now, slot)
         self._next_slot[conversation] = start + self.chat_interval
         self._next_app = start + self.app_interval
+        minute.append(start)
         if len(self._next_slot) > 10_000:
             self._next_slot = {k: v for k, v in self._next_slot.items() if v > now}
         if start > now:

@@ -10,6 +10,7 @@ middleware that only serves listeners we do not have (assistant `say`/`set_statu
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import hmac
@@ -36,6 +37,7 @@ from bot.model import Event, UserRef
 from bot.platforms.shape import DATA_ERRORS, RETRY_AFTER, Malformed, Refused, Unavailable, log_failure
 from bot.platforms.slack import render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
+from bot.platforms.watchdog import SLACK_REJECTED, Connections, CredentialsRejected, watch_socket_mode
 from handlers import forms
 from storage import outbox
 from storage.db import Database, outage
@@ -56,10 +58,15 @@ class SlackConfig:
     bot_user_id: str | None = None
 
 
+SOCKET_PING_INTERVAL = 10.0  # Socket Mode pings (bolt's default); the watchdog allows 4 unanswered
+
+
 class SlackAdapter:
     def __init__(self, config: SlackConfig, *, db: Database, accept: Callable[[Event], Awaitable[bool]],
-                 default_locale: str = "zh") -> None:
+                 default_locale: str = "zh", connections: Connections | None = None) -> None:
         self.config = config
+        self.connections = connections if connections is not None else Connections()
+        self._watch: asyncio.Task[None] | None = None
         self.db = db
         self.accept = accept
         self.default_locale = default_locale
@@ -80,15 +87,25 @@ class SlackAdapter:
                 who = await self.client.auth_test()
                 self.bot_user_id, self.bot_id = who.get("user_id"), who.get("bot_id")
             except Exception as exc:  # keep serving: app_mention still tells us we were addressed
+                error = str(getattr(getattr(exc, "response", None), "get", lambda _: "")("error") or "")
+                if error in SLACK_REJECTED:
+                    await self.session.close()
+                    raise CredentialsRejected(
+                        f"Slack refused SLACK_BOT_TOKEN (auth.test: {error}): reinstall the app or copy the token "
+                        f"again. Slack 拒绝了 SLACK_BOT_TOKEN（auth.test: {error}），请重新安装应用或重新复制令牌。"
+                    ) from exc
                 logger.error("slack auth.test failed: %r", exc)
         self.bolt = self._build_bolt()
         if self.config.app_token:
             self._socket = _socket_mode_handler()(self, self.config.app_token)
             await self._socket.connect_async()
             logger.info("slack socket mode connected")
+            self._watch = watch_socket_mode(self._socket.client, self.connections.add("slack"))
         return SlackSender(self.client, self.session)
 
     async def stop(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
         if self._socket is not None:
             await self._socket.close_async()
         if self.session is not None:
@@ -318,7 +335,7 @@ def _socket_mode_handler() -> type:
         A fault of ours (5xx) is not acked, so Slack retries it."""
 
         def __init__(self, adapter: SlackAdapter, app_token: str) -> None:
-            super().__init__(adapter.bolt, app_token)
+            super().__init__(adapter.bolt, app_token, ping_interval=SOCKET_PING_INTERVAL)
             self.adapter = adapter
             self.client.message_listeners.append(self._envelope)
 
