@@ -136,6 +136,14 @@ def change_lines(ctx: Ctx, change: ChangeRequest) -> list[str]:
     return lines
 
 
+def chain_note(ctx: Ctx, note: dict[str, str]) -> str:
+    """Why a step of the policy is not on the chain as itself (handlers/approvals.merged)."""
+    role = ctx.t("role." + note["role"])
+    if note.get("why") == "same":
+        return ctx.t("change.merged_same", role=role, by=ctx.t("role." + note.get("by", "pm")))
+    return ctx.t("change.merged_none", role=role)
+
+
 async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, target: str,
                       steps: list[ApprovalStep]) -> Card:
     """The approval card: what is asked, why, what it costs, who decides (and who did, when)."""
@@ -158,6 +166,9 @@ async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, targ
         Field(ctx.t("f.chain"), " → ".join(chain) or "-"),
         Field(ctx.t("f.status"), ctx.t("cr_status." + change.status)),
     ]
+    notes = [chain_note(ctx, n) for n in (change.details or {}).get("chain_notes") or []]
+    if notes:
+        fields.append(Field(ctx.t("f.chain_note"), "\n".join(notes)))
     comments = [f"{ctx.t('role.' + s.role)}: {s.reason}" for s in steps if s.status == "approved" and s.reason]
     if comments:
         fields.append(Field(ctx.t("f.approve_comment"), "\n".join(comments)))

@@ -219,6 +219,9 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
               budget=details.get("budget"), people=details.get("people"))
     impact = await assess(ctx, calendar, project, ask, task=task, milestone=milestone)
     roles = approvals.chain(change.change_type, impact, approvals.effective(project))
+    roles, chain_notes = await approvals.merged(ctx, change, roles)  # nobody is asked twice
+    if chain_notes:
+        details["chain_notes"] = chain_notes
     change.details, change.impact, change.status = details, impact, "pending"
     steps = [ApprovalStep(change_request_id=change.id, seq=i + 1, role=role, status="pending", reason="",
                           started_at=ctx.now if i == 0 else None) for i, role in enumerate(roles)]

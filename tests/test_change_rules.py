@@ -1,0 +1,46 @@
+"""Transcripts: the change-request rules a PMO audits (issue 14, items 1-7), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import ChatHarness
+from tests.test_changes_conversation import due_of, fields
+
+
+async def estimate_of(bot: ChatHarness, key: str) -> float | None:
+    task = next(t for t in (await bot.export("CRM"))["tasks"] if t["key"] == key)
+    return float(task["estimate_hours"]) if task.get("estimate_hours") is not None else None
+
+
+@pytest.fixture
+async def lean(bot: ChatHarness) -> ChatHarness:
+    """CRM with no sponsor: lily is its PM and (as the first user) the PMO; bob's CRM-1 is due Fri 12-04, 12h."""
+    assert "CRM" in await bot.text("lily", "create project CRM 客户关系系统")
+    assert "bob" in await bot.text("lily", "add @bob to CRM as member")
+    await bot.say("bob", "新建任务 登录页 12月4日前 预计12小时")
+    return bot
+
+
+async def test_a_slip_in_working_days_moves_dates_only(lean: ChatHarness) -> None:
+    replies = await lean.say("bob", "变更申请 CRM-1 延期3个工作日 原因 接口文档晚到")
+    card = fields(replies[0])
+    assert "2026-12-04 → 2026-12-09" in card["影响评估"] and "3 个工作日" in card["影响评估"]
+    assert "工时" not in card["影响评估"]  # no "+24h, +109%"
+    await lean.click("lily", "cr:approve:1")
+    assert await due_of(lean, "CRM-1") == "2026-12-09"
+    assert await estimate_of(lean, "CRM-1") == 12.0  # not 36
+
+
+async def test_one_person_is_never_asked_twice(lean: ChatHarness) -> None:
+    replies = await lean.say("bob", "变更申请 CRM-1 延期两周 原因 供应商延误")  # a long slip: the PM, then the sponsor (none named)
+    card = fields(replies[0])
+    assert card["审批链"] == "项目经理 ⏳"
+    assert "业务负责人步骤：未指定人选，由 PMO 决定" in card["审批说明"]
+    assert len([r for r in replies if r["user"] == "lily" and r["card"]]) == 1  # one card for lily
+    done = await lean.click("lily", "cr:approve:1")
+    assert any("生效" in r["text"] for r in done)
+    assert await lean.scalar("select count(*) from approval_steps where change_request_id = 1") == 1
+    assert await lean.scalar("select status from change_requests where id = 1") == "approved"
