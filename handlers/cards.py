@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -133,6 +134,10 @@ def change_lines(ctx: Ctx, change: ChangeRequest) -> list[str]:
             lines.append(ctx.t("impact.budget", amount=amount, base=f"{impact['budget']:,.0f}", pct=f"{pct:g}%"))
     if impact.get("people"):
         lines.append(ctx.t("impact.people", n=impact["people"]))
+    if impact.get("reassessed_at"):
+        was = ChangeRequest(impact=impact.get("previous") or {})
+        at = f"{dt.datetime.fromisoformat(impact['reassessed_at']).astimezone(ZoneInfo(ctx.tz)):%m-%d %H:%M}"
+        lines.append(ctx.t("impact.reassessed", at=at, was="; ".join(change_lines(ctx, was)) or "-"))
     return lines
 
 

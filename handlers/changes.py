@@ -10,6 +10,7 @@ Every card of a request is tagged, so a decision updates all of them in place.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ from storage.models import CHANGE_TYPES, ApprovalStep, ChangeRequest, Milestone,
 DRAFT_WINDOW = dt.timedelta(minutes=30)  # an unanswered question expires; the draft is then dropped
 REASON_WINDOW = dt.timedelta(minutes=10)  # after a Reject click, how long the clicker's next message is the reason
 QUICK_SLIPS = (1, 3, 5)  # working days offered as buttons
+_REOPEN = re.compile(r"重新打开|重开|重新开启|reopen", re.IGNORECASE)
 
 
 def card_tag(change_id: int) -> str:
@@ -51,6 +53,8 @@ async def request_change(intent: RequestChange, ctx: Ctx) -> list[Reply]:
     text = " ".join(x for x in (summary, ctx.text) if x)
     details: dict[str, Any] = {"new_due": intent.new_due, "extra_hours": intent.extra_hours,
                                "budget": figures.money_in(text), "people": figures.people_in(text)}
+    if task is not None and task.status == "done" and _REOPEN.search(ctx.text):
+        details["reopen"] = True  # asked for in so many words: approval reopens the task (issue 14.4)
     calendar = await load_calendar(ctx.session)
     if details["new_due"] is None:
         details["new_due"] = _delayed(calendar, task, figures.delay_in(text))
@@ -215,9 +219,8 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
     """Assess the request, set its approval chain and tell the first approvers, the requester and the chat."""
     details = {k: v for k, v in change.details.items() if k != "ask"}
     milestone = await ctx.session.get(Milestone, details["milestone_id"]) if details.get("milestone_id") else None
-    ask = Ask(change.change_type, new_due=_date(details.get("new_due")), extra_hours=details.get("extra_hours"),
-              budget=details.get("budget"), people=details.get("people"))
-    impact = await assess(ctx, calendar, project, ask, task=task, milestone=milestone)
+    await _check_target(ctx, change, project, task, details)
+    impact = await _assessed(ctx, calendar, project, change.change_type, details, task, milestone)
     roles = approvals.chain(change.change_type, impact, approvals.effective(project))
     roles, chain_notes = await approvals.merged(ctx, change, roles)  # nobody is asked twice
     if chain_notes:
@@ -246,6 +249,43 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
                                    _asking(change, project, target, steps), tag=card_tag(change.id))
     replies += await notify.project_chats(ctx, project.id, _line(ctx, change, target), tag=chat_tag(change.id))
     return replies
+
+
+async def _check_target(ctx: Ctx, change: ChangeRequest, project: Project, task: Task | None,
+                        details: dict[str, Any]) -> None:
+    """The rules on what a request may target (issue 14.3, 14.4): a done task only when the request reopens it
+    in so many words; one pending request per task or milestone at a time, so no request is assessed against a
+    plan another pending one is about to change (the second is refused with a pointer to the first)."""
+    if task is not None and task.status == "done" and not details.get("reopen"):
+        raise UserError("change.task_done", key=lookup.task_key(project, task))
+    if task is None and not details.get("milestone_id"):
+        return  # project-wide requests (budget, people) add up and are not refused
+    for other in await changes.pending(ctx.session, [project.id]):
+        same = other.task_id == task.id if task is not None else \
+            other.task_id is None and other.details.get("milestone_id") == details.get("milestone_id")
+        if other.id != change.id and same:
+            raise UserError("change.second", id=other.id, target=(await _loaded(ctx, other, project))[1])
+
+
+async def _assessed(ctx: Ctx, calendar: WorkCalendar, project: Project, change_type: str, details: dict[str, Any],
+                    task: Task | None, milestone: Milestone | None) -> dict[str, Any]:
+    ask = Ask(change_type, new_due=_date(details.get("new_due")), extra_hours=details.get("extra_hours"),
+              budget=details.get("budget"), people=details.get("people"))
+    return await assess(ctx, calendar, project, ask, task=task, milestone=milestone)
+
+
+async def _reassess(ctx: Ctx, change: ChangeRequest, project: Project, task: Task | None) -> None:
+    """At each decision the impact is assessed again on today's plan (a due date or estimate may have moved
+    since it was asked); when it differs, the card shows the new one and says it changed, and when."""
+    milestone_id = change.details.get("milestone_id")
+    milestone = await ctx.session.get(Milestone, milestone_id) if milestone_id else None
+    now = await _assessed(ctx, await load_calendar(ctx.session), project, change.change_type, change.details, task,
+                          milestone)
+    was = {k: v for k, v in (change.impact or {}).items() if k not in ("previous", "reassessed_at")}
+    if now != was:
+        change.impact = {**now, "previous": was, "reassessed_at": ctx.now.isoformat()}
+        await ctx.audit("change.reassessed", f"change:{change.id}", project_id=project.id,
+                        before={"impact": was}, after={"impact": now})
 
 
 def _asking(change: ChangeRequest, project: Project, target: str, steps: list[ApprovalStep]) -> notify.Render:
@@ -434,6 +474,7 @@ async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, 
         # The approver's next message is the reason (follow_up), as a draft's is.
         await ctx.audit("change.reason_asked", f"change:{change.id}", project_id=project.id)
         return [Reply(text=ctx.t("change.reject_why", id=change.id), ephemeral=True)]
+    await _reassess(ctx, change, project, await ctx.session.get(Task, change.task_id) if change.task_id else None)
     step.status = "approved" if verdict == "approve" else "rejected"
     step.decided_by, step.decided_at, step.reason = ctx.actor_id, ctx.now, reason
     entity = f"change:{change.id}"
@@ -547,6 +588,10 @@ async def _apply(ctx: Ctx, change: ChangeRequest, project: Project, task: Task |
         milestone = await ctx.session.get(Milestone, details["milestone_id"])
         if milestone is not None:
             milestone.due_date = new_due
+    if details.get("reopen") and task is not None and task.status == "done":
+        task.status, task.updated_at = "in_progress", ctx.now
+        await ctx.audit("task.updated", f"task:{lookup.task_key(project, task)}", project_id=project.id,
+                        before={"status": "done"}, after={"status": "in_progress"})
     extra = details.get("extra_hours")
     if extra and task is not None:
         task.estimate_hours = (task.estimate_hours or Decimal(0)) + as_decimal(float(extra))

@@ -42,3 +42,35 @@ async def test_one_person_is_never_asked_twice(lean: ChatHarness) -> None:
     assert any("生效" in r["text"] for r in done)
     assert await lean.scalar("select count(*) from approval_steps where change_request_id = 1") == 1
     assert await lean.scalar("select status from change_requests where id = 1") == "approved"
+
+
+async def test_a_second_request_on_one_task_is_refused_and_the_decision_uses_the_current_plan(
+        lean: ChatHarness) -> None:
+    first = await lean.say("bob", "变更申请 CRM-1 延期2个工作日 原因 联调")
+    assert "2026-12-04 → 2026-12-08" in fields(first[0])["影响评估"]
+    second = await lean.say("bob", "变更申请 CRM-1 延期4个工作日 原因 测试")
+    assert "CR-1" in second[0]["text"] and "撤回" in second[0]["text"]  # a pointer to the first
+    assert await lean.scalar("select count(*) from change_requests") == 1
+    # the plan moves meanwhile (lily edits the due date): the decision re-assesses and the card says so
+    await lean.say("lily", "CRM-1 截止改到12月7日")
+    assert await due_of(lean, "CRM-1") == "2026-12-07"
+    decided = await lean.click("lily", "cr:approve:1")
+    impact = fields(next(r for r in decided if r["card"] and r["user"] == "bob"))["影响评估"]
+    assert "2026-12-07 → 2026-12-08" in impact and "1 个工作日" in impact
+    assert "重新评估" in impact and "2 个工作日" in impact  # when asked it was 2 working days
+    assert await due_of(lean, "CRM-1") == "2026-12-08"
+    third = await lean.say("bob", "变更申请 CRM-1 延期1个工作日 原因 测试")  # the first is decided: fine now
+    assert "已提交" in third[0]["text"]  # (a refused request may use up an id on PostgreSQL)
+
+
+async def test_a_done_task_is_refused_unless_the_request_reopens_it(lean: ChatHarness) -> None:
+    await lean.say("bob", "CRM-1 完成")
+    refused = await lean.say("bob", "变更申请 CRM-1 延期3个工作日 原因 客户要补充")
+    assert "已完成" in refused[0]["text"]
+    assert await lean.scalar("select count(*) from change_requests") == 0
+    asked = await lean.say("bob", "变更申请 CRM-1 重新打开 延期3个工作日 原因 客户要补充")
+    assert "已提交" in asked[0]["text"]
+    change_id = await lean.scalar("select max(id) from change_requests")
+    await lean.click("lily", f"cr:approve:{change_id}")
+    assert await lean.scalar("select status from tasks where seq = 1") == "in_progress"
+    assert await due_of(lean, "CRM-1") == "2026-12-09"
