@@ -49,7 +49,7 @@ async def request_change(intent: RequestChange, ctx: Ctx) -> list[Reply]:
     await permissions.require_act(ctx, project)
     if ctx.actor is None:
         raise UserError("q.no_user")
-    summary = lookup.cut(ctx, intent.summary or "", 500)
+    summary = lookup.cut(ctx, _as_written(ctx, intent.summary), 500)
     text = " ".join(x for x in (summary, ctx.text) if x)
     details: dict[str, Any] = {"new_due": intent.new_due, "extra_hours": intent.extra_hours,
                                "budget": figures.money_in(text), "people": figures.people_in(text)}
@@ -60,8 +60,33 @@ async def request_change(intent: RequestChange, ctx: Ctx) -> list[Reply]:
         details["new_due"] = _delayed(calendar, task, figures.delay_in(text))
     change_type = intent.change_type if intent.change_type in CHANGE_TYPES else "scope"
     change = await _draft(ctx, project, task, change_type, summary=summary,
-                          reason=lookup.cut(ctx, intent.reason or "", 1000), details=details)
+                          reason=lookup.cut(ctx, _as_written(ctx, intent.reason), 1000), details=details)
     return await _submit_or_ask(ctx, change, project, task, calendar)
+
+
+def _as_written(ctx: Ctx, value: str | None) -> str:
+    """`value` (read from the normalised message: ASCII punctuation, one space) as the user wrote it in
+    ctx.text, so a reason or comment keeps its "，（）：" (issue 14.5); `value` itself when it is not found."""
+    import unicodedata
+
+    from bot.nlu.normalize import _PUNCT_MAP
+
+    if not value or not ctx.text:
+        return value or ""
+
+    def folded(ch: str) -> str:
+        return unicodedata.normalize("NFKC", ch).translate(_PUNCT_MAP)
+
+    flat, at = [], []
+    for i, ch in enumerate(ctx.text):
+        for f in folded(ch):
+            flat.append(f)
+            at.append(i)
+    words = [re.escape(w) for w in "".join(folded(c) for c in value).split()]
+    found = re.search(r"\s+".join(words), "".join(flat)) if words else None
+    if found is None or found.end() == found.start():
+        return value
+    return ctx.text[at[found.start()]:at[found.end() - 1] + 1]
 
 
 def _delayed(calendar: WorkCalendar, task: Task | None, delay: tuple[int, str] | None) -> str | None:
@@ -469,7 +494,7 @@ async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, 
         raise UserError("change.vendor")
     if ctx.actor_id not in await approvals.approvers(ctx, change, step.role):
         raise UserError("change.not_approver", id=change.id, role=ctx.t("role." + step.role))
-    reason = lookup.cut(ctx, reason or "", 1000)
+    reason = lookup.cut(ctx, _as_written(ctx, reason), 1000)
     if verdict == "reject" and not reason:
         # The approver's next message is the reason (follow_up), as a draft's is.
         await ctx.audit("change.reason_asked", f"change:{change.id}", project_id=project.id)

@@ -74,3 +74,23 @@ async def test_a_done_task_is_refused_unless_the_request_reopens_it(lean: ChatHa
     await lean.click("lily", f"cr:approve:{change_id}")
     assert await lean.scalar("select status from tasks where seq = 1") == "in_progress"
     assert await due_of(lean, "CRM-1") == "2026-12-09"
+
+
+async def test_comments_and_reasons_are_kept_as_written(lean: ChatHarness) -> None:
+    await lean.say("bob", "变更申请 CRM-1 延期2个工作日 原因 联调（接口方），需要协调")
+    assert await lean.scalar("select reason from change_requests where id = 1") == "联调（接口方），需要协调"
+    await lean.say("lily", "批准 CR-1，注意：预算不变，下周复盘！")
+    assert await lean.scalar("select reason from approval_steps where change_request_id = 1") == \
+        "注意：预算不变，下周复盘！"
+    await lean.say("bob", "新建任务 报表 12月10日前")
+    await lean.say("bob", "变更申请 CRM-2 延期2个工作日 原因 数据源晚到")
+    rejected = await lean.click("lily", "cr:reject:2")
+    assert rejected
+    await lean.say("lily", "先并行开发，再联调（周三前）；不延期。")
+    assert await lean.scalar("select reason from approval_steps where change_request_id = 2") == \
+        "先并行开发，再联调（周三前）；不延期。"
+    await lean.say("bob", "变更申请 CRM-2 延期3个工作日 原因 数据源晚到")
+    change_id = await lean.scalar("select max(id) from change_requests")
+    await lean.say("lily", f"驳回 CR-{change_id} 原因：资源不足，下月再议")
+    assert await lean.scalar(f"select reason from approval_steps where change_request_id = {change_id}") == \
+        "资源不足，下月再议"
