@@ -9,12 +9,15 @@ Every card of a request is tagged, so a decision updates all of them in place.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.i18n import LOCALES
 from bot.model import Button, Card, Reply
 from bot.nlu import approval as figures
 from bot.nlu.intents import ChangeAction, RequestChange
@@ -33,8 +36,28 @@ QUICK_SLIPS = (1, 3, 5)  # working days offered as buttons
 _REOPEN = re.compile(r"重新打开|重开|重新开启|reopen", re.IGNORECASE)
 
 
-def card_tag(change_id: int) -> str:
-    return f"cr:{change_id}:card"
+def card_tag(change_id: int, locale: str) -> str:
+    """The tag of every copy of a request's card drawn in `locale`: a decision redraws each copy in its
+    reader's language (issue 16.10)."""
+    return f"cr:{change_id}:card:{locale}"
+
+
+def _card_tags(change_id: int) -> Callable[[str], str]:
+    return lambda locale: card_tag(change_id, locale)
+
+
+async def _card_updates(ctx: Ctx, change: ChangeRequest, project: Project, target: str, steps: list[ApprovalStep],
+                        note: Callable[[Ctx], str]) -> list[Reply]:
+    """Every copy of the request's card redrawn in place, each in the language it was sent in (copies tagged
+    before languages were kept, `cr:N:card`, in the actor's)."""
+    replies = []
+    for locale in LOCALES:
+        reader = dataclasses.replace(ctx, locale=locale, notices=[])
+        card = await change_card(reader, change, project, target=target, steps=steps)
+        replies.append(Reply(text=note(reader), card=card, update_tagged=card_tag(change.id, locale)))
+        if locale == ctx.locale:
+            replies.append(Reply(text=note(reader), card=card, update_tagged=f"cr:{change.id}:card"))
+    return replies
 
 
 def chat_tag(change_id: int) -> str:
@@ -267,11 +290,11 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
     text = ctx.t("change.submitted", id=change.id, target=target, role=ctx.t("role." + roles[0]),
                  who=waiting or ctx.t("change.nobody"))
     in_project_chat = ctx.chat is not None and ctx.chat.project_id == project.id
-    replies = [ctx.reply(text, card=card, tag=card_tag(change.id))]
+    replies = [ctx.reply(text, card=card, tag=card_tag(change.id, ctx.locale))]
     if in_project_chat:  # the request itself starts the chat's thread about it
         replies.append(Reply(text=_line(ctx, change, target), tag=chat_tag(change.id)))
     replies += await notify.direct(ctx, [p for p in first if p != ctx.actor_id],
-                                   _asking(change, project, target, steps), tag=card_tag(change.id))
+                                   _asking(change, project, target, steps), tag=_card_tags(change.id))
     replies += await notify.project_chats(ctx, project.id, _line(ctx, change, target), tag=chat_tag(change.id))
     return replies
 
@@ -522,18 +545,20 @@ async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, 
     upcoming = await _names_of(ctx, nxt_people)
     note = _outcome(ctx, change, who, target, reason, nxt, upcoming)
     await ctx.session.flush()
-    card = await change_card(ctx, change, project, target=target, steps=steps)
-    replies.append(Reply(text=note, card=card, update_tagged=card_tag(change.id)))
+    # One message per person per decision (issue 14.7): whoever holds a copy of the card has it updated in
+    # place, with the news as its text; only those who hold none get a new message.
+    replies += await _card_updates(ctx, change, project, target, steps,
+                                   lambda reader: _outcome(reader, change, who, target, reason, nxt, upcoming))
     if not clicked:
-        replies.append(ctx.reply(note))
+        replies.append(ctx.reply(note))  # a typed decision is answered where it was typed
     if nxt is not None and change.status == "pending":
         replies += await notify.direct(ctx, nxt_people, _asking(change, project, target, steps),
-                                       tag=card_tag(change.id))
+                                       tag=_card_tags(change.id), unless_holding=_card_tags(change.id))
     if change.requester_id != ctx.actor_id and change.status != "pending":
         async def tell(reader: Ctx) -> tuple[str, Card | None]:
             return _outcome(reader, change, who, target, reason, nxt, upcoming), None
 
-        replies += await notify.direct(ctx, [change.requester_id], tell)
+        replies += await notify.direct(ctx, [change.requester_id], tell, unless_holding=_card_tags(change.id))
     replies += await notify.project_chats(ctx, project.id, note, in_thread_of=chat_tag(change.id))
     return replies
 
@@ -561,8 +586,9 @@ async def _withdraw(ctx: Ctx, change: ChangeRequest, project: Project) -> list[R
         return [ctx.reply(note)]
     _, target = await _loaded(ctx, change, project)
     steps = await changes.steps(ctx.session, change.id)
-    card = await change_card(ctx, change, project, target=target, steps=steps)
-    replies = [Reply(text=note, card=card, update_tagged=card_tag(change.id)), ctx.reply(note)]
+    replies = await _card_updates(ctx, change, project, target, steps,
+                                  lambda reader: reader.t("change.withdrawn", id=change.id))
+    replies.append(ctx.reply(note))
     return replies + await notify.project_chats(ctx, project.id, note, in_thread_of=chat_tag(change.id))
 
 

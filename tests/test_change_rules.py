@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.conftest import ChatHarness
@@ -94,3 +96,23 @@ async def test_comments_and_reasons_are_kept_as_written(lean: ChatHarness) -> No
     await lean.say("lily", f"驳回 CR-{change_id} 原因：资源不足，下月再议")
     assert await lean.scalar(f"select reason from approval_steps where change_request_id = {change_id}") == \
         "资源不足，下月再议"
+
+
+async def test_one_message_per_person_per_decision(lean: ChatHarness) -> None:
+    for who, role in (("sam", "sponsor"), ("pat", "pmo")):
+        await lean.say("lily", f"add @{who} to CRM as {role}")
+    asked = await lean.say("bob", "CRM-1 需要追加预算 5万 因为 采购压测服务")  # PM, sponsor, PMO (lily or pat)
+    assert fields(asked[0])["审批链"] == "项目经理 ⏳ → 业务负责人 ⏳ → PMO ⏳"
+    await lean.click("lily", "cr:approve:1")
+    step = await lean.click("sam", "cr:approve:1")
+    # lily may decide the PMO step too, and holds the card already: it is updated in place, not sent again
+    to_lily = [r for r in step if r["user"] == "lily"]
+    assert len(to_lily) == 1 and to_lily[0]["updates"] and to_lily[0]["card"]["buttons"]
+    assert [r for r in step if r["user"] == "pat" and not r.get("updates")]  # pat's first copy: a new message
+    done = await lean.click("pat", "cr:approve:1")
+    per_person: dict[str, list[dict[str, Any]]] = {}
+    for r in done:
+        per_person.setdefault(r["user"] or r["chat"], []).append(r)
+    assert {who: len(rs) for who, rs in per_person.items()} == {"bob": 1, "lily": 1, "sam": 1, "pat": 1}
+    assert all(r["updates"] and ("生效" in r["text"] or "applied" in r["text"]) for r in done)
+    assert float(await lean.scalar("select budget from projects where key = 'CRM'")) == 50000
