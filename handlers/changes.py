@@ -54,9 +54,11 @@ async def _card_updates(ctx: Ctx, change: ChangeRequest, project: Project, targe
     for locale in LOCALES:
         reader = dataclasses.replace(ctx, locale=locale, notices=[])
         card = await change_card(reader, change, project, target=target, steps=steps)
-        replies.append(Reply(text=note(reader), card=card, update_tagged=card_tag(change.id, locale)))
+        replies.append(Reply(text=note(reader), card=card, update_tagged=card_tag(change.id, locale),
+                             extra={"locale": locale}))
         if locale == ctx.locale:
-            replies.append(Reply(text=note(reader), card=card, update_tagged=f"cr:{change.id}:card"))
+            replies.append(Reply(text=note(reader), card=card, update_tagged=f"cr:{change.id}:card",
+                                 extra={"locale": locale}))
     return replies
 
 

@@ -38,7 +38,7 @@ async def direct(ctx: Ctx, person_ids: list[int], render: Render, *, tag: str | 
             drawn[locale] = await render(dataclasses.replace(ctx, locale=locale, notices=[]))
         text, card = drawn[locale]
         platform, ext = where[pid]
-        replies.append(Reply(text=text, card=card, user=ext, platform=platform,
+        replies.append(Reply(text=text, card=card, user=ext, platform=platform, extra={"locale": locale},
                              tag=tag(locale) if callable(tag) else tag))
     return replies
 

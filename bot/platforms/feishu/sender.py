@@ -74,10 +74,11 @@ class CardAnswers:
         """Give the row to a waiting click; True when it was consumed (nothing else to send)."""
         payload = message.payload
         text, data = payload.get("text") or "", payload.get("card")
+        locale = (payload.get("extra") or {}).get("locale")
         if message.kind == "update":
             waiting = self._waiting.pop(update_target(payload), [])
             for waiter in waiting:  # everyone who clicked that card sees the same new card
-                waiter.future.set_result(render.card_answer(text, data, replace=True))
+                waiter.future.set_result(render.card_answer(text, data, replace=True, locale=locale))
             return bool(waiting)
         waiting = self._waiting.get(message.thread or "", [])
         mine = [w for w in waiting if message.user in (None, w.user)]
@@ -105,25 +106,26 @@ class FeishuSender:
             return (update_target(message.payload) if message.kind == "update" else message.thread) or None
         payload = message.payload
         text, data = payload.get("text") or "", payload.get("card")
+        locale = (payload.get("extra") or {}).get("locale")  # the reader's language, when the bot knows it
         try:
             if message.kind == "update":
                 target = update_target(payload)
                 if not target:
                     raise SendError("update without a target message", permanent=True)
                 await self.api.call("PATCH", f"/open-apis/im/v1/messages/{target}",
-                                    json={"content": json.dumps(render.card(text, data), ensure_ascii=False)})
+                                    json={"content": json.dumps(render.card(text, data, locale), ensure_ascii=False)})
                 return target
             if message.kind == "ephemeral" and message.chat and message.user:
                 await self._pace(message.chat)
                 result = await self.api.call("POST", "/open-apis/ephemeral/v1/send", json={
                     "chat_id": message.chat, "open_id": message.user, "msg_type": "interactive",
-                    "card": render.card(text, data)})
+                    "card": render.card(text, data, locale)})
                 return str(result.get("message_id") or "") or None
             if message.kind == "image":
                 image_key = await self._upload(message.payload["image"])
                 msg_type, content = "interactive", json.dumps(render.image_card(text, image_key), ensure_ascii=False)
             else:  # message, card; `home` (Slack's App Home) has no Feishu twin: it arrives as a message
-                msg_type, content = render.content(text, data, message.payload.get("mentions") or ())
+                msg_type, content = render.content(text, data, message.payload.get("mentions") or (), locale)
             return await self._post(message, msg_type, content)
         except ApiError as exc:
             if exc.permanent:
