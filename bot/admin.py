@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -42,13 +43,16 @@ def cli_context(session: AsyncSession, *, now: dt.datetime, settings: Settings, 
                actor_ref="cli", chat=None, locale="en", tz=settings.default_tz, settings=settings)
 
 
-async def admin_main(cfg: Config, args: argparse.Namespace) -> int:
+async def admin_main(cfg: Config, args: argparse.Namespace,
+                     run: Callable[[Ctx, argparse.Namespace], Awaitable[str]] | None = None) -> int:
+    """Migrate, run one admin command (`run`, default this module's) in one unit of work, print its answer;
+    a refusal goes to stderr with exit 1."""
     db = Database(cfg.database_url)
     try:
         await upgrade(db.engine)
         async with db.unit_of_work() as session:
             ctx = cli_context(session, now=dt.datetime.now(dt.UTC), settings=cfg.settings)
-            message = await _admin(ctx, args)
+            message = await (run or _admin)(ctx, args)
         print(message)
         return 0
     except UserError as err:

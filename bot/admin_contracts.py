@@ -82,28 +82,10 @@ def handles(args: argparse.Namespace) -> bool:
 
 
 async def admin_main(cfg: Config, args: argparse.Namespace) -> int:
-    """The same shell as bot/admin.py's: migrate, one unit of work, a refusal on stderr with exit 1."""
-    import sys
+    """The same shell as bot/admin.py's (one home for it), running this module's commands."""
+    from bot.admin import admin_main as run_admin
 
-    from bot import i18n
-    from bot.admin import cli_context
-    from handlers.errors import UserError
-    from storage.db import Database
-    from storage.migrate import upgrade
-
-    db = Database(cfg.database_url)
-    try:
-        await upgrade(db.engine)
-        async with db.unit_of_work() as session:
-            ctx = cli_context(session, now=dt.datetime.now(dt.UTC), settings=cfg.settings)
-            message = await _admin(ctx, args)
-        print(message)
-        return 0
-    except UserError as err:
-        print(i18n.t("en", err.key, **err.params), file=sys.stderr)
-        return 1
-    finally:
-        await db.dispose()
+    return await run_admin(cfg, args, run=_admin)
 
 
 async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:

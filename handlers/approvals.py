@@ -2,7 +2,8 @@
 
 Default (documented in the README): a schedule slip of up to 3 working days needs the PM only; longer slips,
 scope and resource changes go to the PM, then the sponsor; budget changes and anything that breaches a milestone
-go on to the PMO too. A project's PMO can change it by chat ("CRM 审批策略 PM 5天; PMO 预算 里程碑") or CLI.
+go on to the PMO too. A step whose deciders are the same people as an earlier step's is merged into that one
+(`merged`), with a note on the card. A project's PMO can change it by chat ("CRM 审批策略 PM 5天; PMO 预算 里程碑") or CLI.
 """
 
 from __future__ import annotations
@@ -134,6 +135,26 @@ def chain(change_type: str, impact: dict[str, Any], policy: dict[str, Any]) -> l
     if found & set(policy["pmo_for"]):
         roles.append("pmo")
     return roles
+
+
+async def merged(ctx: Ctx, change: ChangeRequest, roles: list[str]) -> tuple[list[str], list[dict[str, str]]]:
+    """The chain as asked: a step whose deciders are exactly an earlier step's is merged into it, so nobody is
+    asked twice (one person holding PM and PMO, or no sponsor named and the step falling to the PMO who already
+    decides). Each merged or fallen-back step leaves a note for the card:
+    `{"role": "sponsor", "why": "none"}` (nobody named; the PMO decides) or `{"role": "pmo", "why": "same", "by": "pm"}`."""
+    kept: list[tuple[str, frozenset[int]]] = []
+    notes: list[dict[str, str]] = []
+    for role in roles:
+        named = [p for p in await changes.holders(ctx.session, change.project_id, role) if p != change.requester_id]
+        deciders = frozenset(await approvers(ctx, change, role))
+        into = next((r for r, who in kept if who == deciders), None)
+        if not named and role != "pmo":
+            notes.append({"role": role, "why": "none"})
+        elif into is not None:
+            notes.append({"role": role, "why": "same", "by": into})
+        if into is None:
+            kept.append((role, deciders))
+    return [r for r, _ in kept], notes
 
 
 async def approvers(ctx: Ctx, change: ChangeRequest, role: str) -> list[int]:

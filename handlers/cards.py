@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -133,7 +134,19 @@ def change_lines(ctx: Ctx, change: ChangeRequest) -> list[str]:
             lines.append(ctx.t("impact.budget", amount=amount, base=f"{impact['budget']:,.0f}", pct=f"{pct:g}%"))
     if impact.get("people"):
         lines.append(ctx.t("impact.people", n=impact["people"]))
+    if impact.get("reassessed_at"):
+        was = ChangeRequest(impact=impact.get("previous") or {})
+        at = f"{dt.datetime.fromisoformat(impact['reassessed_at']).astimezone(ZoneInfo(ctx.tz)):%m-%d %H:%M}"
+        lines.append(ctx.t("impact.reassessed", at=at, was="; ".join(change_lines(ctx, was)) or "-"))
     return lines
+
+
+def chain_note(ctx: Ctx, note: dict[str, str]) -> str:
+    """Why a step of the policy is not on the chain as itself (handlers/approvals.merged)."""
+    role = ctx.t("role." + note["role"])
+    if note.get("why") == "same":
+        return ctx.t("change.merged_same", role=role, by=ctx.t("role." + note.get("by", "pm")))
+    return ctx.t("change.merged_none", role=role)
 
 
 async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, target: str,
@@ -158,6 +171,9 @@ async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, targ
         Field(ctx.t("f.chain"), " → ".join(chain) or "-"),
         Field(ctx.t("f.status"), ctx.t("cr_status." + change.status)),
     ]
+    notes = [chain_note(ctx, n) for n in (change.details or {}).get("chain_notes") or []]
+    if notes:
+        fields.append(Field(ctx.t("f.chain_note"), "\n".join(notes)))
     comments = [f"{ctx.t('role.' + s.role)}: {s.reason}" for s in steps if s.status == "approved" and s.reason]
     if comments:
         fields.append(Field(ctx.t("f.approve_comment"), "\n".join(comments)))

@@ -9,11 +9,15 @@ Every card of a request is tagged, so a decision updates all of them in place.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.i18n import LOCALES
 from bot.model import Button, Card, Reply
 from bot.nlu import approval as figures
 from bot.nlu.intents import ChangeAction, RequestChange
@@ -29,10 +33,33 @@ from storage.models import CHANGE_TYPES, ApprovalStep, ChangeRequest, Milestone,
 DRAFT_WINDOW = dt.timedelta(minutes=30)  # an unanswered question expires; the draft is then dropped
 REASON_WINDOW = dt.timedelta(minutes=10)  # after a Reject click, how long the clicker's next message is the reason
 QUICK_SLIPS = (1, 3, 5)  # working days offered as buttons
+_REOPEN = re.compile(r"重新打开|重开|重新开启|reopen", re.IGNORECASE)
 
 
-def card_tag(change_id: int) -> str:
-    return f"cr:{change_id}:card"
+def card_tag(change_id: int, locale: str) -> str:
+    """The tag of every copy of a request's card drawn in `locale`: a decision redraws each copy in its
+    reader's language (issue 16.10)."""
+    return f"cr:{change_id}:card:{locale}"
+
+
+def _card_tags(change_id: int) -> Callable[[str], str]:
+    return lambda locale: card_tag(change_id, locale)
+
+
+async def _card_updates(ctx: Ctx, change: ChangeRequest, project: Project, target: str, steps: list[ApprovalStep],
+                        note: Callable[[Ctx], str]) -> list[Reply]:
+    """Every copy of the request's card redrawn in place, each in the language it was sent in (copies tagged
+    before languages were kept, `cr:N:card`, in the actor's)."""
+    replies = []
+    for locale in LOCALES:
+        reader = dataclasses.replace(ctx, locale=locale, notices=[])
+        card = await change_card(reader, change, project, target=target, steps=steps)
+        replies.append(Reply(text=note(reader), card=card, update_tagged=card_tag(change.id, locale),
+                             extra={"locale": locale}))
+        if locale == ctx.locale:
+            replies.append(Reply(text=note(reader), card=card, update_tagged=f"cr:{change.id}:card",
+                                 extra={"locale": locale}))
+    return replies
 
 
 def chat_tag(change_id: int) -> str:
@@ -47,17 +74,44 @@ async def request_change(intent: RequestChange, ctx: Ctx) -> list[Reply]:
     await permissions.require_act(ctx, project)
     if ctx.actor is None:
         raise UserError("q.no_user")
-    summary = lookup.cut(ctx, intent.summary or "", 500)
+    summary = lookup.cut(ctx, _as_written(ctx, intent.summary), 500)
     text = " ".join(x for x in (summary, ctx.text) if x)
     details: dict[str, Any] = {"new_due": intent.new_due, "extra_hours": intent.extra_hours,
                                "budget": figures.money_in(text), "people": figures.people_in(text)}
+    if task is not None and task.status == "done" and _REOPEN.search(ctx.text):
+        details["reopen"] = True  # asked for in so many words: approval reopens the task (issue 14.4)
     calendar = await load_calendar(ctx.session)
     if details["new_due"] is None:
         details["new_due"] = _delayed(calendar, task, figures.delay_in(text))
     change_type = intent.change_type if intent.change_type in CHANGE_TYPES else "scope"
     change = await _draft(ctx, project, task, change_type, summary=summary,
-                          reason=lookup.cut(ctx, intent.reason or "", 1000), details=details)
+                          reason=lookup.cut(ctx, _as_written(ctx, intent.reason), 1000), details=details)
     return await _submit_or_ask(ctx, change, project, task, calendar)
+
+
+def _as_written(ctx: Ctx, value: str | None) -> str:
+    """`value` (read from the normalised message: ASCII punctuation, one space) as the user wrote it in
+    ctx.text, so a reason or comment keeps its "，（）：" (issue 14.5); `value` itself when it is not found."""
+    import unicodedata
+
+    from bot.nlu.normalize import _PUNCT_MAP
+
+    if not value or not ctx.text:
+        return value or ""
+
+    def folded(ch: str) -> str:
+        return unicodedata.normalize("NFKC", ch).translate(_PUNCT_MAP)
+
+    flat, at = [], []
+    for i, ch in enumerate(ctx.text):
+        for f in folded(ch):
+            flat.append(f)
+            at.append(i)
+    words = [re.escape(w) for w in "".join(folded(c) for c in value).split()]
+    found = re.search(r"\s+".join(words), "".join(flat)) if words else None
+    if found is None or found.end() == found.start():
+        return value
+    return ctx.text[at[found.start()]:at[found.end() - 1] + 1]
 
 
 def _delayed(calendar: WorkCalendar, task: Task | None, delay: tuple[int, str] | None) -> str | None:
@@ -215,11 +269,13 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
     """Assess the request, set its approval chain and tell the first approvers, the requester and the chat."""
     details = {k: v for k, v in change.details.items() if k != "ask"}
     milestone = await ctx.session.get(Milestone, details["milestone_id"]) if details.get("milestone_id") else None
-    ask = Ask(change.change_type, new_due=_date(details.get("new_due")), extra_hours=details.get("extra_hours"),
-              budget=details.get("budget"), people=details.get("people"))
-    impact = await assess(ctx, calendar, project, ask, task=task, milestone=milestone)
+    await _check_target(ctx, change, project, task, details)
+    impact = await _assessed(ctx, calendar, project, change.change_type, details, task, milestone)
     roles = approvals.chain(change.change_type, impact, approvals.effective(project))
     roles = await supervision.with_supervisor(ctx, project, change.change_type, impact, roles)  # issue 15
+    roles, chain_notes = await approvals.merged(ctx, change, roles)  # nobody is asked twice
+    if chain_notes:
+        details["chain_notes"] = chain_notes
     change.details, change.impact, change.status = details, impact, "pending"
     steps = [ApprovalStep(change_request_id=change.id, seq=i + 1, role=role, status="pending", reason="",
                           started_at=ctx.now if i == 0 else None) for i, role in enumerate(roles)]
@@ -237,13 +293,50 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
     text = ctx.t("change.submitted", id=change.id, target=target, role=ctx.t("role." + roles[0]),
                  who=waiting or ctx.t("change.nobody"))
     in_project_chat = ctx.chat is not None and ctx.chat.project_id == project.id
-    replies = [ctx.reply(text, card=card, tag=card_tag(change.id))]
+    replies = [ctx.reply(text, card=card, tag=card_tag(change.id, ctx.locale))]
     if in_project_chat:  # the request itself starts the chat's thread about it
         replies.append(Reply(text=_line(ctx, change, target), tag=chat_tag(change.id)))
     replies += await notify.direct(ctx, [p for p in first if p != ctx.actor_id],
-                                   _asking(change, project, target, steps), tag=card_tag(change.id))
+                                   _asking(change, project, target, steps), tag=_card_tags(change.id))
     replies += await notify.project_chats(ctx, project.id, _line(ctx, change, target), tag=chat_tag(change.id))
     return replies
+
+
+async def _check_target(ctx: Ctx, change: ChangeRequest, project: Project, task: Task | None,
+                        details: dict[str, Any]) -> None:
+    """The rules on what a request may target (issue 14.3, 14.4): a done task only when the request reopens it
+    in so many words; one pending request per task or milestone at a time, so no request is assessed against a
+    plan another pending one is about to change (the second is refused with a pointer to the first)."""
+    if task is not None and task.status == "done" and not details.get("reopen"):
+        raise UserError("change.task_done", key=lookup.task_key(project, task))
+    if task is None and not details.get("milestone_id"):
+        return  # project-wide requests (budget, people) add up and are not refused
+    for other in await changes.pending(ctx.session, [project.id]):
+        same = other.task_id == task.id if task is not None else \
+            other.task_id is None and other.details.get("milestone_id") == details.get("milestone_id")
+        if other.id != change.id and same:
+            raise UserError("change.second", id=other.id, target=(await _loaded(ctx, other, project))[1])
+
+
+async def _assessed(ctx: Ctx, calendar: WorkCalendar, project: Project, change_type: str, details: dict[str, Any],
+                    task: Task | None, milestone: Milestone | None) -> dict[str, Any]:
+    ask = Ask(change_type, new_due=_date(details.get("new_due")), extra_hours=details.get("extra_hours"),
+              budget=details.get("budget"), people=details.get("people"))
+    return await assess(ctx, calendar, project, ask, task=task, milestone=milestone)
+
+
+async def _reassess(ctx: Ctx, change: ChangeRequest, project: Project, task: Task | None) -> None:
+    """At each decision the impact is assessed again on today's plan (a due date or estimate may have moved
+    since it was asked); when it differs, the card shows the new one and says it changed, and when."""
+    milestone_id = change.details.get("milestone_id")
+    milestone = await ctx.session.get(Milestone, milestone_id) if milestone_id else None
+    now = await _assessed(ctx, await load_calendar(ctx.session), project, change.change_type, change.details, task,
+                          milestone)
+    was = {k: v for k, v in (change.impact or {}).items() if k not in ("previous", "reassessed_at")}
+    if now != was:
+        change.impact = {**now, "previous": was, "reassessed_at": ctx.now.isoformat()}
+        await ctx.audit("change.reassessed", f"change:{change.id}", project_id=project.id,
+                        before={"impact": was}, after={"impact": now})
 
 
 def _asking(change: ChangeRequest, project: Project, target: str, steps: list[ApprovalStep]) -> notify.Render:
@@ -427,11 +520,12 @@ async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, 
         raise UserError("change.vendor")
     if ctx.actor_id not in await approvals.approvers(ctx, change, step.role):
         raise UserError("change.not_approver", id=change.id, role=ctx.t("role." + step.role))
-    reason = lookup.cut(ctx, reason or "", 1000)
+    reason = lookup.cut(ctx, _as_written(ctx, reason), 1000)
     if verdict == "reject" and not reason:
         # The approver's next message is the reason (follow_up), as a draft's is.
         await ctx.audit("change.reason_asked", f"change:{change.id}", project_id=project.id)
         return [Reply(text=ctx.t("change.reject_why", id=change.id), ephemeral=True)]
+    await _reassess(ctx, change, project, await ctx.session.get(Task, change.task_id) if change.task_id else None)
     step.status = "approved" if verdict == "approve" else "rejected"
     step.decided_by, step.decided_at, step.reason = ctx.actor_id, ctx.now, reason
     entity = f"change:{change.id}"
@@ -454,18 +548,20 @@ async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, 
     upcoming = await _names_of(ctx, nxt_people)
     note = _outcome(ctx, change, who, target, reason, nxt, upcoming)
     await ctx.session.flush()
-    card = await change_card(ctx, change, project, target=target, steps=steps)
-    replies.append(Reply(text=note, card=card, update_tagged=card_tag(change.id)))
+    # One message per person per decision (issue 14.7): whoever holds a copy of the card has it updated in
+    # place, with the news as its text; only those who hold none get a new message.
+    replies += await _card_updates(ctx, change, project, target, steps,
+                                   lambda reader: _outcome(reader, change, who, target, reason, nxt, upcoming))
     if not clicked:
-        replies.append(ctx.reply(note))
+        replies.append(ctx.reply(note))  # a typed decision is answered where it was typed
     if nxt is not None and change.status == "pending":
         replies += await notify.direct(ctx, nxt_people, _asking(change, project, target, steps),
-                                       tag=card_tag(change.id))
+                                       tag=_card_tags(change.id), unless_holding=_card_tags(change.id))
     if change.requester_id != ctx.actor_id and change.status != "pending":
         async def tell(reader: Ctx) -> tuple[str, Card | None]:
             return _outcome(reader, change, who, target, reason, nxt, upcoming), None
 
-        replies += await notify.direct(ctx, [change.requester_id], tell)
+        replies += await notify.direct(ctx, [change.requester_id], tell, unless_holding=_card_tags(change.id))
     replies += await notify.project_chats(ctx, project.id, note, in_thread_of=chat_tag(change.id))
     return replies
 
@@ -493,8 +589,9 @@ async def _withdraw(ctx: Ctx, change: ChangeRequest, project: Project) -> list[R
         return [ctx.reply(note)]
     _, target = await _loaded(ctx, change, project)
     steps = await changes.steps(ctx.session, change.id)
-    card = await change_card(ctx, change, project, target=target, steps=steps)
-    replies = [Reply(text=note, card=card, update_tagged=card_tag(change.id)), ctx.reply(note)]
+    replies = await _card_updates(ctx, change, project, target, steps,
+                                  lambda reader: reader.t("change.withdrawn", id=change.id))
+    replies.append(ctx.reply(note))
     return replies + await notify.project_chats(ctx, project.id, note, in_thread_of=chat_tag(change.id))
 
 
@@ -545,6 +642,10 @@ async def _apply(ctx: Ctx, change: ChangeRequest, project: Project, task: Task |
         milestone = await ctx.session.get(Milestone, details["milestone_id"])
         if milestone is not None:
             milestone.due_date = new_due
+    if details.get("reopen") and task is not None and task.status == "done":
+        task.status, task.updated_at = "in_progress", ctx.now
+        await ctx.audit("task.updated", f"task:{lookup.task_key(project, task)}", project_id=project.id,
+                        before={"status": "done"}, after={"status": "in_progress"})
     extra = details.get("extra_hours")
     if extra and task is not None:
         task.estimate_hours = (task.estimate_hours or Decimal(0)) + as_decimal(float(extra))

@@ -79,6 +79,7 @@ class Ctx:
         if self.notices:
             text = "\n".join([text, *self.notices])
             self.notices.clear()
+        kw["extra"] = {"locale": self.locale, **kw.get("extra", {})}  # the reader's language (Feishu posts)
         return Reply(text=text, **kw)
 
     async def audit(self, action: str, entity: str, *, project_id: int | None = None,

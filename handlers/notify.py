@@ -7,19 +7,26 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
 
+from bot.i18n import LOCALES
 from bot.model import Card, Reply
 from handlers.context import Ctx
 from storage import people
-from storage.models import Chat
+from storage.models import Chat, OutboxMessage
 
 Render = Callable[[Ctx], Awaitable[tuple[str, Card | None]]]
 
 
-async def direct(ctx: Ctx, person_ids: list[int], render: Render, *, tag: str | None = None) -> list[Reply]:
+async def direct(ctx: Ctx, person_ids: list[int], render: Render, *, tag: str | Callable[[str], str] | None = None,
+                 unless_holding: Callable[[str], str] | None = None) -> list[Reply]:
     """A direct message to each person, in their language, on this event's platform when they use it, else
-    where they are. `render` builds the text and card for a context in the reader's language."""
+    where they are. `render` builds the text and card for a context in the reader's language; `tag` may depend
+    on that language (so a later update redraws each copy in its reader's language). `unless_holding` skips
+    whoever was already sent a message tagged so (in any language): their copy is updated in place instead."""
     ids = list(dict.fromkeys(person_ids))
     where = await people.addresses(ctx.session, ids, ctx.platform)
+    if unless_holding is not None:
+        held = await holding(ctx, [unless_holding(loc) for loc in LOCALES])
+        ids = [p for p in ids if where.get(p) not in held]
     languages = await people.languages(ctx.session, ids)
     drawn: dict[str, tuple[str, Card | None]] = {}
     replies = []
@@ -31,8 +38,17 @@ async def direct(ctx: Ctx, person_ids: list[int], render: Render, *, tag: str | 
             drawn[locale] = await render(dataclasses.replace(ctx, locale=locale, notices=[]))
         text, card = drawn[locale]
         platform, ext = where[pid]
-        replies.append(Reply(text=text, card=card, user=ext, platform=platform, tag=tag))
+        replies.append(Reply(text=text, card=card, user=ext, platform=platform, extra={"locale": locale},
+                             tag=tag(locale) if callable(tag) else tag))
     return replies
+
+
+async def holding(ctx: Ctx, tags: list[str]) -> set[tuple[str, str]]:
+    """(platform, user) of everyone sent a direct message with one of these tags (not given up on)."""
+    rows = (await ctx.session.execute(
+        select(OutboxMessage.platform, OutboxMessage.user)
+        .where(OutboxMessage.tag.in_(tags), OutboxMessage.user.is_not(None), OutboxMessage.status != "dead"))).all()
+    return {(platform, user) for platform, user in rows if user is not None}
 
 
 async def project_chats(ctx: Ctx, project_id: int, text: str, *, tag: str | None = None,

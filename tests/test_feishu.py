@@ -602,3 +602,14 @@ async def test_start_up_fails_clearly_when_feishu_refuses_the_app_secret(monkeyp
             await adapter.start()
     finally:
         fake.stop()
+
+
+def test_posts_and_the_reason_input_follow_the_readers_language() -> None:
+    # issue 16.10: a post is keyed by the language it is written in; the reject reason's placeholder too
+    from bot.platforms.feishu import render
+
+    assert list(json.loads(render.content("CR-1 approved", None, (), "en")[1])) == ["en_us"]
+    assert list(json.loads(render.content("CR-1 已批准", None, (), "zh")[1])) == ["zh_cn"]
+    data = {"title": "CR-1", "fields": [], "buttons": [{"id": "cr:reject:1", "label": "Reject"}]}
+    assert "Reason (required)" in json.dumps(render.card("", data, "en"))
+    assert "Reason" not in json.dumps(render.card("", data, "zh"), ensure_ascii=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from typing import Any
 
 from .dates import DEADLINE
 from .intents import RequestChange
@@ -64,7 +65,7 @@ _PREFIX = re.compile(
 _DELAY_BY = re.compile(
     r"(?:延期|推迟|延后|顺延|推后|后推|晚|postpone\w*|delay\w*|push\w*\s+(?:back|out)|slip\w*|"
     r"push\w*(?:\s+(?:it|[A-Za-z][A-Za-z0-9]{1,9}-\d{1,9}))?)\s*(?:by\s+)?"
-    r"(?:[\d一二两三四五六七八九十半]+\s*(?:个)?\s*(?:天|周|星期|days?|weeks?))",
+    r"(?:[\d一二两三四五六七八九十半]+\s*(?:个)?\s*(?:工作日|天|周|星期|(?:working\s+|business\s+)?days?|weeks?))",
     re.IGNORECASE,
 )
 _PROJECT = re.compile(
@@ -77,6 +78,11 @@ _NOT_PROJECT = frozenset({"CR", "OK", "PM", "PMO", "API", "UI", "UX", "QA", "UAT
 _SUMMARY_FILLERS = fillers(r"需要|要|把|将|的|想|我们|我想|能否|能不能|可否|可以|请问|(?<!申)请",
                            r"please|we|need|to|i|would|like|the|can|could|us|let's|pls|might")
 _REASON_FILLERS = fillers(r"是|为|主要是", r"is|that")
+# The words around an effort figure that say nothing without it: "预计增加8小时工作量", "about 16h more".
+_FIGURE_WORDS = fillers(r"预计|大约|大概|约|需要|还需|还要|额外|追加|增加|多|再|共|工作量|工时|的|左右",
+                        r"about|around|roughly|approximately|approx|some|more|extra|additional|another|of|"
+                        r"work|effort|hours?|needed|in\s+total|total|or\s+so|need(?:s)?|an?")
+_CLAUSE = re.compile(r"[^,;。\n?!]+")
 _EXTRA_BEFORE = re.compile(r"(?:需要|还需|还要|要|再|多|额外|追加|增加|加|另外|another|extra|need(?:s)?|an?|\s)+\Z",
                            re.IGNORECASE)
 
@@ -182,11 +188,7 @@ def parse_change(msg: Message) -> RequestChange | None:
                 reason = "，".join(rest) if not text.isascii() else ", ".join(rest)
                 main_end = first_end
     main = text[:main_end]
-    spans = [(h.start, h.end) for h in hours]
-    for h in hours[:1]:
-        extra = _EXTRA_BEFORE.search(text, max(0, h.start - 12), h.start)
-        if extra:
-            spans.append((extra.start(), h.start))
+    spans = _figure_spans(text, hours)
     if msg.tasks and msg.tasks[0].start < 3 + (request.end() if request and request.start() == 0 else 0):
         spans.append((msg.tasks[0].start, msg.tasks[0].end))
     parts = pieces(cut(text, spans, 0, main_end))
@@ -203,6 +205,25 @@ def parse_change(msg: Message) -> RequestChange | None:
         extra_hours=hours[0].hours if hours else None,
         reason=reason,
     )
+
+
+def _figure_spans(text: str, hours: list[Any]) -> list[tuple[int, int]]:
+    """What to take out of the summary for each effort figure: its whole clause when the clause says nothing
+    else ("，预计增加8小时工作量", ", about 16h more"), so the sentence left reads as written; else the figure and
+    the asking words just before it ("需要额外 8小时")."""
+    spans: list[tuple[int, int]] = []
+    for n, h in enumerate(hours):
+        clause = next((c for c in _CLAUSE.finditer(text) if c.start() <= h.start < c.end()), None)
+        if clause is not None:
+            left = text[clause.start():h.start] + " " + text[h.end:clause.end()]
+            if not strip_words(left, _FIGURE_WORDS):
+                spans.append((clause.start(), clause.end()))
+                continue
+        spans.append((h.start, h.end))
+        extra = _EXTRA_BEFORE.search(text, max(0, h.start - 12), h.start) if n == 0 else None
+        if extra:
+            spans.append((extra.start(), h.start))
+    return spans
 
 
 def deadline_in(text: str, *, now: datetime, tz: str) -> str | None:

@@ -2,7 +2,8 @@
 
 Input (`--json`): one object per line, `{"user", "chat"?, "text"}` or `{"user", "chat"?, "action"}`;
 a line without `chat` is a direct message. Output: one line per delivered message,
-`{"chat", "user", "text", "card"}` (`user` is set for direct messages, `chat` for chat messages).
+`{"id", "chat", "user", "text", "card"}` (`user` is set for direct messages, `chat` for chat messages), plus
+`"updates": <id>` when the message redraws an earlier one in place (a card whose request was decided).
 """
 
 from __future__ import annotations
@@ -43,8 +44,12 @@ class ConsoleSender:
         if self.json_mode:
             # `user` is set for direct messages only (a private note in a chat shows as a chat message here).
             user = message.user if message.chat is None else None
-            return json.dumps({"chat": message.chat, "user": user, "text": text, "card": card},
-                              ensure_ascii=False)
+            line: dict[str, Any] = {"id": message.idempotency_key, "chat": message.chat, "user": user, "text": text,
+                                    "card": card}
+            target = message.payload.get("target_message")
+            if isinstance(target, dict) and target.get("ref"):
+                line["updates"] = target["ref"]  # this redraws an earlier message in place (its "id")
+            return json.dumps(line, ensure_ascii=False)
         where = f"[DM {message.user}]" if message.chat is None else f"[{message.chat}]"
         lines = [f"🤖 {where} {text}"]
         if card:

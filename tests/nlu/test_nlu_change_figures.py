@@ -28,3 +28,27 @@ def test_people(text: str, count: int | None) -> None:
 ])
 def test_delay(text: str, delay: tuple[int, str] | None) -> None:
     assert delay_in(text) == delay
+
+
+def _change(text: str) -> object:
+    import datetime as dt
+
+    from bot.nlu.change import parse_change
+    from bot.nlu.message import Message
+    from bot.nlu.normalize import normalize
+
+    return parse_change(Message(normalize(text, None), dt.date(2026, 12, 1), dt.time(10), dt.time(18), 8.0))
+
+
+@pytest.mark.parametrize(("text", "summary", "hours"), [
+    # Issue 14.6: the whole figure clause goes, the sentence left reads as written.
+    ("CRM-1 增加导出Excel功能，预计增加8小时工作量", "增加导出Excel功能", 8.0),
+    ("change request CRM-1 also support Azure AD login, about 16h more", "also support Azure AD login", 16.0),
+    # Issue 14.1: working days are a slip, never hours of effort.
+    ("变更申请 CRM-1 延期3个工作日 原因 接口晚到", "延期3个工作日", None),
+    ("change request CRM-1 delay by 2 business days because the API is late", "delay by 2 business days", None),
+])
+def test_a_figure_leaves_a_readable_summary(text: str, summary: str, hours: float | None) -> None:
+    change = _change(text)
+    assert change is not None
+    assert (change.summary, change.extra_hours) == (summary, hours)  # type: ignore[attr-defined]

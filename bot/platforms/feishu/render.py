@@ -19,7 +19,9 @@ MAX_BUTTONS = 10
 # A card or post is at most 30 KB of JSON; the text in it is kept under this many UTF-8 bytes, leaving room for
 # the card's structure (long lists are split into elements, and past this they end with "… N more").
 MAX_BYTES = 24_000
-REASON_PLACEHOLDER = "原因（必填） / Reason (required)"
+REASON_PLACEHOLDER = "原因（必填） / Reason (required)"  # when the reader's language is not known
+REASON_PLACEHOLDERS = {"zh": "原因（必填）", "en": "Reason (required)"}
+POST_LOCALES = {"zh": "zh_cn", "en": "en_us"}  # a post's content is keyed by the language it is written in
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -59,17 +61,18 @@ def _button(b: dict[str, Any], index: int, *, submit: bool = False) -> dict[str,
     return element
 
 
-def _reason_form(b: dict[str, Any], index: int) -> dict[str, Any]:
+def _reason_form(b: dict[str, Any], index: int, locale: str | None = None) -> dict[str, Any]:
     """A reject needs a reason: a required input and the button that submits it (form_value.reason)."""
     return {"tag": "form", "element_id": f"f{index}", "name": f"f{index}", "elements": [
         {"tag": "input", "element_id": f"i{index}", "name": REASON_FIELD, "required": True, "max_length": 500,
-         "placeholder": _plain(REASON_PLACEHOLDER)},
+         "placeholder": _plain(REASON_PLACEHOLDERS.get(locale or "", REASON_PLACEHOLDER))},
         _button(b, index, submit=True),
     ]}
 
 
-def card(text: str, data: dict[str, Any] | None) -> dict[str, Any]:
-    """A neutral card (Card.to_dict()) with an optional leading text -> card JSON 2.0."""
+def card(text: str, data: dict[str, Any] | None, locale: str | None = None) -> dict[str, Any]:
+    """A neutral card (Card.to_dict()) with an optional leading text -> card JSON 2.0; `locale` is the
+    reader's language (the reason input's placeholder)."""
     texts = [text] if text else []
     if data:
         fields = data.get("fields") or []
@@ -84,7 +87,7 @@ def card(text: str, data: dict[str, Any] | None) -> dict[str, Any]:
         if plain:
             elements.append({"tag": "column_set", "flex_mode": "flow", "horizontal_spacing": "8px", "columns": [
                 {"tag": "column", "width": "auto", "elements": [_button(b, i)]} for i, b in plain]})
-        elements += [_reason_form(b, i) for i, b in forms]
+        elements += [_reason_form(b, i, locale) for i, b in forms]
     out: dict[str, Any] = {"schema": "2.0", "config": {"update_multi": True, "width_mode": "fill"},
                            "body": {"direction": "vertical", "elements": elements or [_div(" ")]}}
     if data and data.get("title"):
@@ -100,30 +103,32 @@ def image_card(text: str, image_key: str) -> dict[str, Any]:
             "body": {"direction": "vertical", "elements": elements}}
 
 
-def post(text: str, mentions: Sequence[str] = ()) -> dict[str, Any]:
+def post(text: str, mentions: Sequence[str] = (), locale: str | None = None) -> dict[str, Any]:
     """Plain text as a `post`: `text` elements are shown literally (a `text` message would parse <at> tags);
     the people to notify (open_ids) get real @-mentions on a last line."""
     lines = ("\n".join(_parts([text])) or " ").split("\n")
     content: list[list[dict[str, Any]]] = [[{"tag": "text", "text": line}] for line in lines]
     if mentions:
         content.append([{"tag": "at", "user_id": str(m)} for m in mentions])
-    return {"zh_cn": {"title": "", "content": content}}
+    return {POST_LOCALES.get(locale or "", "zh_cn"): {"title": "", "content": content}}
 
 
-def content(text: str, data: dict[str, Any] | None, mentions: Sequence[str] = ()) -> tuple[str, str]:
+def content(text: str, data: dict[str, Any] | None, mentions: Sequence[str] = (),
+            locale: str | None = None) -> tuple[str, str]:
     """(msg_type, content JSON string) of a message: a card when there is one, else rich text."""
     if data:
-        return "interactive", json.dumps(card(text, data), ensure_ascii=False)
-    return "post", json.dumps(post(text, mentions), ensure_ascii=False)
+        return "interactive", json.dumps(card(text, data, locale), ensure_ascii=False)
+    return "post", json.dumps(post(text, mentions, locale), ensure_ascii=False)
 
 
 def toast(text: str, kind: str = "success") -> dict[str, Any]:
     return {"type": kind, "content": (text or "OK")[:200]}
 
 
-def card_answer(text: str, data: dict[str, Any] | None, *, replace: bool, kind: str = "success") -> dict[str, Any]:
+def card_answer(text: str, data: dict[str, Any] | None, *, replace: bool, kind: str = "success",
+                locale: str | None = None) -> dict[str, Any]:
     """The body answering card.action.trigger: a toast, and the replacement card when the card changes."""
     answer: dict[str, Any] = {"toast": toast(text or (data or {}).get("title") or "", kind)}
     if replace:
-        answer["card"] = {"type": "raw", "data": card(text, data)}
+        answer["card"] = {"type": "raw", "data": card(text, data, locale)}
     return answer

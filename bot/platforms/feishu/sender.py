@@ -82,10 +82,11 @@ class CardAnswers:
         """Give the row to a waiting click; True when it was consumed (nothing else to send)."""
         payload = message.payload
         text, data = payload.get("text") or "", payload.get("card")
+        locale = (payload.get("extra") or {}).get("locale")
         if message.kind == "update":
             waiting = self._waiting.pop(update_target(payload), [])
             for waiter in waiting:  # everyone who clicked that card sees the same new card
-                waiter.future.set_result(render.card_answer(text, data, replace=True))
+                waiter.future.set_result(render.card_answer(text, data, replace=True, locale=locale))
             return bool(waiting)
         waiting = self._waiting.get(message.thread or "", [])
         mine = [w for w in waiting if message.user in (None, w.user)]
@@ -118,27 +119,28 @@ class FeishuSender:
             return (update_target(message.payload) if message.kind == "update" else message.thread) or None
         payload = message.payload
         text, data = payload.get("text") or "", payload.get("card")
+        locale = (payload.get("extra") or {}).get("locale")  # the reader's language, when the bot knows it
         try:
             if message.kind == "update":
                 target = update_target(payload)
                 if not target:
                     raise SendError("update without a target message", permanent=True)
                 await self.api.call("PATCH", f"/open-apis/im/v1/messages/{target}",
-                                    json={"content": json.dumps(render.card(text, data), ensure_ascii=False)})
+                                    json={"content": json.dumps(render.card(text, data, locale), ensure_ascii=False)})
                 return target
             if message.kind == "ephemeral" and message.chat and message.user:
                 if message.chat not in self.p2p_chats:
-                    taken, ref = await self._ephemeral(message, text, data)
+                    taken, ref = await self._ephemeral(message, text, data, locale)
                     if taken:
                         return ref
                 # One-to-one: a normal message to that person (nobody else is in the chat).
-                msg_type, content = render.content(text, data, ())
+                msg_type, content = render.content(text, data, (), locale)
                 return await self._post(dataclasses.replace(message, chat=None, thread=None), msg_type, content)
             if message.kind == "image":
                 image_key = await self._upload(message.payload["image"])
                 msg_type, content = "interactive", json.dumps(render.image_card(text, image_key), ensure_ascii=False)
             else:  # message, card; `home` (Slack's App Home) has no Feishu twin: it arrives as a message
-                msg_type, content = render.content(text, data, message.payload.get("mentions") or ())
+                msg_type, content = render.content(text, data, message.payload.get("mentions") or (), locale)
             return await self._post(message, msg_type, content)
         except ApiError as exc:
             if exc.permanent:
@@ -147,8 +149,8 @@ class FeishuSender:
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise SendError(f"feishu network error: {exc!r}") from exc
 
-    async def _ephemeral(self, message: Outgoing, text: str, data: dict[str, Any] | None
-                         ) -> tuple[bool, str | None]:
+    async def _ephemeral(self, message: Outgoing, text: str, data: dict[str, Any] | None,
+                         locale: str | None = None) -> tuple[bool, str | None]:
         """The note through ephemeral/v1/send: (taken, its id); not taken when Feishu refused it for good
         (send it another way)."""
         assert message.chat is not None
@@ -156,7 +158,7 @@ class FeishuSender:
         try:
             result = await self.api.call("POST", "/open-apis/ephemeral/v1/send", json={
                 "chat_id": message.chat, "open_id": message.user, "msg_type": "interactive",
-                "card": render.card(text, data)})
+                "card": render.card(text, data, locale)})
         except ApiError as exc:
             if not exc.permanent:
                 raise
