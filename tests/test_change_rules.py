@@ -19,6 +19,7 @@ async def estimate_of(bot: ChatHarness, key: str) -> float | None:
 async def lean(bot: ChatHarness) -> ChatHarness:
     """CRM with no sponsor: lily is its PM and (as the first user) the PMO; bob's CRM-1 is due Fri 12-04, 12h."""
     assert "CRM" in await bot.text("lily", "create project CRM 客户关系系统")
+    assert "lily" in await bot.text("lily", "add @lily to CRM as pm")  # the PMO who creates it is no member
     assert "bob" in await bot.text("lily", "add @bob to CRM as member")
     await bot.say("bob", "新建任务 登录页 12月4日前 预计12小时")
     return bot
