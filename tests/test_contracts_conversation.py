@@ -175,3 +175,20 @@ async def test_a_supervisor_co_signs_budget_changes_before_the_pmo(deal: ChatHar
     assert "supervisor_changes False" in await admin(deal, "acceptance", "policy", "CRM", "--supervisor-changes", "off")
     replies = await deal.say("bob", "CRM-1 需要追加预算 2万 因为 扩容")
     assert "监理" not in fields(replies[0])["审批链"]
+
+
+async def test_a_vendor_member_sees_no_budget_on_change_requests(deal: ChatHarness) -> None:
+    from tests.contracts_helpers import admin
+
+    await admin(deal, "project", "set", "CRM", "--budget", "1000000")
+    await deal.say("bob", "新建任务 登录页")
+    replies = await deal.say("vic", "CRM-1 需要追加预算 5万 因为 采购压测服务")
+    assert "CR-1" in replies[0]["card"]["title"]
+    assert "1,000,000" not in str(replies[0]) and "5%" not in str(replies[0])  # the vendor's own copy
+    to_lily = [r for r in replies if r["user"] == "lily" and r["card"]]
+    assert to_lily and "budget 1,000,000" in fields(to_lily[0])["Impact"]  # the PM's copy has the figures
+    assert "1,000,000" not in await deal.text("vic", "CR-1")  # nor when the vendor looks it up
+    decided = await deal.click("lily", "cr:approve:1")
+    to_vic = [r for r in decided if r["user"] == "vic" and r.get("updates")]  # vic's copy, updated in place
+    assert to_vic and to_vic[0]["card"] and "1,000,000" not in str(to_vic[0])
+    assert any("budget 1,000,000" in str(r) for r in decided if r["user"] == "lily")
