@@ -690,6 +690,10 @@ CATALOGUE.update({
     "acc_status.none": {"zh": "未提交", "en": "not submitted"},
     "b.pass": {"zh": "通过", "en": "Pass"},
     "b.fail": {"zh": "不通过", "en": "Fail"},
+    "b.submit_final": {"zh": "提交终验", "en": "Submit final acceptance"},
+    "acc.final_how": {"zh": "{ref} 可以提交终验了。请发送：提交终验 {ref}，交付物：…（交付物用分号分隔，可附链接）",
+                      "en": "{ref} can go to final acceptance now. Send: submit {ref} for final acceptance: … "
+                            "(deliverables separated by semicolons, links welcome)"},
     "b.verify": {"zh": "确认完成", "en": "Verify"},
     "acc.need_deliverables": {"zh": "请列出交付物，例如“提交初验 CRM，交付物：部署手册 https://…；测试报告”。",
                               "en": "Please list the deliverables, e.g. \"submit CRM for preliminary acceptance: "

@@ -122,13 +122,10 @@ async def _their_contract(ctx: Ctx, project: Project | None, ref: str | None) ->
     return theirs[0], project
 
 
-async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
-    project = None if intent.contract else await lookup.project(ctx, intent.project)
-    contract, project = await _their_contract(ctx, project, intent.contract)
-    assert ctx.actor is not None
-    if not intent.deliverables:
-        raise UserError("acc.need_deliverables")
-    stage, ref = intent.stage, contracts.ht(contract)
+async def _may_submit(ctx: Ctx, project: Project, contract: Contract, stage: str) -> contracts.Standing:
+    """The rules on when a stage may be submitted (typed or from the card's button): 终验 only after 初验
+    passed and its trial run ended; a passed stage never again."""
+    ref = contracts.ht(contract)
     rows = [a for a in await store.acceptances(ctx.session, [project.id]) if a.contract_id == contract.id]
     stand = contracts.standing(contract, rows)
     today = ctx.today(project.timezone)
@@ -139,6 +136,30 @@ async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
             raise UserError("acc.final_needs_trial", ref=ref, day=stand.trial_end.isoformat())
     if stage in stand.passed:
         raise UserError("acc.already_passed", ref=ref, stage=ctx.t("stage." + stage))
+    return stand
+
+
+async def start_final(ctx: Ctx, acc_id: int) -> list[Reply]:
+    """The "submit final acceptance" button of a passed 初验: the same checks as the typed message, then the
+    message to send with the deliverables (they are the vendor's to list; nothing is written by the click)."""
+    acc = await ctx.session.get(Acceptance, acc_id)
+    project = await ctx.session.get(Project, acc.project_id) if acc is not None else None
+    contract = await ctx.session.get(Contract, acc.contract_id) if acc is not None and acc.contract_id else None
+    if acc is None or project is None or contract is None or not await contracts.may_read(ctx, project, contract):
+        raise UserError("acc.not_found", id=acc_id)
+    contract, project = await _their_contract(ctx, project, contracts.ht(contract))
+    await _may_submit(ctx, project, contract, "final")
+    return [ctx.reply(ctx.t("acc.final_how", ref=contracts.ht(contract)))]
+
+
+async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
+    project = None if intent.contract else await lookup.project(ctx, intent.project)
+    contract, project = await _their_contract(ctx, project, intent.contract)
+    assert ctx.actor is not None
+    if not intent.deliverables:
+        raise UserError("acc.need_deliverables")
+    stage, ref = intent.stage, contracts.ht(contract)
+    stand = await _may_submit(ctx, project, contract, stage)
     acc = stand.pending.get(stage)
     if acc is not None:
         acc = (await store.acceptances(ctx.session, lock_id=acc.id))[0]  # one resubmission at a time
@@ -239,6 +260,8 @@ async def acceptance_card(ctx: Ctx, acc: Acceptance, rnd: AcceptanceRound, steps
     if rnd.status == "pending":
         buttons = (Button(f"acc:pass:{acc.id}", ctx.t("b.pass"), "primary"),
                    Button(f"acc:fail:{acc.id}", ctx.t("b.fail"), "danger"))
+    elif acc.stage == "initial" and rnd.status == "passed":
+        buttons = (Button(f"acc:final:{acc.id}", ctx.t("b.submit_final"), "primary"),)
     return Card(title=f"{ys(acc)} {contracts.ht(contract)} {ctx.t('stage.' + acc.stage)}", fields=tuple(fields),
                 buttons=buttons)
 
@@ -246,10 +269,12 @@ async def acceptance_card(ctx: Ctx, acc: Acceptance, rnd: AcceptanceRound, steps
 # ---- deciding ------------------------------------------------------------------------------------------------
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
-    """`acc:pass:ID`, `acc:fail:ID` (asks for the issues)."""
+    """`acc:pass:ID`, `acc:fail:ID` (asks for the issues), `acc:final:ID` (a passed 初验's "submit 终验")."""
     parts = action.split(":")
-    if len(parts) != 3 or parts[1] not in ("pass", "fail") or not parts[2].isdigit():
+    if len(parts) != 3 or parts[1] not in ("pass", "fail", "final") or not parts[2].isdigit():
         raise UserError("action.unknown")
+    if parts[1] == "final":
+        return await start_final(ctx, int(parts[2]))
     return await decide(ctx, int(parts[2]), parts[1], issues=None, clicked=True)
 
 

@@ -104,8 +104,9 @@ def confirm_card(ctx: Ctx, title: str, reading: str, *, yes: str, other: tuple[s
     return Card(title=title, fields=tuple(fields), buttons=tuple(buttons))
 
 
-def change_lines(ctx: Ctx, change: ChangeRequest) -> list[str]:
-    """What a change request asks for and what it costs, one line each (card field and list entries)."""
+def change_lines(ctx: Ctx, change: ChangeRequest, *, budget: bool = True) -> list[str]:
+    """What a change request asks for and what it costs, one line each (card field and list entries).
+    `budget=False` (a vendor reader, permissions.sees_budget) leaves out the budget figures."""
     impact, lines = change.impact or {}, []
     if impact.get("new_due"):
         lines.append(ctx.t("impact.due", old=impact.get("old_due") or "-", new=impact["new_due"]))
@@ -126,7 +127,7 @@ def change_lines(ctx: Ctx, change: ChangeRequest) -> list[str]:
         pct = impact.get("effort_pct")
         lines.append(ctx.t("impact.effort", hours=hours(impact["extra_hours"]), base=hours(impact.get("baseline_hours")),
                            pct=f"{pct:g}%" if pct is not None else "-"))
-    if impact.get("budget_delta"):
+    if impact.get("budget_delta") and budget:
         pct, amount = impact.get("budget_pct"), f"{impact['budget_delta']:,.0f}"
         if impact.get("budget") is None or pct is None:
             lines.append(ctx.t("impact.budget_new", amount=amount))
@@ -137,7 +138,7 @@ def change_lines(ctx: Ctx, change: ChangeRequest) -> list[str]:
     if impact.get("reassessed_at"):
         was = ChangeRequest(impact=impact.get("previous") or {})
         at = f"{dt.datetime.fromisoformat(impact['reassessed_at']).astimezone(ZoneInfo(ctx.tz)):%m-%d %H:%M}"
-        lines.append(ctx.t("impact.reassessed", at=at, was="; ".join(change_lines(ctx, was)) or "-"))
+        lines.append(ctx.t("impact.reassessed", at=at, was="; ".join(change_lines(ctx, was, budget=budget)) or "-"))
     return lines
 
 
@@ -150,8 +151,9 @@ def chain_note(ctx: Ctx, note: dict[str, str]) -> str:
 
 
 async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, target: str,
-                      steps: list[ApprovalStep]) -> Card:
-    """The approval card: what is asked, why, what it costs, who decides (and who did, when)."""
+                      steps: list[ApprovalStep], budget: bool = True) -> Card:
+    """The approval card: what is asked, why, what it costs, who decides (and who did, when); without the
+    budget figures for a vendor reader (`budget=False`)."""
     requester = (await names(ctx, [change.requester_id]))[0]
     deciders = await people.display_names(ctx.session, [s.decided_by for s in steps if s.decided_by])
     tz = ZoneInfo(project.timezone)
@@ -167,7 +169,7 @@ async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, targ
         Field(ctx.t("f.target"), target),
         Field(ctx.t("f.change"), change.summary or "-"),
         Field(ctx.t("f.reason"), change.reason or "-"),
-        Field(ctx.t("f.impact"), "\n".join(change_lines(ctx, change)) or "-"),
+        Field(ctx.t("f.impact"), "\n".join(change_lines(ctx, change, budget=budget)) or "-"),
         Field(ctx.t("f.chain"), " → ".join(chain) or "-"),
         Field(ctx.t("f.status"), ctx.t("cr_status." + change.status)),
     ]

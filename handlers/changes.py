@@ -36,14 +36,14 @@ QUICK_SLIPS = (1, 3, 5)  # working days offered as buttons
 _REOPEN = re.compile(r"重新打开|重开|重新开启|reopen", re.IGNORECASE)
 
 
-def card_tag(change_id: int, locale: str) -> str:
+def card_tag(change_id: int, locale: str, *, budget: bool = True) -> str:
     """The tag of every copy of a request's card drawn in `locale`: a decision redraws each copy in its
-    reader's language (issue 16.10)."""
-    return f"cr:{change_id}:card:{locale}"
+    reader's language (issue 16.10), and a vendor requester's copy without the budget (issue 15.1)."""
+    return f"cr:{change_id}:card:{locale}" + ("" if budget else ":vendor")
 
 
-def _card_tags(change_id: int) -> Callable[[str], str]:
-    return lambda locale: card_tag(change_id, locale)
+def _card_tags(change_id: int, *, budget: bool = True) -> Callable[[str], str]:
+    return lambda locale: card_tag(change_id, locale, budget=budget)
 
 
 async def _card_updates(ctx: Ctx, change: ChangeRequest, project: Project, target: str, steps: list[ApprovalStep],
@@ -51,11 +51,16 @@ async def _card_updates(ctx: Ctx, change: ChangeRequest, project: Project, targe
     """Every copy of the request's card redrawn in place, each in the language it was sent in (copies tagged
     before languages were kept, `cr:N:card`, in the actor's)."""
     replies = []
+    vendor_copy = not await permissions.budget_shown(ctx, project, change.requester_id)
     for locale in LOCALES:
         reader = dataclasses.replace(ctx, locale=locale, notices=[])
         card = await change_card(reader, change, project, target=target, steps=steps)
         replies.append(Reply(text=note(reader), card=card, update_tagged=card_tag(change.id, locale),
                              extra={"locale": locale}))
+        if vendor_copy:  # the vendor requester's own copy, without the budget
+            card = await change_card(reader, change, project, target=target, steps=steps, budget=False)
+            replies.append(Reply(text=note(reader), card=card, update_tagged=card_tag(change.id, locale, budget=False),
+                                 extra={"locale": locale}))
         if locale == ctx.locale:
             replies.append(Reply(text=note(reader), card=card, update_tagged=f"cr:{change.id}:card",
                                  extra={"locale": locale}))
@@ -287,13 +292,14 @@ async def _submit(ctx: Ctx, change: ChangeRequest, project: Project, task: Task 
                     after={"type": change.change_type, "target": target, "summary": change.summary,
                            "reason": change.reason, **details})
     await ctx.audit("change.assessed", entity, project_id=project.id, after={"impact": impact, "chain": roles})
-    card = await change_card(ctx, change, project, target=target, steps=steps)
+    budget = await permissions.budget_shown(ctx, project)
+    card = await change_card(ctx, change, project, target=target, steps=steps, budget=budget)
     first = await approvals.approvers(ctx, change, roles[0])
     waiting = await _names_of(ctx, first)
     text = ctx.t("change.submitted", id=change.id, target=target, role=ctx.t("role." + roles[0]),
                  who=waiting or ctx.t("change.nobody"))
     in_project_chat = ctx.chat is not None and ctx.chat.project_id == project.id
-    replies = [ctx.reply(text, card=card, tag=card_tag(change.id, ctx.locale))]
+    replies = [ctx.reply(text, card=card, tag=card_tag(change.id, ctx.locale, budget=budget))]
     if in_project_chat:  # the request itself starts the chat's thread about it
         replies.append(Reply(text=_line(ctx, change, target), tag=chat_tag(change.id)))
     replies += await notify.direct(ctx, [p for p in first if p != ctx.actor_id],
@@ -561,7 +567,8 @@ async def decide(ctx: Ctx, change_id: int, verdict: str, *, reason: str | None, 
         async def tell(reader: Ctx) -> tuple[str, Card | None]:
             return _outcome(reader, change, who, target, reason, nxt, upcoming), None
 
-        replies += await notify.direct(ctx, [change.requester_id], tell, unless_holding=_card_tags(change.id))
+        own = _card_tags(change.id, budget=await permissions.budget_shown(ctx, project, change.requester_id))
+        replies += await notify.direct(ctx, [change.requester_id], tell, unless_holding=own)
     replies += await notify.project_chats(ctx, project.id, note, in_thread_of=chat_tag(change.id))
     return replies
 
@@ -671,7 +678,8 @@ async def _show(ctx: Ctx, change_id: int) -> list[Reply]:
     await permissions.require_view(ctx, project)
     _, target = await _loaded(ctx, change, project)
     steps = await changes.steps(ctx.session, change.id)
-    card = await change_card(ctx, change, project, target=target, steps=steps)
+    card = await change_card(ctx, change, project, target=target, steps=steps,
+                             budget=await permissions.budget_shown(ctx, project))
     trail = await _trail(ctx, change)
     return [ctx.reply("\n".join([ctx.t("change.trail_title", id=change.id), *trail]), card=card)]
 
@@ -721,7 +729,7 @@ async def _mine(ctx: Ctx) -> list[Reply]:
     lines = [ctx.t("change.mine_title", n=len(mine))]
     for change, project in mine:
         lines.append(f"• CR-{change.id} {project.key} [{ctx.t('ct.' + change.change_type)}] {change.summary or '-'}")
-        lines += [f"    {line}" for line in change_lines(ctx, change)]
+        lines += [f"    {line}" for line in change_lines(ctx, change, budget=await permissions.budget_shown(ctx, project))]
     buttons = tuple(b for change, _ in mine[:3] for b in (Button(f"cr:approve:{change.id}", f"CR-{change.id} "
                                                                   + ctx.t("b.approve"), "primary"),))
     return [ctx.reply("\n".join(lines), card=Card(title="", buttons=buttons))]

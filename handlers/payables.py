@@ -15,11 +15,17 @@ def card_tag(payment: PaymentMilestone) -> str:
     return f"pay:{payment.id}:card"
 
 
-async def released(ctx: Ctx, acc: Acceptance, project: Project, contract: Contract) -> list[Reply]:
-    """Mark what `acc` releases (its stage's milestones; 终验 also ends the trial run's) and tell finance/PMO."""
-    stages = {acc.stage, "trial"} if acc.stage == "final" else {acc.stage}
+async def released(ctx: Ctx, acc: Acceptance, project: Project, contract: Contract, *,
+                   trial_ended: bool = False, only: set[int] | None = None) -> list[Reply]:
+    """Mark what `acc` releases (its stage's milestones; 终验 also ends the trial run's) and tell finance/PMO.
+    `trial_ended`: the trial run `acc` (the passed 初验) started has ended, releasing the "after 试运行" ones
+    (jobs/trial_payables.py, the moment nobody clicks anything); `only`: just these milestones (the ones that
+    job claimed)."""
+    stage = "trial" if trial_ended else acc.stage
+    stages = {"trial"} if trial_ended else {acc.stage, "trial"} if acc.stage == "final" else {acc.stage}
     rows = (await store.payments(ctx.session, [contract.id]))[contract.id]
-    freed = [p for p in rows if p.after in stages and p.payable_at is None and p.paid_amount < p.amount]
+    freed = [p for p in rows if p.after in stages and p.payable_at is None and p.paid_amount < p.amount
+             and (only is None or p.id in only)]
     if not freed:
         return []
     vendor = await ctx.session.get(Vendor, contract.vendor_id)
@@ -30,20 +36,21 @@ async def released(ctx: Ctx, acc: Acceptance, project: Project, contract: Contra
         p.payable_at, p.released_by = ctx.now, acc.id
         await ctx.audit("payment.payable", f"contract:{contracts.ht(contract)}", project_id=project.id,
                         after={"payment": p.name, "amount": str(p.amount - p.paid_amount),
-                               "released_by": f"YS-{acc.id}", "stage": acc.stage})
-        replies += await notify.direct(ctx, readers, _render(p, contract, vendor, acc), tag=card_tag(p))
+                               "released_by": f"YS-{acc.id}", "stage": stage})
+        replies += await notify.direct(ctx, readers, _render(p, contract, vendor, acc, stage), tag=card_tag(p))
     await ctx.session.flush()
     return replies
 
 
-def _render(p: PaymentMilestone, contract: Contract, vendor: Vendor | None, acc: Acceptance) -> notify.Render:
+def _render(p: PaymentMilestone, contract: Contract, vendor: Vendor | None, acc: Acceptance,
+            stage: str) -> notify.Render:
     async def render(reader: Ctx) -> tuple[str, Card | None]:
         ref, amount = contracts.ht(contract), contracts.show_money(p.amount - p.paid_amount, contract.currency)
         card = Card(title=reader.t("payment.payable_title", ref=ref, name=p.name), fields=(
             Field(reader.t("f.contract"), f"{ref} {contract.title}".strip()),
             Field(reader.t("f.vendor"), vendor.name if vendor else "-"),
             Field(reader.t("f.amount"), amount),
-            Field(reader.t("f.released_by"), f"YS-{acc.id} {reader.t('stage.' + acc.stage)}")))
+            Field(reader.t("f.released_by"), f"YS-{acc.id} {reader.t('stage.' + stage)}")))
         return reader.t("payment.payable_text", ref=ref, name=p.name, vendor=vendor.name if vendor else "-",
                         amount=amount), card
 

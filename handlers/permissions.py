@@ -47,6 +47,19 @@ def may_touch(role: str, task: Task, assignee_ids: list[int], actor_id: int | No
     return role in MANAGING or actor_id in assignee_ids or task.reporter_id == actor_id
 
 
+def sees_budget(role: str | None) -> bool:
+    """Budget figures are the client's own: a vendor member never sees them (issue 15.1), on a card, a list or
+    an answer; everyone else who may read the project does."""
+    return role != "vendor"
+
+
+async def budget_shown(ctx: Ctx, project: Project, person_id: int | None = None) -> bool:
+    """`sees_budget` for the actor, or for `person_id` when a copy is drawn for someone else."""
+    if person_id is None or (ctx.actor is not None and person_id == ctx.actor.id):
+        return sees_budget(await role_of(ctx, project))
+    return sees_budget(await projects.role(ctx.session, project.id, person_id))
+
+
 def require_pmo(ctx: Ctx) -> None:
     if not ctx.is_pmo:
         raise UserError("perm.pmo_only")

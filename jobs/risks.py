@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from bot.i18n import t
 from handlers import approvals, metrics
 from handlers.workdays import WorkCalendar, WorkingHours, load_calendar
-from jobs import common, contract_risks
+from jobs import common, contract_risks, trial_payables
 from jobs.config import merged
 from jobs.context import JobContext, zone
 from storage import jobruns, standups
@@ -123,6 +123,7 @@ async def scan(ctx: JobContext) -> None:
     worker process (`compute`: 10^5 rows of Python work that would stall the event loop even in a thread,
     since a busy thread keeps the GIL from the loop); then one transaction here claims the slots and writes
     what changed, in a number of statements that grows with neither tasks nor risks."""
+    await trial_payables.run(ctx)  # issue 15.4: a trial run that ended releases its payments (own claims)
     async with ctx.reading() as session:
         cal = await load_calendar(session)
         stored = await jobruns.project_settings(session)

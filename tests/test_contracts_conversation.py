@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.model import CardAction, UserRef
-from tests.conftest import ChatHarness
+from tests.conftest import ChatHarness, Clock
 from tests.contracts_helpers import deal, fields
 
 __all__ = ["deal"]  # the fixture
@@ -177,3 +177,39 @@ async def test_a_supervisor_co_signs_budget_changes_before_the_pmo(deal: ChatHar
     assert "supervisor_changes False" in await admin(deal, "acceptance", "policy", "CRM", "--supervisor-changes", "off")
     replies = await deal.say("bob", "CRM-1 需要追加预算 2万 因为 扩容")
     assert "监理" not in fields(replies[0])["审批链"]
+
+
+async def test_a_vendor_member_sees_no_budget_on_change_requests(deal: ChatHarness) -> None:
+    from tests.contracts_helpers import admin
+
+    await admin(deal, "project", "set", "CRM", "--budget", "1000000")
+    await deal.say("bob", "新建任务 登录页")
+    replies = await deal.say("vic", "CRM-1 需要追加预算 5万 因为 采购压测服务")
+    assert "CR-1" in replies[0]["card"]["title"]
+    assert "1,000,000" not in str(replies[0]) and "5%" not in str(replies[0])  # the vendor's own copy
+    to_lily = [r for r in replies if r["user"] == "lily" and r["card"]]
+    assert to_lily and "budget 1,000,000" in fields(to_lily[0])["Impact"]  # the PM's copy has the figures
+    assert "1,000,000" not in await deal.text("vic", "CR-1")  # nor when the vendor looks it up
+    decided = await deal.click("lily", "cr:approve:1")
+    to_vic = [r for r in decided if r["user"] == "vic" and r.get("updates")]  # vic's copy, updated in place
+    assert to_vic and to_vic[0]["card"] and "1,000,000" not in str(to_vic[0])
+    assert any("budget 1,000,000" in str(r) for r in decided if r["user"] == "lily")
+
+
+async def test_a_passed_initial_acceptance_card_offers_final_acceptance(deal: ChatHarness, clock: Clock) -> None:
+    await deal.say("vic", "提交初验 CRM，交付物：部署手册")
+    for signer in ("sam", "sue"):
+        await deal.click(signer, "acc:pass:1")
+    passed = await deal.click("lily", "acc:pass:1")
+    to_vic = [r for r in passed if r["user"] == "vic" and r["card"] and r["card"]["title"].startswith("YS-1")]
+    assert to_vic and [b["id"] for b in to_vic[0]["card"]["buttons"]] == ["acc:final:1"]
+    assert to_vic[0]["card"]["buttons"][0]["label"] == "Submit final acceptance"  # drawn in the signer's language
+    assert "2027-02-25" in (await deal.click("vic", "acc:final:1"))[0]["text"]  # the trial run is still on
+    clock.set("2027-02-26T10:00:00")
+    assert "找不到验收 YS-1" in (await deal.click("wen", "acc:final:1"))[0]["text"]  # another vendor's
+    assert "供应商" in (await deal.click("sam", "acc:final:1"))[0]["text"]  # the client does not submit
+    how = (await deal.click("vic", "acc:final:1"))[0]["text"]
+    assert "提交终验 HT-1，交付物：" in how
+    assert await deal.scalar("select count(*) from acceptances") == 1  # the click wrote nothing
+    replies = await deal.say("vic", "提交终验 HT-1，交付物：终验报告；运维手册")
+    assert "YS-2" in replies[0]["card"]["title"] and "终验" in replies[0]["card"]["title"]

@@ -81,3 +81,28 @@ async def test_housekeeping_never_trims_the_audit_trail(deal: ChatHarness, clock
     assert before >= 10
     await housekeeping.purge(deal.app.db, clock() + dt.timedelta(days=800))
     assert await deal.scalar("select count(*) from audit_log") == before
+
+
+async def test_the_end_of_a_trial_run_sends_its_payable_cards_once(deal: ChatHarness, clock: Clock) -> None:
+    """HT-1 passed 初验 with a trial run to Wed 11-25: that day's risk scan releases 试运行款 and tells finance
+    (fay) and the PMO, once, even when two replicas scan at the same moment."""
+    import asyncio
+
+    await sql(deal, "INSERT INTO acceptances (project_id, contract_id, stage, status, submitted_by, rounds, trial_end, "
+                    "created_at) VALUES (1, 1, 'initial', 'passed', 7, 1, '2026-11-25', '2026-09-01 00:00:00+00')")
+    early = await run_job(deal, clock, risks.scan, "2026-11-24T10:00:00")  # the trial run is still on
+    assert early and not any(o["card"] and "可付款" in o["card"]["title"] for o in early)
+    clock.set("2026-11-25T10:00:00")
+    settings = deal.app.config.settings
+    await asyncio.gather(*(risks.scan(JobContext(db=deal.app.db, now=clock(), settings=settings)) for _ in range(2)))
+    out = await deal._delivered()
+    cards = [o for o in out if o["card"] and "试运行款" in o["card"]["title"]]
+    assert sorted(o["user"] for o in cards) == ["fay", "lily"]  # finance and the PMO, each once
+    to_fay = next(o for o in cards if o["user"] == "fay")
+    assert "240,000 CNY" in str(to_fay) and "YS-1 试运行" in str(to_fay)
+    assert await deal.scalar("select count(*) from payment_milestones where payable_at is not null") == 1
+    again = await run_job(deal, clock, risks.scan, "2026-11-25T10:15:00")
+    assert not any(o["card"] and "可付款" in o["card"]["title"] for o in again)  # sent once
+    assert "试运行款 240,000 CNY（试运行后） — 可付" in await deal.text("fay", "HT-1 付款计划")
+    actions = [a["action"] for a in (await deal.export("CRM"))["audit"] if a["entity"] == "contract:HT-1"]
+    assert actions.count("payment.payable") == 1
