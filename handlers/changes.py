@@ -21,7 +21,7 @@ from bot.i18n import LOCALES
 from bot.model import Button, Card, Reply
 from bot.nlu import approval as figures
 from bot.nlu.intents import ChangeAction, RequestChange
-from handlers import approvals, lookup, notify, permissions, supervision
+from handlers import approvals, forms, lookup, notify, permissions, supervision
 from handlers.cards import change_card, change_lines
 from handlers.context import Ctx
 from handlers.errors import UserError
@@ -457,7 +457,7 @@ async def request_form(values: dict[str, Any], ctx: Ctx) -> list[Reply]:
             details["new_due"] = dt.date.fromisoformat(_text(values["new_due"])[:10]).isoformat()
         except ValueError:
             raise UserError("change.bad_value", field="new_due", value=_text(values["new_due"])[:20]) from None
-    for name, kind, limit in (("extra_hours", float, 10000), ("budget", float, 1e12), ("people", int, 1000)):
+    for name, (kind, limit) in forms.NUMBERS["change_request"].items():  # the bounds the modal checks too
         raw = _text(values.get(name))
         if raw:
             try:
