@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.i18n import t
 from handlers import acceptance, contracts
-from handlers.workdays import WorkCalendar
+from handlers.workdays import WorkCalendar, WorkingHours
 from jobs.config import merged
 from jobs.context import zone
 from storage import contracts as store
@@ -28,8 +28,10 @@ RULES = ("payment_unaccepted", "signoff_overdue", "trial_ending", "contract_over
 
 
 async def found(session: Any, project_ids: list[int], cfgs: dict[int, dict[str, Any]], cal: WorkCalendar,
-                now: dt.datetime) -> list[tuple[int, str, str, dict[str, Any], tuple[int, ...]]]:
-    """(project, rule, entity, params, owners) for every contract risk in these projects."""
+                now: dt.datetime, hours: WorkingHours | None = None
+                ) -> list[tuple[int, str, str, dict[str, Any], tuple[int, ...]]]:
+    """(project, rule, entity, params, owners) for every contract risk in these projects; `hours` are the office
+    hours the approval SLA counts too (the WORKDAY_* settings)."""
     out: list[tuple[int, str, str, dict[str, Any], tuple[int, ...]]] = []
     if not project_ids:
         return out
@@ -77,7 +79,7 @@ async def found(session: Any, project_ids: list[int], cfgs: dict[int, dict[str, 
                 continue
             sla = acceptance.policy(project)["sla_hours"]
             tz = zone(project.timezone)
-            waited = cal.working_hours_between(step.started_at.astimezone(tz), now.astimezone(tz))
+            waited = cal.working_hours_between(step.started_at.astimezone(tz), now.astimezone(tz), hours)
             if waited > sla:
                 assert a.contract_id is not None
                 locale = project.locale or "zh"

@@ -237,7 +237,8 @@ async def _evaluate_all(session: Any, request: Request) -> Outcome:
     overrun = min((cfgs[pid]["overrun_pct"] for pid in projects if cfgs[pid]["overrun_pct"]), default=100.0)
     facts = await store.facts(session, sorted(projects), horizon=horizon, min_overrun=float(overrun))
     found = evaluate(facts, projects, cfgs, cal, now, request.hours)
-    found += [Found(*f) for f in await contract_risks.found(session, sorted(projects), cfgs, cal, now)]  # issue 15
+    found += [Found(*f) for f in await contract_risks.found(session, sorted(projects), cfgs, cal, now,
+                                                                 request.hours)]  # issue 15
     open_ = await store.open_keys(session, list(projects))
     again = await store.resolved_on(session, days)  # raised and cleared earlier today: not raised again
     diff = _diff(found, open_, again, days)
