@@ -97,22 +97,16 @@ async def request_change(intent: RequestChange, ctx: Ctx) -> list[Reply]:
 def _as_written(ctx: Ctx, value: str | None) -> str:
     """`value` (read from the normalised message: ASCII punctuation, one space) as the user wrote it in
     ctx.text, so a reason or comment keeps its "，（）：" (issue 14.5); `value` itself when it is not found."""
-    import unicodedata
-
-    from bot.nlu.normalize import _PUNCT_MAP
+    from bot.nlu.normalize import canonical
 
     if not value or not ctx.text:
         return value or ""
-
-    def folded(ch: str) -> str:
-        return unicodedata.normalize("NFKC", ch).translate(_PUNCT_MAP)
-
     flat, at = [], []
     for i, ch in enumerate(ctx.text):
-        for f in folded(ch):
+        for f in canonical(ch):
             flat.append(f)
             at.append(i)
-    words = [re.escape(w) for w in "".join(folded(c) for c in value).split()]
+    words = [re.escape(w) for w in "".join(canonical(c) for c in value).split()]
     found = re.search(r"\s+".join(words), "".join(flat)) if words else None
     if found is None or found.end() == found.start():
         return value

@@ -44,6 +44,12 @@ def _clean_char(ch: str) -> str:
     return ch
 
 
+def canonical(text: str) -> str:
+    """NFKC and ASCII punctuation: the characters the grammars read (before symbols and spaces are tidied);
+    handlers use it to find the user's own words for what the parser read (handlers/changes._as_written)."""
+    return unicodedata.normalize("NFKC", text).translate(_PUNCT_MAP)
+
+
 def normalize(text: str, bot_id: str | None = None) -> str:
     """Canonical text: NFKC, ASCII punctuation, no bot mention, single spaces, trimmed."""
     if len(text) > MAX_LEN:
@@ -53,8 +59,7 @@ def normalize(text: str, bot_id: str | None = None) -> str:
         text = re.sub(r"<@" + re.escape(bot_id) + r"(?:\|[^>]*)?>", " ", text)
     if "\x1b" in text:
         text = _ANSI.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_PUNCT_MAP)
+    text = canonical(text)
     text = _DONE_MARKS.sub(" done ", text)
     if not text.isascii():
         text = "".join(_clean_char(ch) for ch in text)
