@@ -213,3 +213,16 @@ async def test_a_passed_initial_acceptance_card_offers_final_acceptance(deal: Ch
     assert await deal.scalar("select count(*) from acceptances") == 1  # the click wrote nothing
     replies = await deal.say("vic", "提交终验 HT-1，交付物：终验报告；运维手册")
     assert "YS-2" in replies[0]["card"]["title"] and "终验" in replies[0]["card"]["title"]
+
+
+async def test_questions_and_negations_of_contract_writes_change_nothing(deal: ChatHarness) -> None:
+    """"HT-1 预付款 已付款了吗" asks; "别提交初验 …" says not to: no payment, no submission, no sign-off."""
+    before = [await deal.scalar(q) for q in ("select sum(paid_amount) from payment_milestones",
+                                             "select count(*) from acceptances", "select count(*) from audit_log")]
+    for who, text in (("fay", "HT-1 预付款 已付款了吗"), ("fay", "HT-1 mark 预付款 paid 360000?"),
+                      ("fay", "别把 HT-1 预付款 记成已付款"), ("vic", "提交初验 HT-1 了吗"),
+                      ("vic", "别提交初验 HT-1，交付物：部署手册"), ("vic", "did you submit CRM for preliminary acceptance?")):
+        assert await deal.say(who, text), text
+    after = [await deal.scalar(q) for q in ("select sum(paid_amount) from payment_milestones",
+                                            "select count(*) from acceptances", "select count(*) from audit_log")]
+    assert after == before

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from .intents import (
+    AcceptanceAction,
     Admin,
     AnyIntent,
     Cancel,
@@ -24,7 +25,9 @@ from .intents import (
     LogHours,
     Negated,
     Query,
+    RecordPayment,
     RequestChange,
+    SubmitAcceptance,
     TaskNote,
     Unanswered,
     Unknown,
@@ -33,11 +36,12 @@ from .intents import (
 from .message import Message
 from .mood import about_someone_else, cancellation, is_hedged, is_negated, is_question
 
-WRITES = (CreateTask, UpdateTask, LogHours, RequestChange, Leave, EditTask, TaskNote)
+WRITES = (CreateTask, UpdateTask, LogHours, RequestChange, Leave, EditTask, TaskNote, RecordPayment, SubmitAcceptance)
 _DECISIONS = ("approve", "reject", "withdraw")
+_SIGN_OFFS = ("pass", "fail")  # an acceptance signer's decision (issue 15)
 _MEMBERSHIP = ("add_member", "remove_member")  # the admin writes a question or a negation can name
 # A negation of the cancelling verb itself ("不要取消请假", "don't remove @vic"); "明天不请假了" is the cancellation.
-_NEGATED_UNDO = re.compile(r"(不要|别|不用|先不|无需|不必|勿)\s*(再)?\s*(把.*)?(取消|撤销|删除|移出|踢出)"
+_NEGATED_UNDO = re.compile(r"(不要|别|不用|先不|无需|不必|勿)\s*(再)?\s*(给我|帮我)?\s*(把.*)?(取消|撤销|删除|移出|踢出)"
                            r"|\b(don'?t|do not|never)\s+(cancel|remove|delete|kick)\b", re.I)
 _NEG_START = re.compile(r"^\s*(不要|别|先不|不用|don'?t\b|do not\b)", re.I)
 
@@ -51,7 +55,7 @@ def _undoes_itself(intent: AnyIntent) -> bool:
 
 def is_write(intent: AnyIntent) -> bool:
     return (isinstance(intent, WRITES) or (isinstance(intent, ChangeAction) and intent.action in _DECISIONS)
-            or _undoes_itself(intent))
+            or (isinstance(intent, AcceptanceAction) and intent.action in _SIGN_OFFS) or _undoes_itself(intent))
 
 
 def _task_of(intent: AnyIntent) -> str | None:
