@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 from bot.app import App
 from bot.config import Config
-from bot.model import IncomingMessage, UserRef
+from bot.core.events import IncomingMessage, UserRef
 
 USERS = [f"user{i}" for i in range(20)]
 

@@ -34,10 +34,10 @@ from sqlalchemy.engine import make_url
 from bench.dispatch_bench import USERS, workload
 from bot.app import App
 from bot.config import Config
+from bot.core.events import IncomingMessage, UserRef
 from bot.dispatch import payload_of
 from bot.instance import Instance
 from bot.intake import Intake
-from bot.model import IncomingMessage, UserRef
 from storage import inbox
 
 

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import i18n
 from bot.config import Config
+from bot.core import i18n, workdays
+from bot.core.context import Ctx, Settings
+from bot.core.errors import UserError
 from bot.platforms.console import PLATFORM
-from handlers import approvals, workdays
+from handlers import approvals
 from handlers import projects as project_admin
-from handlers.context import Ctx, Settings
-from handlers.errors import UserError
 from handlers.export import export_project, to_csv, to_xlsx
 from storage import calendar as calendar_store
 from storage import people, projects

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot.config import Config
 
 if TYPE_CHECKING:  # handlers load when a command runs, not when the parser is built
-    from handlers.context import Ctx
+    from bot.core.context import Ctx
     from storage.models import Contract, PaymentMilestone
 
 WHATS = ("vendor", "contract", "payment", "acceptance")
@@ -90,9 +90,9 @@ async def admin_main(cfg: Config, args: argparse.Namespace) -> int:
 
 async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
     from bot.admin import split_ref
+    from bot.core.errors import UserError
     from handlers import contracts
     from handlers import projects as project_admin
-    from handlers.errors import UserError
     from storage import contracts as store
     from storage import people, projects
 

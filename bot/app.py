@@ -13,11 +13,11 @@ from aiohttp import web
 
 from bot import instance
 from bot.config import Config
+from bot.core.events import Event
 from bot.delivery import Delivery, Sender
 from bot.dispatch import Dispatcher, Outcome, utc_clock
 from bot.intake import Intake
 from bot.metrics import Metrics
-from bot.model import Event
 from bot.routes import build_router
 from bot.web import make_web_app
 from storage.db import Database

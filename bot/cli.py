@@ -197,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _holidays(name: str | None, on_or_after: dt.date) -> tuple[dt.date, dt.date] | None:
     """Holiday names for `pmo-bot parse` ("国庆前"): the project calendar without admin overrides, loaded on
     the first holiday name, so other messages start as fast as before."""
-    from handlers.workdays import default_calendar
+    from bot.core.workdays import default_calendar
 
     return default_calendar().holiday_period(name, on_or_after)
 

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handlers.context import Settings
+from bot.core.context import Settings
 from storage.db import DEFAULT_URL
 
 

@@ -13,13 +13,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import i18n, nlu
+from bot import nlu
+from bot.core import i18n
+from bot.core.context import Ctx, Settings
+from bot.core.errors import UserError
+from bot.core.events import CardAction, Event, FormSubmission, HomeOpened, IncomingMessage, UserRef
+from bot.core.replies import Card, Reply
+from bot.core.router import Router
+from bot.core.workdays import WorkCalendar, load_calendar
 from bot.metrics import Metrics
-from bot.model import Card, CardAction, Event, FormSubmission, HomeOpened, IncomingMessage, Reply, UserRef
-from bot.router import Router
-from handlers.context import Ctx, Settings
-from handlers.errors import UserError
-from handlers.workdays import WorkCalendar, load_calendar
 from storage import inbox, outbox, people, projects
 from storage.db import Database, outage
 from storage.models import Chat, Person, Project

@@ -29,9 +29,9 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot import instance as instances
+from bot.core.events import Event, IncomingMessage, UserRef
 from bot.dispatch import Dispatcher, event_of, payload_of
 from bot.metrics import Metrics
-from bot.model import Event, IncomingMessage, UserRef
 from storage import inbox
 from storage.db import Database, outage
 

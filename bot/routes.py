@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.router import Router
 from bot.nlu import intents as nlu
-from bot.router import Router
 from handlers import (
     changes,
     confirm,

@@ -17,13 +17,13 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.model import Button, Card, Field, Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Button, Card, Field, Reply
 from bot.nlu.contracts import items
 from bot.nlu.intents import AcceptanceAction, SubmitAcceptance
 from handlers import contracts, lookup, notify, permissions
 from handlers.cards import names
-from handlers.context import Ctx
-from handlers.errors import UserError
 from storage import changes
 from storage import contracts as store
 from storage.models import (

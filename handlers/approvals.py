@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers.context import Ctx
-from handlers.errors import UserError
+from bot.core.context import Ctx
+from bot.core.errors import UserError
 from storage import changes
 from storage.models import ChangeRequest, Project
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.model import Button, Card, Field
-from handlers.context import Ctx
+from bot.core.context import Ctx
+from bot.core.replies import Button, Card, Field
 from handlers.lookup import format_due, task_key
 from storage import people, tasks, worklogs
 from storage.models import ApprovalStep, ChangeRequest, Project, Task
@@ -85,7 +85,7 @@ async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = Fals
     elif revert:
         buttons.append(Button(f"undo:upd:{key}", ctx.t("b.undo"), "danger", ctx.confirm("undo", key=key)))
     if task.due_date is not None and task.status != "done":
-        from handlers.workdays import load_calendar
+        from bot.core.workdays import load_calendar
 
         if not (await load_calendar(ctx.session)).is_workday(task.due_date):
             fields.append(Field(ctx.t("f.note"), ctx.t("safety.due_not_workday", day=task.due_date.isoformat())))

@@ -17,16 +17,17 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.i18n import LOCALES
-from bot.model import Button, Card, Reply
+from bot.core import forms
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.i18n import LOCALES
+from bot.core.replies import Button, Card, Reply
+from bot.core.workdays import WorkCalendar, load_calendar
 from bot.nlu import approval as figures
 from bot.nlu.intents import ChangeAction, RequestChange
-from handlers import approvals, forms, lookup, notify, permissions, supervision
+from handlers import approvals, lookup, notify, permissions, supervision
 from handlers.cards import change_card, change_lines
-from handlers.context import Ctx
-from handlers.errors import UserError
 from handlers.impact import Ask, as_decimal, assess, dependents_moved
-from handlers.workdays import WorkCalendar, load_calendar
 from storage import changes, people, projects
 from storage.models import CHANGE_TYPES, ApprovalStep, ChangeRequest, Milestone, Project, Task
 

@@ -12,12 +12,12 @@ import dataclasses
 import datetime as dt
 import math
 
-from bot.model import Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Reply
 from bot.nlu.intents import EditTask, Leave, LogEntry, LogHours, UpdateTask
 from handlers import lookup
 from handlers.cards import confirm_card, names
-from handlers.context import Ctx
-from handlers.errors import UserError
 from storage import people
 
 

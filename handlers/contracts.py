@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from bot.i18n import t
-from bot.model import Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.i18n import t
+from bot.core.replies import Reply
 from bot.nlu.intents import ContractQuery, RecordPayment
 from handlers import lookup, permissions
-from handlers.context import Ctx
-from handlers.errors import UserError
 from storage import contracts as store
 from storage.models import Acceptance, Contract, PaymentMilestone, Person, Project, Vendor
 

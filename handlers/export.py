@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import t
+from bot.core.errors import UserError
+from bot.core.i18n import t
+from bot.core.workdays import WorkingHours, load_calendar
 from handlers import export_contracts, metrics
-from handlers.errors import UserError
 from handlers.lookup import iso_due
-from handlers.workdays import WorkingHours, load_calendar
 from storage import changes as change_store
 from storage import people, projects, tasks
 from storage.models import AuditEntry, ChangeRequest, Leave, Membership, Person, StandupEntry, Task, WorkLog

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.model import Button, Card, Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Button, Card, Reply
 from bot.nlu import asked, suggest
 from bot.nlu.intents import Help, Unknown
-from handlers.context import Ctx
-from handlers.errors import UserError
 
 # Help topics the parser names -> the capability whose example answers them.
 _TOPICS = {"log_hours": "log_hours", "request_change": "change", "standup": "standup", "create_task": "create_task",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.model import Card, Field, Reply
+from bot.core.context import Ctx
+from bot.core.replies import Card, Field, Reply
 from handlers import changes, lookup
 from handlers.cards import hours
-from handlers.context import Ctx
 from handlers.hours import week_of
 from storage import tasks, worklogs
 

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from bot.model import Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Reply
+from bot.core.workdays import load_calendar
 from bot.nlu.intents import HoursQuery
 from handlers import lookup, permissions
 from handlers.cards import hours
-from handlers.context import Ctx
-from handlers.errors import UserError
-from handlers.workdays import load_calendar
 from storage import projects, questions, standups
 from storage.models import Person, Project, Task, WorkLog
 

@@ -1,7 +1,7 @@
 """What a change request costs, computed from the plan: the one home of the impact assessment.
 
 Schedule: the slip in working days (weekends, Chinese public holidays and make-up workdays counted by
-handlers/workdays.py); the tasks that wait on the target move by as many working days; milestones whose date
+bot/core/workdays.py); the tasks that wait on the target move by as many working days; milestones whose date
 the target or a moved task would pass are breached. Effort: extra hours against the baseline estimate. Budget:
 the extra amount against the project's budget. Resource: how many people.
 """
@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from handlers.context import Ctx
+from bot.core.context import Ctx
+from bot.core.workdays import WorkCalendar
 from handlers.lookup import task_key
-from handlers.workdays import WorkCalendar
 from storage import changes
 from storage.models import Milestone, Project, Task
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.model import Button, Card, Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Button, Card, Reply
 from bot.nlu.intents import Leave, LeaveAction
 from handlers import lookup, permissions
-from handlers.context import Ctx
-from handlers.errors import UserError
 from storage import projects, questions, standups
 from storage.models import Person
 

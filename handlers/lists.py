@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.i18n import t
-from bot.model import Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.i18n import t
+from bot.core.replies import Reply
 from bot.nlu.intents import TaskList
 from handlers import lookup, permissions
-from handlers.context import Ctx
-from handlers.errors import UserError
 from handlers.queries import task_line, visible_projects, week_of
 from storage import projects, questions
 from storage.models import Person, Project

@@ -6,10 +6,10 @@ import datetime as dt
 import difflib
 from collections.abc import Callable
 
-from bot.model import Button
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Button
 from handlers import metrics, permissions
-from handlers.context import Ctx
-from handlers.errors import UserError
 from storage import people, projects, tasks
 from storage.models import Milestone, Person, Project, Task
 

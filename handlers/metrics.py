@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.workdays import WorkCalendar, WorkingHours
+from bot.core.workdays import WorkCalendar, WorkingHours
 from storage import metrics as store
 from storage.metrics import Counts
 from storage.models import Project

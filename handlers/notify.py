@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
 
-from bot.i18n import LOCALES
-from bot.model import Card, Reply
-from handlers.context import Ctx
+from bot.core.context import Ctx
+from bot.core.i18n import LOCALES
+from bot.core.replies import Card, Reply
 from storage import people
 from storage.models import Chat, OutboxMessage
 

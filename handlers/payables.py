@@ -3,9 +3,9 @@ each one (one card per milestone: contract, vendor, amount, the acceptance that 
 
 from __future__ import annotations
 
-from bot.model import Card, Field, Reply
+from bot.core.context import Ctx
+from bot.core.replies import Card, Field, Reply
 from handlers import contracts, notify
-from handlers.context import Ctx
 from storage import changes
 from storage import contracts as store
 from storage.models import Acceptance, Contract, PaymentMilestone, Project, Vendor

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.context import Ctx
-from handlers.errors import UserError
+from bot.core.context import Ctx
+from bot.core.errors import UserError
 from storage import projects
 from storage.models import Project, Task
 

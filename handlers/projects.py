@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
-from bot.model import Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Reply
 from bot.nlu.intents import Admin
 from handlers import approvals, lookup, permissions
-from handlers.context import Ctx
-from handlers.errors import UserError
 from storage import changes, people, projects
 from storage.models import ROLES, Milestone, Person, Project
 

@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.model import Card, Field, Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Card, Field, Reply
+from bot.core.workdays import load_calendar
 from bot.nlu.intents import HoursQuery, Query
 from handlers import lookup, metrics, permissions
 from handlers.cards import hours, show_change, task_card
-from handlers.context import Ctx
-from handlers.errors import UserError
 from handlers.hours import hours_query, week_of
-from handlers.workdays import load_calendar
 from storage import projects, tasks, worklogs
 from storage.models import AuditEntry, Person, Project, Task
 

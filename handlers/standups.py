@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.model import Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Reply
 from bot.nlu.intents import Standup
 from handlers import permissions
-from handlers.context import Ctx
-from handlers.errors import UserError
 from handlers.tasks import apply_update
 from storage import projects, standups, tasks
 from storage.models import Project, StandupEntry

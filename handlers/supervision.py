@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.context import Ctx
+from bot.core.context import Ctx
 from storage import changes
 from storage.models import Project
 

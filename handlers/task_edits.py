@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.model import Button, Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Button, Reply
 from bot.nlu.intents import EditTask, LogEntry, LogHours, TaskNote
 from handlers import lookup, permissions
 from handlers.cards import task_card, user_refs
-from handlers.context import Ctx
-from handlers.errors import UserError
 from handlers.tasks import apply_update
 from storage import tasks
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from bot.model import Button, Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Button, Reply
 from bot.nlu.intents import CreateTask, UpdateTask
 from handlers import lookup, permissions
 from handlers.cards import names, show_change, task_card, user_refs
-from handlers.context import Ctx
-from handlers.errors import UserError
 from storage import projects, tasks
 from storage.models import Project, Task, WorkLog
 

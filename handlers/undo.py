@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from bot.model import Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Reply
 from bot.nlu.intents import Cancel, Negated, Unanswered
 from handlers import lookup, permissions
 from handlers.cards import hours as fmt_hours
-from handlers.context import Ctx
-from handlers.errors import UserError
 from storage import changes, tasks
 from storage.models import AuditEntry, ChangeRequest, Leave, Project, Task, WorkLog
 

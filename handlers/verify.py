@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from bot.model import Button, Card, Field, Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Button, Card, Field, Reply
 from handlers import lookup, notify, permissions
-from handlers.context import Ctx
-from handlers.errors import UserError
 from storage import changes
 from storage import contracts as store
 from storage.models import Project, Task, TaskVerification

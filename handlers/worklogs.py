@@ -9,13 +9,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.model import Button, Card, Reply
+from bot.core.context import Ctx
+from bot.core.errors import UserError
+from bot.core.replies import Button, Card, Reply
+from bot.core.workdays import load_calendar
 from bot.nlu.intents import LogEntry, LogHours
 from handlers import lookup, permissions
 from handlers.cards import hours as fmt_hours
-from handlers.context import Ctx
-from handlers.errors import UserError
-from handlers.workdays import load_calendar
 from storage import people, tasks, worklogs
 from storage.models import Project, Task, WorkLog
 

@@ -48,7 +48,7 @@ def characters() -> set[int]:
             for lo in range(0x40, 0xFF):
                 with contextlib.suppress(UnicodeDecodeError):  # an unassigned code
                     chars.update(map(ord, bytes([hi, lo]).decode(codec)))
-    from bot.i18n import CATALOGUE
+    from bot.core.i18n import CATALOGUE
 
     chars.update(ord(c) for entry in CATALOGUE.values() for c in entry.get("zh", ""))
     return {c for c in chars if c >= 0x20}

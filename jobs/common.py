@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.workdays import WorkCalendar
+from bot.core.workdays import WorkCalendar
 from storage.models import Membership, Person, Project
 
 

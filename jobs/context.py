@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.context import Settings
+from bot.core.context import Settings
 from jobs import charts, workers
 from storage import jobruns, outbox
 from storage.db import Database

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.i18n import t
+from bot.core.i18n import t
 from handlers import contracts
 from storage import contracts as store
 from storage.models import ChangeRequest, Membership, Task, TaskAssignee, TaskVerification

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.i18n import t
+from bot.core.i18n import t
+from bot.core.workdays import WorkCalendar, WorkingHours
 from handlers import acceptance, contracts
-from handlers.workdays import WorkCalendar, WorkingHours
 from jobs.config import merged
 from jobs.context import zone
 from storage import contracts as store

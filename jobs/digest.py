@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.i18n import t
+from bot.core.i18n import t
+from bot.core.workdays import load_calendar
 from handlers import metrics
-from handlers.workdays import load_calendar
 from jobs import common, contract_digest
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot

@@ -9,9 +9,9 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import t
+from bot.core.i18n import t
+from bot.core.workdays import WorkCalendar, load_calendar
 from handlers import metrics
-from handlers.workdays import WorkCalendar, load_calendar
 from jobs import common
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot, zone

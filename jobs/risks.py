@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from bot.i18n import t
+from bot.core.i18n import t
+from bot.core.workdays import WorkCalendar, WorkingHours, load_calendar
 from handlers import approvals, metrics
-from handlers.workdays import WorkCalendar, WorkingHours, load_calendar
 from jobs import common, contract_risks, trial_payables
 from jobs.config import merged
 from jobs.context import JobContext, zone

@@ -18,7 +18,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from handlers.context import Settings
+from bot.core.context import Settings
 from jobs.context import JobContext
 from jobs.registry import JOBS, JobSpec
 from storage.db import Database

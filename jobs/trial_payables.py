@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.model import Reply
+from bot.core.context import Ctx
+from bot.core.replies import Reply
 from handlers import payables
-from handlers.context import Ctx
 from jobs.context import JobContext
 from storage.models import Acceptance, Contract, PaymentMilestone, Project
 

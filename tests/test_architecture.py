@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-from bot.i18n import CATALOGUE, LOCALES
+from bot.core.i18n import CATALOGUE, LOCALES
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "handlers", "storage", "jobs")
@@ -33,8 +33,13 @@ def test_storage_imports_nothing_of_ours() -> None:
         assert all(m.startswith("storage") for m in mods), f"{path}: {mods}"
 
 
+def test_the_toolkit_imports_only_itself_and_storage() -> None:
+    for path, mods in _ours("bot/core").items():
+        assert all(m.startswith(("bot.core", "storage")) for m in mods), f"{path}: {mods}"
+
+
 def test_handlers_never_import_the_shell_or_platforms() -> None:
-    allowed = ("handlers", "storage", "bot.model", "bot.i18n", "bot.nlu")
+    allowed = ("handlers", "storage", "bot.core", "bot.nlu")
     for path, mods in _ours("handlers").items():
         assert all(m.startswith(allowed) for m in mods), f"{path}: {mods}"
 

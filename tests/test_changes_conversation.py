@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.model import CardAction, UserRef
+from bot.core.events import CardAction, UserRef
 from tests.conftest import ChatHarness
 
 
@@ -222,7 +222,7 @@ async def test_each_approver_reads_the_card_in_their_own_language(plan: ChatHarn
 
 
 async def test_the_change_request_form_targets_a_milestone_and_checks_its_values(plan: ChatHarness) -> None:
-    from bot.model import FormSubmission
+    from bot.core.events import FormSubmission
 
     def form(event_id: str, **values: str) -> FormSubmission:
         return FormSubmission(platform="console", event_id=event_id, user=UserRef("console", "bob", "bob"),

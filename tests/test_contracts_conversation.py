@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.model import CardAction, UserRef
+from bot.core.events import CardAction, UserRef
 from tests.conftest import ChatHarness, Clock
 from tests.contracts_helpers import deal, fields
 

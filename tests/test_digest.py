@@ -114,7 +114,7 @@ def test_the_bundled_font_draws_every_chart_label_and_common_hanzi(caplog: pytes
     from fontTools.ttLib import TTFont
     from matplotlib import font_manager
 
-    from bot.i18n import CATALOGUE
+    from bot.core.i18n import CATALOGUE
     from jobs import cjkfont
 
     covered = set(TTFont(cjkfont.FONT)["cmap"].getBestCmap())

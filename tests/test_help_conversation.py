@@ -3,7 +3,7 @@ IME slips in command words, members and projects — in both languages."""
 
 from __future__ import annotations
 
-from bot.model import CardAction
+from bot.core.events import CardAction
 from bot.platforms.console import typed_event
 from tests.conftest import ChatHarness
 

@@ -10,8 +10,8 @@ import json
 import pytest
 
 from bot import intake as intake_module
+from bot.core.events import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
 from bot.dispatch import event_of, payload_of
-from bot.model import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
 from storage import inbox
 from tests.conftest import ChatHarness, Clock
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot import instance
+from bot.core.events import IncomingMessage, UserRef
 from bot.delivery import Delivery, Outgoing
 from bot.dispatch import payload_of, utc_clock
 from bot.instance import Instance
-from bot.model import IncomingMessage, UserRef
 from storage import inbox, outbox
 from storage.db import Database
 from storage.models import InboxEvent

@@ -13,9 +13,9 @@ import pytest
 
 from bot import cli
 from bot import intake as intake_module
+from bot.core.events import IncomingMessage, UserRef
 from bot.dispatch import payload_of
 from bot.instance import Instance
-from bot.model import IncomingMessage, UserRef
 from storage import inbox
 from tests.conftest import ChatHarness, Clock
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers import workdays
-from handlers.workdays import DayInfo, Override, WorkCalendar, default_calendar, load_calendar
+from bot.core import workdays
+from bot.core.workdays import DayInfo, Override, WorkCalendar, default_calendar, load_calendar
 from storage.db import Database
 from tests.test_cli import cli
 
@@ -89,7 +89,7 @@ def test_past_the_data_weekends_and_fixed_date_holidays_are_assumed_with_one_war
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setattr(workdays, "_warned", set())
     assert CAL.covers(2026) and not CAL.covers(2027)
-    with caplog.at_level(logging.WARNING, logger="handlers.workdays"):
+    with caplog.at_level(logging.WARNING, logger="bot.core.workdays"):
         assert not CAL.is_workday(D(2027, 1, 1))  # 元旦, a Friday
         assert not CAL.is_workday(D(2027, 10, 1)) and CAL.is_workday(D(2027, 10, 4))  # 10-1..10-3 only
         assert not CAL.is_workday(D(2027, 4, 5))  # 清明, from the solar term

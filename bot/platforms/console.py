@@ -13,8 +13,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from bot.core.events import CardAction, Event, IncomingMessage, UserRef
 from bot.delivery import Outgoing, SendError
-from bot.model import CardAction, Event, IncomingMessage, UserRef
 
 PLATFORM = "console"
 

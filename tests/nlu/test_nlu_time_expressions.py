@@ -193,7 +193,7 @@ def test_a_holiday_the_calendar_cannot_place_is_no_date(text: str) -> None:
 
 
 def test_the_project_calendar_knows_the_official_blocks_and_nothing_past_its_data() -> None:
-    from handlers.workdays import default_calendar
+    from bot.core.workdays import default_calendar
 
     cal = default_calendar()
     assert cal.holiday_period("国庆", date(2026, 9, 1)) == (date(2026, 10, 1), date(2026, 10, 7))

@@ -21,8 +21,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.core.events import Event, UserRef
 from bot.intake import with_profiles
-from bot.model import Event, UserRef
 from bot.platforms.feishu import translate
 from bot.platforms.feishu.api import ApiError, FeishuApi
 from bot.platforms.feishu.crypto import Rejected, Verifier

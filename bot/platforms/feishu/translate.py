@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from bot.model import CardAction, FormSubmission, IncomingMessage, UserRef
+from bot.core.events import CardAction, FormSubmission, IncomingMessage, UserRef
 from bot.platforms.shape import Malformed, Schema, check, sound
 
 PLATFORM = "feishu"

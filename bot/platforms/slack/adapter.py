@@ -31,14 +31,13 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
-from bot import i18n
+from bot.core import forms, i18n
+from bot.core.events import Event, UserRef
 from bot.intake import with_profiles
-from bot.model import Event, UserRef
 from bot.platforms.shape import DATA_ERRORS, RETRY_AFTER, Malformed, Refused, Unavailable, log_failure
 from bot.platforms.slack import render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
 from bot.platforms.watchdog import SLACK_REJECTED, Connections, CredentialsRejected, watch_socket_mode
-from handlers import forms
 from storage import outbox
 from storage.db import Database, outage
 

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from bot.model import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
+from bot.core.events import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
 from bot.platforms.shape import (
     MAX_CHAT_ID,
     MAX_THREAD,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.model import Reply
-from handlers.context import Ctx
+from bot.core.context import Ctx
+from bot.core.replies import Reply
 
 IntentHandler = Callable[[Any, Ctx], Awaitable[list[Reply]]]
 ActionHandler = Callable[[str, Ctx], Awaitable[list[Reply]]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.model import Button
+from bot.core.replies import Button
 
 
 class UserError(Exception):

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import t
-from bot.model import Confirm, Reply
-from handlers.workdays import WorkingHours
+from bot.core.i18n import t
+from bot.core.replies import Confirm, Reply
+from bot.core.workdays import WorkingHours
 from storage import audit
 from storage.models import Chat, Person
 
