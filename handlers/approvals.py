@@ -141,18 +141,23 @@ async def merged(ctx: Ctx, change: ChangeRequest, roles: list[str]) -> tuple[lis
     """The chain as asked: a step whose deciders are exactly an earlier step's is merged into it, so nobody is
     asked twice (one person holding PM and PMO, or no sponsor named and the step falling to the PMO who already
     decides). Each merged or fallen-back step leaves a note for the card:
-    `{"role": "sponsor", "why": "none"}` (nobody named; the PMO decides) or `{"role": "pmo", "why": "same", "by": "pm"}`."""
+    `{"role": "sponsor", "why": "none"}` (nobody named; the PMO decides), `{"role": "pmo", "why": "same", "by": "pm"}`,
+    or `{"role": "pmo", "why": "again", "by": "pm"}` (the same person, asked again after the supervisor's step)."""
     kept: list[tuple[str, frozenset[int]]] = []
     notes: list[dict[str, str]] = []
     for role in roles:
         named = [p for p in await changes.holders(ctx.session, change.project_id, role) if p != change.requester_id]
         deciders = frozenset(await approvers(ctx, change, role))
-        into = next((r for r, who in kept if who == deciders), None)
+        at = next((i for i, (_, who) in enumerate(kept) if who == deciders), None)
+        # Merging moves a decision earlier. Not past the supervisor's review: the step is there so that the later
+        # roles decide knowing the supervisor's view, so that person is asked again after it (issue 15.7).
+        again = at is not None and any(r == "supervisor" for r, _ in kept[at + 1:])
+        into = kept[at][0] if at is not None else None
         if not named and role != "pmo":
             notes.append({"role": role, "why": "none"})
         elif into is not None:
-            notes.append({"role": role, "why": "same", "by": into})
-        if into is None:
+            notes.append({"role": role, "why": "again" if again else "same", "by": into})
+        if into is None or again:
             kept.append((role, deciders))
     return [r for r, _ in kept], notes
 

@@ -160,8 +160,10 @@ async def test_a_supervisor_co_signs_budget_changes_before_the_pmo(deal: ChatHar
 
     await deal.say("bob", "新建任务 登录页")
     replies = await deal.say("bob", "CRM-1 需要追加预算 5万 因为 采购压测服务")
-    # lily is the PM and the only PMO: the PMO step is hers already, so it is merged into the PM step
-    assert fields(replies[0])["审批链"] == "项目经理 ⏳ → 业务负责人 ⏳ → 监理 ⏳"
+    # lily is the PM and the only PMO. Her PMO step is not merged into her PM step: that would decide for the PMO
+    # before the supervisor has reviewed, so she is asked again after the supervisor
+    assert fields(replies[0])["审批链"] == "项目经理 ⏳ → 业务负责人 ⏳ → 监理 ⏳ → PMO ⏳"
+    assert "监理审核后再次确认" in str(replies[0]["card"])
     assert "cr:approve:1" not in str([r for r in replies if r["user"] == "sue"])  # not her turn yet
     await deal.click("sue", "cr:approve:1")  # before her step: refused, nothing decided
     assert await deal.scalar("select count(*) from approval_steps where status = 'approved'") == 0
@@ -171,8 +173,11 @@ async def test_a_supervisor_co_signs_budget_changes_before_the_pmo(deal: ChatHar
     await deal.click("sue", "cr:approve:1")
     steps = await deal.scalar("select count(*) from approval_steps where role = 'supervisor' and status = 'approved'")
     assert steps == 1
-    # the PMO's step was merged into lily's PM step (one person is never asked twice): the supervisor is last
+    assert await deal.scalar("select status from change_requests where id = 1") == "pending"  # the PMO's turn
+    await deal.click("lily", "cr:approve:1")
     assert await deal.scalar("select status from change_requests where id = 1") == "approved"
+    for seq, role in enumerate(["pm", "sponsor", "supervisor", "pmo"], start=1):
+        assert await deal.scalar(f"select role from approval_steps where change_request_id = 1 and seq = {seq}") == role
 
     assert "supervisor_changes False" in await admin(deal, "acceptance", "policy", "CRM", "--supervisor-changes", "off")
     replies = await deal.say("bob", "CRM-1 需要追加预算 2万 因为 扩容")

@@ -36,6 +36,10 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "{role}步骤：与{by}为同一人，在{by}步骤一并决定",
         "en": "{role} step: held by the same person as the {by}; decided in the {by} step",
     },
+    "change.merged_again": {
+        "zh": "{role}步骤：与{by}为同一人，在监理审核后再次确认",
+        "en": "{role} step: held by the same person as the {by}; asked again after the supervisor's review",
+    },
     "change.nobody": {"zh": "暂无审批人，请 PMO 指定", "en": "nobody yet, ask the PMO to name one"},
     "change.line": {
         "zh": "📝 CR-{id} {type}变更 · {target}：{summary}（{who} 申请）",
