@@ -17,7 +17,15 @@ from bot import nlu
 from bot.core import i18n
 from bot.core.context import Ctx, Settings
 from bot.core.errors import UserError
-from bot.core.events import CardAction, Event, FormSubmission, HomeOpened, IncomingMessage, UserRef
+from bot.core.events import (
+    Attachment,
+    CardAction,
+    Event,
+    FormSubmission,
+    HomeOpened,
+    IncomingMessage,
+    UserRef,
+)
 from bot.core.replies import Card, Reply
 from bot.core.router import Router
 from bot.core.workdays import WorkCalendar, load_calendar
@@ -135,7 +143,8 @@ class Dispatcher:
         locale = actor.locale or said or actor.seen_locale or project_locale or self.settings.default_locale
         tz = actor.timezone or project_tz or self.settings.default_tz
         return Ctx(session=session, now=now, platform=event.platform, event_id=event.event_id, actor=actor,
-                   actor_ref=user.user_id, chat=chat, locale=locale, tz=tz, settings=self.settings, text=text)
+                   actor_ref=user.user_id, chat=chat, locale=locale, tz=tz, settings=self.settings, text=text,
+                   files=event.files if isinstance(event, IncomingMessage) else ())
 
     async def _route(self, event: Event, ctx: Ctx) -> list[Reply]:
         if isinstance(event, CardAction):
@@ -288,6 +297,8 @@ def event_of(data: dict[str, Any]) -> Event:
     fields["user"] = UserRef(**fields["user"])
     if "mentions" in fields:
         fields["mentions"] = tuple(UserRef(**m) for m in fields["mentions"] or ())
+    if "files" in fields:
+        fields["files"] = tuple(Attachment(**f) for f in fields["files"] or ())
     event: Event = _TYPES[data.get("kind", "message")](**fields)
     return event
 

@@ -64,7 +64,7 @@ def build_router() -> Router:
 
 def _contracts(router: Router) -> None:
     """Issue 15: contracts, payments, acceptance."""
-    from handlers import acceptance, contracts, verify
+    from handlers import acceptance, contracts, deliverables, verify
 
     router.on_intent(nlu.ContractQuery, contracts.contract_query)
     router.on_intent(nlu.RecordPayment, contracts.payment_paid)
@@ -73,3 +73,5 @@ def _contracts(router: Router) -> None:
     router.on_action("acc", acceptance.on_button)
     router.on_answer(acceptance.follow_up)
     router.on_action("verify", verify.on_button)
+    router.on_action("files", deliverables.on_button)
+    router.on_answer(deliverables.files_only)

@@ -14,11 +14,13 @@ message in that conversation is the list (`follow_up`, like a change request's q
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
 from bot.core.errors import UserError
+from bot.core.events import Attachment
 from bot.core.replies import Button, Card, Field, Reply
 from bot.nlu.contracts import items
 from bot.nlu.intents import AcceptanceAction, SubmitAcceptance
@@ -75,6 +77,16 @@ async def set_policy(ctx: Ctx, project: Project, *, signers: str | None = None, 
     await ctx.audit("project.acceptance_policy_set", f"project:{project.key}", project_id=project.id,
                     before=before, after=after)
     return after
+
+
+MAX_FILES = 20  # files per message taken as deliverables: a list people can still read on a card
+
+
+def file_items(files: Sequence[Attachment]) -> list[dict[str, str]]:
+    """Deliverable items (a round's `deliverables.items`) for files: the name, the platform's reference, the link
+    (handlers/deliverables.py adds files sent on their own)."""
+    return [{"text": f.name[:200], "file": f.ref[:300], **({"url": f.url[:500]} if f.url else {})}
+            for f in files[:MAX_FILES]]
 
 
 def ys(acc: Acceptance) -> str:
@@ -156,7 +168,8 @@ async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
     project = None if intent.contract else await lookup.project(ctx, intent.project)
     contract, project = await _their_contract(ctx, project, intent.contract)
     assert ctx.actor is not None
-    if not intent.deliverables:
+    listed = list(intent.deliverables) + file_items(ctx.files)  # files that came with the message
+    if not listed:
         raise UserError("acc.need_deliverables")
     stage, ref = intent.stage, contracts.ht(contract)
     stand = await _may_submit(ctx, project, contract, stage)
@@ -173,9 +186,9 @@ async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
     if stage == "initial" and intent.trial_end:
         acc.trial_end = dt.date.fromisoformat(intent.trial_end)
     await ctx.session.flush()
-    deliverables = [{k: lookup.cut(ctx, v, 500) for k, v in d.items()} for d in intent.deliverables[:50]]
+    items = [{k: lookup.cut(ctx, v, 500) for k, v in d.items()} for d in listed[:50]]
     rnd = AcceptanceRound(acceptance_id=acc.id, n=acc.rounds, submitted_by=ctx.actor.id, submitted_at=ctx.now,
-                          deliverables={"items": deliverables, "trial_months": intent.trial_months},
+                          deliverables={"items": items, "trial_months": intent.trial_months},
                           status="pending", issues={})
     ctx.session.add(rnd)
     await ctx.session.flush()
@@ -185,7 +198,7 @@ async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
     ctx.session.add_all(steps)
     await ctx.session.flush()
     await ctx.audit("acceptance.submitted", f"acceptance:{ys(acc)}", project_id=project.id,
-                    after={"contract": ref, "stage": stage, "round": rnd.n, "deliverables": deliverables,
+                    after={"contract": ref, "stage": stage, "round": rnd.n, "deliverables": items,
                            "chain": roles, "trial_end": acc.trial_end.isoformat() if acc.trial_end else None,
                            "trial_months": intent.trial_months})
     first = await signers(ctx, project, acc, roles[0])
@@ -242,7 +255,7 @@ async def acceptance_card(ctx: Ctx, acc: Acceptance, rnd: AcceptanceRound, steps
         who = f" {deciders.get(s.decided_by, '')} {s.decided_at.astimezone(tz):%m-%d %H:%M}" \
             if s.decided_by and s.decided_at else ""
         chain.append(f"{ctx.t('role.' + s.role)} {mark}{who}")
-    delivered = [f"• {d.get('text', '')}" + (f" {d['url']}" if d.get("url") else "")
+    delivered = [("📎 " if d.get("file") else "• ") + d.get("text", "") + (f" {d['url']}" if d.get("url") else "")
                  for d in (rnd.deliverables or {}).get("items", [])]
     fields = [Field(ctx.t("f.contract"), f"{contracts.ht(contract)} {contract.title}".strip()),
               Field(ctx.t("f.vendor"), vendor.name if vendor else "-"),
@@ -302,7 +315,7 @@ async def follow_up(ctx: Ctx) -> list[Reply] | None:
     return await decide(ctx, rnd.acceptance_id, "fail", issues=found, clicked=False)
 
 
-async def _loaded(ctx: Ctx, acc_id: int, *, lock: bool) -> tuple[Acceptance, Project, Contract, AcceptanceRound,
+async def loaded(ctx: Ctx, acc_id: int, *, lock: bool) -> tuple[Acceptance, Project, Contract, AcceptanceRound,
                                                                    list[AcceptanceSignoff]]:
     found = await store.acceptances(ctx.session, lock_id=acc_id) if lock else \
         [a for a in [await ctx.session.get(Acceptance, acc_id)] if a is not None]
@@ -318,7 +331,7 @@ async def _loaded(ctx: Ctx, acc_id: int, *, lock: bool) -> tuple[Acceptance, Pro
 
 async def decide(ctx: Ctx, acc_id: int, verdict: str, *, issues: list[str] | None, clicked: bool) -> list[Reply]:
     """One signer's decision on the current round, re-checked under the acceptance's row lock."""
-    acc, project, contract, rnd, steps = await _loaded(ctx, acc_id, lock=True)
+    acc, project, contract, rnd, steps = await loaded(ctx, acc_id, lock=True)
     step = next((s for s in steps if s.status == "pending"), None)
     if acc.status != "pending" or rnd.status != "pending" or step is None:
         decided = next((s for s in reversed(steps) if s.decided_by), None)
@@ -405,7 +418,7 @@ async def decide(ctx: Ctx, acc_id: int, verdict: str, *, issues: list[str] | Non
 # ---- looking -------------------------------------------------------------------------------------------------
 
 async def show(ctx: Ctx, acc_id: int) -> list[Reply]:
-    acc, project, contract, rnd, steps = await _loaded(ctx, acc_id, lock=False)
+    acc, project, contract, rnd, steps = await loaded(ctx, acc_id, lock=False)
     card = await acceptance_card(ctx, acc, rnd, steps, project, contract)
     all_rounds = (await store.rounds(ctx.session, [acc.id]))[acc.id]
     lines = [f"{ys(acc)} {contracts.ht(contract)} {ctx.t('stage.' + acc.stage)} — {ctx.t('acc_status.' + acc.status)}"]

@@ -242,3 +242,15 @@ async def mark(session: AsyncSession, row_id: int, *, status: str, now: dt.datet
         update(InboxEvent).where(InboxEvent.id == row_id)
         .values(status=status, processed_at=now, error=error[:500] if error else None)
     )
+
+
+async def row_id(session: AsyncSession, platform: str, event_id: str) -> int | None:
+    """The inbox row of an event (the one being processed, in its unit of work)."""
+    stmt = select(InboxEvent.id).where(InboxEvent.platform == platform, InboxEvent.event_id == event_id[:128])
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def payload(session: AsyncSession, row: int) -> tuple[str, dict[str, Any]] | None:
+    """An event as it was stored: its platform and payload (the files a message came with, read back later)."""
+    found = await session.get(InboxEvent, row)
+    return (found.platform, found.payload) if found is not None else None

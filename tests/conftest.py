@@ -133,10 +133,12 @@ class ChatHarness:
         self._read = 0
 
     async def say(self, user: str, text: str, *, chat: str | None = None, event_id: str | None = None,
-                  ) -> list[dict[str, Any]]:
+                  files: list[dict[str, str]] | None = None) -> list[dict[str, Any]]:
         data: dict[str, Any] = {"user": user, "text": text, "chat": chat}
         if event_id:
             data["event_id"] = event_id
+        if files:
+            data["files"] = files
         await self.app.handle(make_event(data, default_user=user, default_chat=None))
         return await self._delivered()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from bot.core.events import CardAction, UserRef
 from tests.conftest import ChatHarness, Clock
@@ -231,3 +232,42 @@ async def test_questions_and_negations_of_contract_writes_change_nothing(deal: C
     after = [await deal.scalar(q) for q in ("select sum(paid_amount) from payment_milestones",
                                             "select count(*) from acceptances", "select count(*) from audit_log")]
     assert after == before
+
+
+async def test_files_are_deliverables_when_they_come_with_the_submission_or_are_added_on_a_click(
+        deal: ChatHarness) -> None:
+    report = {"name": "测试报告.pdf", "url": "https://files.example.cn/report.pdf"}
+    replies = await deal.say("vic", "提交初验 CRM", files=[report])  # the file is the deliverable list
+    assert "📎 测试报告.pdf https://files.example.cn/report.pdf" in fields(replies[0])["交付物"]
+    assert await deal.scalar("select count(*) from acceptance_rounds") == 1
+
+    # a file on its own is not read as anything: a card offers the open round, nothing is written yet
+    offered = await deal.say("vic", "", files=[{"name": "部署手册.docx"}])
+    assert "部署手册.docx" in offered[0]["text"] and "不点就不记录" in offered[0]["text"]
+    button = offered[0]["card"]["buttons"][0]
+    assert button["id"].startswith("files:add:1:") and "YS-1" in button["label"]
+    assert "部署手册" not in str(await _deliverables(deal, 1))
+    assert "找不到这条消息里的文件" in (await deal.click("wen", button["id"]))[0]["text"]  # not wen's files
+    added = await deal.click("vic", button["id"])
+    assert "已把 部署手册.docx 加入 YS-1 第 1 轮" in added[0]["text"]
+    updated = [r for r in added if r["card"] and "部署手册.docx" in fields(r)["交付物"]]
+    assert updated  # the sign-off cards show the new list
+    assert "已在" in (await deal.click("vic", button["id"]))[0]["text"]  # a second click adds nothing
+    assert [d["text"] for d in await _deliverables(deal, 1)] == ["测试报告.pdf", "部署手册.docx"]
+    trail = [a["action"] for a in (await deal.export("CRM"))["audit"] if a["entity"] == "acceptance:YS-1"]
+    assert trail.count("acceptance.deliverables_added") == 1
+
+    # once the round is decided, files are no longer added to it
+    await deal.click("sam", "acc:pass:1")
+    await deal.click("sue", "acc:pass:1")
+    await deal.click("lily", "acc:pass:1")
+    late = await deal.say("vic", "", files=[{"name": "补充.pdf"}])
+    assert "现在什么都没有记录" in late[0]["text"] and not late[0]["card"]
+    assert [d["text"] for d in await _deliverables(deal, 1)] == ["测试报告.pdf", "部署手册.docx"]
+    other = (await deal.say("bob", "", files=[{"name": "notes.txt"}]))[0]  # no round of his: nothing offered
+    assert not other["card"] and ("什么都没有记录" in other["text"] or "nothing was recorded" in other["text"])
+
+
+async def _deliverables(bot: ChatHarness, round_id: int) -> list[dict[str, str]]:
+    stored = await bot.scalar(f"select deliverables from acceptance_rounds where id = {round_id}")
+    return list((json.loads(stored) if isinstance(stored, str) else stored)["items"])

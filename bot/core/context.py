@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.events import Attachment
 from bot.core.i18n import t
 from bot.core.replies import Confirm, Reply
 from bot.core.workdays import WorkingHours
@@ -51,6 +52,7 @@ class Ctx:
     notices: list[str] = field(default_factory=list)
     roles: dict[int, str | None] = field(default_factory=dict)  # project id -> the actor's role, this event
     text: str = ""  # the message as written (for answers to a question the bot asked)
+    files: tuple[Attachment, ...] = ()  # files the message came with
 
     @property
     def actor_id(self) -> int | None:

@@ -17,6 +17,16 @@ class UserRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that came with a message, as the platform describes it: a name for people, a reference the
+    platform can resolve (`slack:F0123` / `feishu:<message id>/<file key>`) and a link where there is one."""
+
+    name: str
+    ref: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMessage:
     """A message addressed to the bot. `chat` is None for a direct message."""
 
@@ -28,6 +38,7 @@ class IncomingMessage:
     thread: str | None = None
     mentions: tuple[UserRef, ...] = ()  # people mentioned, as the platform describes them
     reply_url: str | None = None  # where a slash command's answer goes (Slack response_url)
+    files: tuple[Attachment, ...] = ()  # files that came with the message (uploads, images in a rich post)
 
 
 @dataclass(frozen=True, slots=True)

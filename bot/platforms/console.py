@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from bot.core.events import CardAction, Event, IncomingMessage, UserRef
+from bot.core.events import Attachment, CardAction, Event, IncomingMessage, UserRef
 from bot.delivery import Outgoing, SendError
 
 PLATFORM = "console"
@@ -83,10 +83,21 @@ def make_event(data: dict[str, Any], *, default_user: str, default_chat: str | N
     ref = UserRef(platform=PLATFORM, user_id=user[:64], name=str(data.get("name") or user)[:200])
     if "action" in data:
         return CardAction(platform=PLATFORM, event_id=event_id, user=ref, action=str(data["action"]), chat=chat)
-    text = data.get("text")
+    text = data.get("text", "" if data.get("files") else None)
     if not isinstance(text, str):
         raise ValueError("a line needs `text` or `action`")
-    return IncomingMessage(platform=PLATFORM, event_id=event_id, user=ref, text=text, chat=chat)
+    return IncomingMessage(platform=PLATFORM, event_id=event_id, user=ref, text=text, chat=chat,
+                           files=_files(data.get("files")))
+
+
+def _files(raw: Any) -> tuple[Attachment, ...]:
+    """`"files": [{"name": "测试报告.pdf", "url": "https://…"}]` in a JSON line: files sent with the message."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in raw):
+        raise ValueError("`files` is a list of {\"name\": …, \"url\": …}")
+    return tuple(Attachment(name=f["name"][:200], ref=f"console:{f.get('ref') or f['name']}"[:300],
+                            url=f["url"][:500] if isinstance(f.get("url"), str) else None) for f in raw[:50])
 
 
 def typed_event(text: str, *, user: str, chat: str | None, buttons: list[str],

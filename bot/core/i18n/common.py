@@ -333,6 +333,8 @@ ENTRIES: dict[str, dict[str, str]] = {
     "f.round": {"zh": "轮次", "en": "Round"},
     "f.submitter": {"zh": "提交人", "en": "Submitted by"},
     "f.deliverables": {"zh": "交付物", "en": "Deliverables"},
+    "f.files": {"zh": "文件", "en": "Files"},
+    "b.add_files": {"zh": "加入 {ys} 第{n}轮", "en": "Add to {ys} round {n}"},
     "f.signers": {"zh": "签署", "en": "Sign-offs"},
     "f.issues": {"zh": "整改项", "en": "Issues to fix"},
     "f.trial_end": {"zh": "试运行结束", "en": "Trial run ends"},

@@ -204,4 +204,24 @@ ENTRIES: dict[str, dict[str, str]] = {
         "zh": "只有项目经理或业务负责人可以确认供应商报完成的任务。",
         "en": "Only the PM or the sponsor may verify tasks the vendor reported done.",
     },
+    "files.nowhere": {
+        "zh": "收到文件：{names}。文件要作为验收交付物，请在提交验收的消息里附上，或提交验收后再发给我；现在什么都没有记录。",
+        "en": "Got the file(s): {names}. To make files acceptance deliverables, attach them to the submission, "
+        "or send them after submitting; nothing was recorded.",
+    },
+    "files.title": {"zh": "加入验收交付物？", "en": "Add to the deliverables?"},
+    "files.offer": {
+        "zh": "收到文件：{names}。要加入哪一次验收的交付物？（不点就不记录）",
+        "en": "Got the file(s): {names}. Add them to which acceptance's deliverables? (Nothing is recorded unless you pick one.)",
+    },
+    "files.gone": {
+        "zh": "找不到这条消息里的文件了，请重新发送。",
+        "en": "The files of that message are no longer here; please send them again.",
+    },
+    "files.round_closed": {
+        "zh": "{ys} 第 {n} 轮已不在签署中，文件没有加入。", "en": "{ys} round {n} is no longer being signed; the files were not added.",
+    },
+    "files.already": {"zh": "这些文件已在 {ys} 第 {n} 轮的交付物里。", "en": "These files are already deliverables of {ys} round {n}."},
+    "files.added": {"zh": "📎 已把 {names} 加入 {ys} 第 {n} 轮的交付物。", "en": "📎 Added {names} to the deliverables of {ys} round {n}."},
+    "files.signers_see": {"zh": "签署人（{who}）看到的卡片已更新。", "en": "The card the signers ({who}) see is updated."},
 }

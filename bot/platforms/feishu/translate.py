@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from bot.core.events import CardAction, FormSubmission, IncomingMessage, UserRef
+from bot.core.events import Attachment, CardAction, FormSubmission, IncomingMessage, UserRef
 from bot.platforms.shape import Malformed, Schema, check, sound
 
 PLATFORM = "feishu"
@@ -35,7 +35,11 @@ MESSAGE_SCHEMA: Schema = {
 # `content` is a JSON string of its own: {"text"} for text, {"title", "content": [[elements]]} for a post.
 TEXT_CONTENT: Schema = {"text": str}
 POST_CONTENT: Schema = {"title": str, "content": list, "content.*": list, "content.*.*": dict, "content.*.*.tag": str,
-                "content.*.*.text": str, "content.*.*.user_id": str, "content.*.*.user_name": str}
+                "content.*.*.text": str, "content.*.*.user_id": str, "content.*.*.user_name": str,
+                "content.*.*.image_key": str, "content.*.*.file_key": str}
+# A file, image or video message: {"file_key", "file_name"} / {"image_key"} / {"file_key", "image_key", "file_name"}.
+FILE_CONTENT: Schema = {"file_key": str, "file_name": str, "image_key": str}
+FILE_TYPES = ("file", "image", "media")
 CARD_SCHEMA: Schema = {
     "event.operator": dict, "event.operator.open_id": str, "event.action": dict, "event.action.value": (dict, str),
     f"event.action.value.{VALUE_KEY}": str, "event.action.form_value": dict,
@@ -148,9 +152,10 @@ def message_event(body: dict[str, Any], *, bot_open_id: str | None) -> IncomingM
     message_id, chat = message.get("message_id"), message.get("chat_id")
     if not user or not message_id or not chat or (bot_open_id and user == bot_open_id):
         return None
-    if message.get("message_type") not in ("text", "post"):
-        return None  # images, files, stickers... are not work for the bot
+    if message.get("message_type") not in ("text", "post", *FILE_TYPES):
+        return None  # stickers, audio, shared chats... are not work for the bot
     text, mentions, addressed = message_text(message, bot_open_id=bot_open_id)
+    files = message_files(message)
     is_dm = message.get("chat_type") == "p2p"
     # In groups Feishu pushes only @bot messages unless the app holds the sensitive "read all group
     # messages" permission; with it, act only when addressed. Unknown bot id: trust Feishu's filter.
@@ -160,7 +165,32 @@ def message_event(body: dict[str, Any], *, bot_open_id: str | None) -> IncomingM
     thread = None if is_dm else str(message.get("root_id") or message_id)
     return sound(IncomingMessage(platform=PLATFORM, event_id=message_key(str(message_id)),
                                  user=UserRef(PLATFORM, user), text=text, chat=None if is_dm else str(chat),
-                                 thread=thread, mentions=tuple(mentions)))
+                                 thread=thread, mentions=tuple(mentions), files=files))
+
+
+def message_files(message: dict[str, Any]) -> tuple[Attachment, ...]:
+    """The files of a file/image/video message, or the images and videos inside a post. Feishu gives keys, not
+    links: `feishu:<message_id>/<key>` is what the message-resource API
+    (GET /open-apis/im/v1/messages/{message_id}/resources/{key}) reads back."""
+    kind, message_id = message.get("message_type"), str(message.get("message_id") or "")
+    if kind not in ("post", *FILE_TYPES):
+        return ()
+    content = json.loads(message.get("content") or "{}")  # message_text has checked it is a JSON object
+    if kind == "post":
+        if "content" not in content and content:
+            content = next((v for v in content.values() if isinstance(v, dict)), {})
+        found = [el for paragraph in content.get("content") or [] if isinstance(paragraph, list)
+                 for el in paragraph if isinstance(el, dict) and el.get("tag") in ("img", "media")]
+    else:
+        check(content, FILE_CONTENT, what="feishu file content")
+        found = [content]
+    out = []
+    for el in found:
+        key = el.get("file_key") or el.get("image_key")
+        if key:
+            name = el.get("file_name") or ("image" if el.get("image_key") and not el.get("file_key") else "file")
+            out.append(Attachment(name=str(name)[:200], ref=f"feishu:{message_id}/{key}"[:300]))
+    return tuple(out)
 
 
 def card_action(body: dict[str, Any]) -> CardAction | FormSubmission | None:

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from bot.core.events import CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
+from bot.core.events import Attachment, CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
 from bot.platforms.shape import (
     MAX_CHAT_ID,
     MAX_THREAD,
@@ -65,7 +65,9 @@ COMMON: Schema = {"type": str, "authorizations": list, "authorizations.*": dict,
                   **{level + key: kind for level in _LEVELS for key, kind in _CONTEXT.items()}}
 EVENT: Schema = {"event_id": str, "event.type": str, "event.user": str, "event.channel": str, "event.ts": str,
                  "event.thread_ts": str, "event.subtype": str, "event.bot_id": str,
-                 "event.text": str, "event.channel_type": str, "event.tab": str, "event.event_ts": str}
+                 "event.text": str, "event.channel_type": str, "event.tab": str, "event.event_ts": str,
+                 "event.files": list, "event.files.*": dict, "event.files.*.id": str, "event.files.*.name": str,
+                 "event.files.*.title": str, "event.files.*.permalink": str}
 URL_VERIFICATION: Schema = {"challenge": str}
 BLOCK_ACTIONS: Schema = {"user": dict, "channel": dict, "actions": list, "actions.*": dict, "actions.*.action_id": str, "actions.*.block_id": str,
                          "actions.*.value": str, "actions.*.action_ts": str, "container": dict,
@@ -162,9 +164,13 @@ def message_event(body: dict[str, Any], *, bot_user: str | None, bot_in_thread: 
         return None
     thread = None if is_dm else (event.get("thread_ts") or ts)
     mentions = tuple(UserRef(PLATFORM, uid) for uid in mentioned_ids(raw) if uid != bot_user)
+    # Uploads (subtype file_share, or files on an app_mention): a Slack Connect file may come without a name
+    # or link until files.info is called ("mode": "file_access"); its id is enough to find it again.
+    files = tuple(Attachment(name=str(f.get("name") or f.get("title") or f["id"])[:200], ref=f"slack:{f['id']}",
+                             url=f.get("permalink")) for f in event.get("files") or [] if f.get("id"))
     return sound(IncomingMessage(platform=PLATFORM, event_id=message_key(channel, ts),
                                  user=UserRef(PLATFORM, user), text=plain_text(raw),
-                                 chat=None if is_dm else channel, thread=thread, mentions=mentions))
+                                 chat=None if is_dm else channel, thread=thread, mentions=mentions, files=files))
 
 
 def block_action(payload: dict[str, Any]) -> CardAction | None:
