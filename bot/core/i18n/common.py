@@ -15,7 +15,7 @@ HELP_ZH = """我能帮你在聊天里管理项目（每项一个例子）：
 • 变更申请：变更申请 CRM-3 延期到12月20日，原因：接口未就绪
 • 审批：待我审批 / 批准 CR-2 / 驳回 CR-2 预算不够 / 撤回 CR-2
 • 项目管理：新建项目 CRM 客户关系系统 / 本群绑定 CRM / 添加成员 @张三 CRM 项目经理 / CRM 成员 / 把 @张三 移出 CRM / 项目列表
-• 合同与验收：CRM 合同 / HT-1 付款计划 / HT-1 初验款 已付款 2026-12-20 / 提交初验 CRM，交付物：…（试运行3个月） / YS-1 通过 / YS-1 不通过：问题1；问题2 / CRM 验收
+• 合同与验收：CRM 合同 / HT-1 付款计划 / HT-1 初验款 已付款 2026-12-20 / 提交初验 CRM，交付物：…（试运行3个月，可附文件） / YS-1 通过 / YS-1 不通过：问题1；问题2 / CRM 验收
 • 语言：我的语言 英文"""
 
 HELP_EN = """I manage projects from chat (one example each):
@@ -31,7 +31,7 @@ HELP_EN = """I manage projects from chat (one example each):
 • Change request: change request CRM-3 delay to Dec 20 because the API is late
 • Approvals: waiting for my approval / approve CR-2 / reject CR-2 over budget / withdraw CR-2
 • Admin: create project CRM Customer Portal / bind this chat to CRM / add @alice to CRM as pm / CRM members / remove @alice from CRM / list projects
-• Contracts and acceptance: contracts on CRM / payment plan HT-1 / HT-1 mark 初验款 paid 480000 on 2026-12-20 / submit CRM for preliminary acceptance: … (trial 3 months) / pass YS-1 / fail YS-1: issue 1; issue 2 / acceptances on CRM
+• Contracts and acceptance: contracts on CRM / payment plan HT-1 / HT-1 mark 初验款 paid 480000 on 2026-12-20 / submit CRM for preliminary acceptance: … (trial 3 months; attach files) / pass YS-1 / fail YS-1: issue 1; issue 2 / acceptances on CRM
 • Language: set my language to Chinese"""
 
 ENTRIES: dict[str, dict[str, str]] = {
