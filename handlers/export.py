@@ -148,11 +148,24 @@ def summary_rows(data: dict[str, Any]) -> list[list[Any]]:
         [m, t(loc, _LABELS[m]), data["summary"][m]] for m in METRICS]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> Any:
+    """A text cell that Excel or another spreadsheet would run as a formula ("=HYPERLINK(…)", "+1", "@SUM") gets
+    a leading apostrophe, the spreadsheets' own mark for "this is text" (CSV injection; the workbook instead
+    stores such cells as strings). Numbers are not text and stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(data: dict[str, Any], table: str) -> str:
     """One table as CSV, with a UTF-8 BOM: without it Excel reads the file as ANSI and shows mojibake."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows(summary_rows(data) if table == "summary" else rows(data, table))
+    lines = summary_rows(data) if table == "summary" else rows(data, table)
+    writer.writerows([csv_text(v) for v in line] for line in lines)
     return "\ufeff" + buf.getvalue()
 
 

@@ -153,6 +153,10 @@ async def test_xlsx_sheets_match_the_json_export_and_csv_opens_in_excel(crm: Cha
     assert csv_text.startswith("\ufeffkey,title,status,priority,due_date,due_time,assignees,")
     assert "bob、张三" in csv_text and '["bob"' not in csv_text  # a readable list, not a JSON array
     assert export.to_csv(data, "summary").splitlines()[2] == "completion_pct,完成率,29"
+    # a title that a spreadsheet would run is marked as text in the CSV too (CSV injection)
+    assert '"\'=HYPERLINK(""http://x"")"' in csv_text and ',=HYPERLINK' not in csv_text
+    assert [export.csv_text(v) for v in ("+1", "-x", "@SUM(A1)", "ok", -3, 2.5)] == ["'+1", "'-x", "'@SUM(A1)", "ok",
+                                                                                      -3, 2.5]
 
     book = load_workbook(io.BytesIO(export.to_xlsx(data)))
     assert book.sheetnames == ["summary", *export.TABLES]
