@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.core.i18n import t
 from bot.core.workdays import WorkCalendar, WorkingHours
-from handlers import acceptance, contracts
+from bot.domain import acceptance, contracts
 from jobs.config import merged
 from jobs.context import zone
 from storage import contracts as store

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.core.i18n import t
 from bot.core.workdays import load_calendar
-from handlers import metrics
+from bot.domain import metrics
 from jobs import common, contract_digest
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot
@@ -41,7 +41,7 @@ class Digest:
 
 @dataclass(slots=True)
 class Figures:
-    """A project's metrics (handlers/metrics.py) and the counts behind its "today" lines."""
+    """A project's metrics (bot/domain/metrics.py) and the counts behind its "today" lines."""
 
     metrics: metrics.Metrics
     counts: Counts

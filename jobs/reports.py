@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import t
 from bot.core.workdays import WorkCalendar, load_calendar
-from handlers import metrics
+from bot.domain import metrics
 from jobs import common
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot, zone

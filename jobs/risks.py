@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from bot.core.i18n import t
 from bot.core.workdays import WorkCalendar, WorkingHours, load_calendar
-from handlers import approvals, metrics
+from bot.domain import approvals, metrics
 from jobs import common, contract_risks, trial_payables
 from jobs.config import merged
 from jobs.context import JobContext, zone
@@ -137,7 +137,7 @@ async def scan(ctx: JobContext) -> None:
             if not cfg["enabled"] or not cal.is_workday(local.date()) or not start <= local.hour < end:
                 continue
             slots[f"{local:%Y-%m-%dT%H}:{local.minute // 15}:{p.id}"] = p.id
-            # The approval SLA is the approval policy's (one home: handlers/approvals.py); the risk switch is ours.
+            # The approval SLA is the approval policy's (one home: bot/domain/approvals.py); the risk switch is ours.
             cfg = {**cfg, "approval_sla_hours": approvals.effective(p)["sla_hours"] if cfg["approval_sla"] else None}
             projects[p.id], cfgs[p.id] = p, cfg
         for slot in await jobruns.claimed(session, SCAN, list(slots)):  # another process did these already

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import t
 from bot.core.workdays import load_calendar
-from handlers.standups import belonging
+from bot.domain.standups import belonging
 from jobs import common
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot, zone

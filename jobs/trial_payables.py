@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.core.context import Ctx
 from bot.core.replies import Reply
-from handlers import payables
+from bot.domain import payables
 from jobs.context import JobContext
 from storage.models import Acceptance, Contract, PaymentMilestone, Project
 
