@@ -73,12 +73,11 @@ async def found(session: Any, project_ids: list[int], cfgs: dict[int, dict[str, 
     plans = await store.payments(session, [c.id for c in rows])
     accs = await store.acceptances(session, project_ids)
     by_id = {c.id: c for c in rows}
-    facts: list[tuple[int, ContractFacts]] = []
+    facts: list[ContractFacts] = []
     for c in rows:
         stand, today = contracts.standing(c, accs), scopes[c.project_id].today
-        facts.append((c.project_id, ContractFacts(c, [(p, contracts.state(p, c, stand, today)) for p in plans[c.id]],
-                                                  stand)))
-    waiting: list[tuple[int, Signoff]] = []
+        facts.append(ContractFacts(c, [(p, contracts.state(p, c, stand, today)) for p in plans[c.id]], stand))
+    waiting: list[Signoff] = []
     pending = [a for a in accs if a.status == "pending" and a.contract_id in by_id]
     if pending:
         rounds = await store.rounds(session, [a.id for a in pending])
@@ -89,11 +88,24 @@ async def found(session: Any, project_ids: list[int], cfgs: dict[int, dict[str, 
             step = next((s for s in steps.get(rnd.id, []) if s.status == "pending"), None) if rnd else None
             if step is not None and step.started_at is not None:
                 assert a.contract_id is not None
-                waiting.append((a.project_id, Signoff(a, step, contracts.ht(by_id[a.contract_id]))))
+                waiting.append(Signoff(a, step, contracts.ht(by_id[a.contract_id])))
     stmt = select(TaskVerification, Task).join(Task, Task.id == TaskVerification.task_id).where(
         Task.project_id.in_(project_ids), TaskVerification.verified_at.is_(None), Task.status == "done")
-    unverified = [(task.project_id, (v, task)) for v, task in (await session.execute(stmt)).all()]
-    return rules.evaluate({"contract": facts, "signoff": waiting, "unverified": unverified}, scopes)
+    unverified = [(v, task) for v, task in (await session.execute(stmt)).all()]
+    return rules.evaluate({"contract": (_contract_project, facts), "signoff": (_signoff_project, waiting),
+                           "unverified": (_task_project, unverified)}, scopes)
+
+
+def _contract_project(c: ContractFacts) -> int:
+    return c.contract.project_id
+
+
+def _signoff_project(s: Signoff) -> int:
+    return s.acceptance.project_id
+
+
+def _task_project(item: tuple[TaskVerification, Task]) -> int:
+    return item[1].project_id
 
 
 def _locale(scope: Scope) -> str:

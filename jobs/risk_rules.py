@@ -1,7 +1,8 @@
 """The risk rules' registry: one rule is one function and one threshold setting, registered by `@rule`.
 
 A rule reads one kind of fact (`reads`: a task due soon, a blocked task, a milestone, a contract, …, as the scan
-gathers them), one item at a time, and yields what is at risk about it (`Found`). Its `setting` names its
+gathers them), one item at a time, and returns what is at risk about it (`Found`s: a tuple, `()` for nothing,
+or a generator). Its `setting` names its
 per-project threshold in jobs/config.py (`DEFAULTS["risks"]`; `pmo-bot jobs settings KEY --set
 risks.<setting>=…`), handed to it as `limit`; for a project where that setting is off (None or false) the rule
 is not asked. `evaluate` asks, kind after kind in the order it is given them and item after item, each rule of
@@ -40,10 +41,10 @@ class Scope:
     between: Callable[[dt.date, dt.date], int]  # working days between two days (the calendar's, cached)
     hours: WorkingHours | None = None  # office hours, for SLAs counted in working hours
     assignees: Mapping[int, Sequence[int]] = field(default_factory=dict)  # task id -> its assignees
+    today: dt.date = field(init=False)  # the project's day
 
-    @property
-    def today(self) -> dt.date:
-        return self.local.date()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "today", self.local.date())
 
 
 Check = Callable[[Any, Any, Scope], Iterable[Found]]  # (item, limit, scope) -> what is at risk
@@ -74,20 +75,27 @@ def rule(name: str, *, reads: str, setting: str) -> Callable[[Check], Check]:
     return register
 
 
-def evaluate(items: Mapping[str, Iterable[tuple[int, Any]]], scopes: Mapping[int, Scope]) -> list[Found]:
-    """Every registered rule applied to `items` (kind -> (project id, item)); pure."""
+def evaluate(kinds: Mapping[str, tuple[Callable[[Any], int], Iterable[Any]]], scopes: Mapping[int, Scope]
+             ) -> list[Found]:
+    """Every registered rule applied to the items of each kind (kind -> (a function giving an item's project id,
+    the items)); pure."""
     out: list[Found] = []
-    for kind, pairs in items.items():
+    extend = out.extend
+    for kind, (project_of, items) in kinds.items():
         rules = [r for r in REGISTRY.values() if r.reads == kind]
         if not rules:
             continue
-        for pid, item in pairs:
-            scope = scopes[pid]
-            for r in rules:
-                limit = scope.cfg[r.setting]
-                if limit is None or limit is False:
-                    continue
-                out.extend(r.check(item, limit, scope))
+        asked: dict[int, tuple[Scope, list[tuple[Check, Any]]]] = {}  # per project: the rules it has on
+        for item in items:
+            pid = project_of(item)
+            found = asked.get(pid)
+            if found is None:
+                s = scopes[pid]
+                found = asked[pid] = (s, [(r.check, limit) for r in rules
+                                          if (limit := s.cfg[r.setting]) is not None and limit is not False])
+            scope, checks = found
+            for check, limit in checks:
+                extend(check(item, limit, scope))
     return out
 
 

@@ -8,8 +8,9 @@ import datetime as dt
 import functools
 import logging
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -46,64 +47,58 @@ def evaluate(facts: store.Facts, projects: dict[int, Any], cfgs: dict[int, dict[
     between = functools.lru_cache(maxsize=None)(cal.workdays_between)  # few distinct (from, to) pairs
     scopes = {pid: Scope(p, cfgs[pid], now.astimezone(zone(p.timezone)), cal, between, hours, facts.assignees)
               for pid, p in projects.items()}
+    task, row = attrgetter("project_id"), itemgetter("project_id")
     return rules.evaluate({
-        "due": [(f.project_id, f) for f in facts.due],
-        "blocked": [(f.project_id, f) for f in facts.blocked],
-        "overrun": [(f.project_id, f) for f in facts.overrun],
-        "idle": [(f.project_id, f) for f in facts.idle],
-        "milestone": [(m["project_id"], m) for m in facts.milestones],
-        "approval": [(a["project_id"], a) for a in facts.approvals],
+        "due": (task, facts.due), "blocked": (task, facts.blocked), "overrun": (task, facts.overrun),
+        "idle": (task, facts.idle), "milestone": (row, facts.milestones), "approval": (row, facts.approvals),
     }, scopes)
 
 
-def _task(f: store.TaskFact, scope: Scope, rule: str, **params: Any) -> Found:
+def _task(f: store.TaskFact, scope: Scope, rule: str, **params: Any) -> tuple[Found]:
     return Found(f.project_id, rule, f"task:{f.id}", {"task": f"{scope.project.key}-{f.seq}", "title": f.title,
-                                                      **params}, tuple(scope.assignees.get(f.id, ())))
-
-
-def _overdue(f: store.TaskFact, scope: Scope) -> bool:
-    return metrics.is_overdue(f.status, f.due_date, f.due_time, scope.local)
+                                                      **params}, tuple(scope.assignees.get(f.id, ()))),
 
 
 @rule("overdue", reads="due", setting="overdue")
-def overdue(f: store.TaskFact, _on: bool, scope: Scope) -> Iterator[Found]:
+def overdue(f: store.TaskFact, _on: bool, scope: Scope) -> Iterable[Found]:
     """Past its due day, or its due time on the day (bot/domain/metrics.py: the one definition)."""
-    if _overdue(f, scope):
-        yield _task(f, scope, "overdue", due=f.due_date.isoformat() if f.due_date else "")
+    if metrics.is_overdue(f.status, f.due_date, f.due_time, scope.local):
+        return _task(f, scope, "overdue", due=f.due_date.isoformat() if f.due_date else "")
+    return ()
 
 
 @rule("due_soon", reads="due", setting="due_soon_workdays")
-def due_soon(f: store.TaskFact, workdays: int, scope: Scope) -> Iterator[Found]:
+def due_soon(f: store.TaskFact, workdays: int, scope: Scope) -> Iterable[Found]:
     """Due within `workdays` working days and not started, or under `due_soon_progress` %."""
-    if f.due_date is None or _overdue(f, scope):
-        return
-    if scope.between(scope.today, f.due_date) <= workdays and (
-            f.status == "todo" or f.progress < (scope.cfg["due_soon_progress"] or 0)):
-        yield _task(f, scope, "due_soon", due=f.due_date.isoformat(), progress=f.progress)
+    if f.due_date is None or metrics.is_overdue(f.status, f.due_date, f.due_time, scope.local) \
+            or scope.between(scope.today, f.due_date) > workdays:
+        return ()
+    if f.status == "todo" or f.progress < (scope.cfg["due_soon_progress"] or 0):
+        return _task(f, scope, "due_soon", due=f.due_date.isoformat(), progress=f.progress)
+    return ()
 
 
 @rule("blocked", reads="blocked", setting="blocked_workdays")
-def blocked(f: store.TaskFact, workdays: int, scope: Scope) -> Iterator[Found]:
+def blocked(f: store.TaskFact, workdays: int, scope: Scope) -> Iterable[Found]:
     """Blocked for more than `workdays` working days."""
-    since = f.updated_at.astimezone(zone(scope.project.timezone)).date()
-    if scope.between(since, scope.today) > workdays:
-        yield _task(f, scope, "blocked", days=scope.between(since, scope.today))
+    days = scope.between(f.updated_at.astimezone(zone(scope.project.timezone)).date(), scope.today)
+    return _task(f, scope, "blocked", days=days) if days > workdays else ()
 
 
 @rule("overrun", reads="overrun", setting="overrun_pct")
-def overrun(f: store.TaskFact, pct: float, scope: Scope) -> Iterator[Found]:
+def overrun(f: store.TaskFact, pct: float, scope: Scope) -> Iterable[Found]:
     """More hours logged than `pct` % of the estimate."""
     if f.estimate and f.logged > f.estimate * pct / 100:
-        yield _task(f, scope, "overrun", logged=f"{f.logged:g}", estimate=f"{f.estimate:g}",
-                    pct=round(f.logged * 100 / f.estimate))
+        return _task(f, scope, "overrun", logged=f"{f.logged:g}", estimate=f"{f.estimate:g}",
+                     pct=round(f.logged * 100 / f.estimate))
+    return ()
 
 
 @rule("idle", reads="idle", setting="idle_workdays")
-def idle(f: store.TaskFact, workdays: int, scope: Scope) -> Iterator[Found]:
+def idle(f: store.TaskFact, workdays: int, scope: Scope) -> Iterable[Found]:
     """In progress with no hours logged for `workdays` working days."""
-    last = f.last_log or f.updated_at.astimezone(zone(scope.project.timezone)).date()
-    if scope.between(last, scope.today) >= workdays:
-        yield _task(f, scope, "idle", days=scope.between(last, scope.today))
+    days = scope.between(f.last_log or f.updated_at.astimezone(zone(scope.project.timezone)).date(), scope.today)
+    return _task(f, scope, "idle", days=days) if days >= workdays else ()
 
 
 def _slipped(m: dict[str, Any], scope: Scope) -> bool:

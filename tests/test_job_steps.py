@@ -126,7 +126,7 @@ def test_rules_are_asked_item_by_item_in_registration_order_unless_their_setting
         cal = WorkCalendar()
         scopes = {1: Scope(None, {"blocked_workdays": 0, "overdue": True}, now, cal, cal.workdays_between),
                   2: Scope(None, {"blocked_workdays": None, "overdue": True}, now, cal, cal.workdays_between)}
-        found = risk_rules.evaluate({"test_kind": [(1, 1), (2, 20), (1, 3)]}, scopes)
+        found = risk_rules.evaluate({"test_kind": (lambda item: 1 if item < 10 else 2, [1, 20, 3])}, scopes)
         assert [(f.rule, f.entity) for f in found] == [
             ("test_first", "item:1"), ("test_second", "item:1"), ("test_second", "item:20"),
             ("test_first", "item:3"), ("test_second", "item:3")]
