@@ -2,12 +2,11 @@
 
 A rule reads one kind of fact (`reads`: a task due soon, a blocked task, a milestone, a contract, …, as the scan
 gathers them), one item at a time, and returns what is at risk about it (`Found`s: a tuple, `()` for nothing,
-or a generator). Its `setting` names its
-per-project threshold in jobs/config.py (`DEFAULTS["risks"]`; `pmo-bot jobs settings KEY --set
-risks.<setting>=…`), handed to it as `limit`; for a project where that setting is off (None or false) the rule
-is not asked. `evaluate` asks, kind after kind in the order it is given them and item after item, each rule of
-that kind in the order the rules were registered, so what is found (and the order new risks are stored in)
-depends on the facts alone.
+or a generator). Its `setting` names its per-project threshold in jobs/config.py (`DEFAULTS["risks"]`;
+`pmo-bot jobs settings KEY --set risks.<setting>=…`), handed to it as `limit`; for a project where that setting
+is off (None or false) the rule is not asked. `evaluate` asks, kind after kind in the order it is given them and
+item after item, each rule of that kind in the order the rules were registered, so what is found (and the order
+new risks are stored in) depends on the facts alone.
 """
 
 from __future__ import annotations
