@@ -18,8 +18,8 @@ from bot.config import Config
 from bot.core import i18n, workdays
 from bot.core.context import Ctx, Settings
 from bot.core.errors import UserError
+from bot.domain import approvals
 from bot.platforms.console import PLATFORM
-from handlers import approvals
 from handlers import projects as project_admin
 from handlers.export import export_project, to_csv, to_xlsx
 from storage import calendar as calendar_store

@@ -91,6 +91,7 @@ async def admin_main(cfg: Config, args: argparse.Namespace) -> int:
 async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
     from bot.admin import split_ref
     from bot.core.errors import UserError
+    from bot.domain.contracts import ht, show_money
     from handlers import contracts
     from handlers import projects as project_admin
     from storage import contracts as store
@@ -107,7 +108,7 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
             payment, contract = await contracts.add_payment(ctx, args.contract, name=args.name, percent=args.percent,
                                                             amount=args.amount, after=args.after,
                                                             planned=args.planned)
-            return f"{contracts.ht(contract)} {payment.name}: {contracts.show_money(payment.amount, contract.currency)}"
+            return f"{ht(contract)} {payment.name}: {show_money(payment.amount, contract.currency)}"
         contract, _ = await contracts.contract_named(ctx, args.contract)
         return "\n".join(_payment_line(p, contract)
                          for p in (await store.payments(ctx.session, [contract.id]))[contract.id]) or "(no payments)"
@@ -129,16 +130,16 @@ async def _admin(ctx: Ctx, args: argparse.Namespace) -> str:
     if verb == "add":
         contract = await contracts.add_contract(ctx, project, vendor_name=args.vendor, amount=args.amount,
                                                 currency=args.currency, signed=args.signed, title=args.title)
-        return contracts.ht(contract)
+        return ht(contract)
     rows = await store.of_project(ctx.session, project.id)
     names = {v.id: v.name for v in await store.vendors(ctx.session, [c.vendor_id for c in rows])}
-    return "\n".join(f"{contracts.ht(c)} {names.get(c.vendor_id, '-')} {contracts.show_money(c.amount, c.currency)}"
+    return "\n".join(f"{ht(c)} {names.get(c.vendor_id, '-')} {show_money(c.amount, c.currency)}"
                      + (f" {c.title}" if c.title else "") for c in rows) or "(no contracts)"
 
 
 def _payment_line(p: PaymentMilestone, contract: Contract) -> str:
-    from handlers import contracts as c
+    from bot.domain.contracts import show_money
 
     after = p.after_date.isoformat() if p.after == "date" and p.after_date else p.after
-    return (f"{p.name} {c.show_money(p.amount, contract.currency)} after {after}"
-            f" planned {p.planned_on or '-'} paid {c.show_money(p.paid_amount)}")
+    return (f"{p.name} {show_money(p.amount, contract.currency)} after {after}"
+            f" planned {p.planned_on or '-'} paid {show_money(p.paid_amount)}")

@@ -2,10 +2,10 @@
 
 Stages are 初验 (initial) and 终验 (final); passing 初验 starts the trial run (试运行), and 终验 can be submitted
 only once it has ended. Each submission is a round, and every round is kept. The signers follow the project's
-acceptance policy (`policy`; default sponsor → supervisor, when the project has one → PMO). The guarantees are
-the change requests' (handlers/changes.py): only the current step's signers decide, the submitter never signs,
-a step moves from pending once (a compare-and-set UPDATE under the acceptance's row lock), every card of a round
-carries one tag so a decision redraws all of them in place, and every step is an audit row.
+acceptance policy (bot/domain/acceptance.py; default sponsor → supervisor, when the project has one → PMO). The
+guarantees are the change requests' (handlers/changes.py): only the current step's signers decide, the submitter
+never signs, a step moves from pending once (a compare-and-set UPDATE under the acceptance's row lock), every
+card of a round carries one tag so a decision redraws all of them in place, and every step is an audit row.
 
 A fail needs the issues (整改项). The fail button cannot carry them, so the bot asks and the signer's next
 message in that conversation is the list (`follow_up`, like a change request's questions).
@@ -22,9 +22,12 @@ from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.events import Attachment
 from bot.core.replies import Button, Card, Field, Reply
+from bot.domain import contracts as terms
+from bot.domain import notify, payables
+from bot.domain.acceptance import policy
 from bot.nlu.contracts import items
 from bot.nlu.intents import AcceptanceAction, SubmitAcceptance
-from handlers import contracts, lookup, notify, permissions
+from handlers import contracts, lookup, permissions
 from handlers.cards import names
 from storage import changes
 from storage import contracts as store
@@ -37,18 +40,7 @@ from storage.models import (
     Vendor,
 )
 
-DEFAULT_POLICY: dict[str, Any] = {
-    "signers": ["sponsor", "supervisor", "pmo"],  # in order; a role nobody holds is skipped (but the PMO)
-    "trial_months": 3,  # the trial run's length when the submission does not say
-    "supervisor_changes": True,  # scope/budget/breach change requests get a supervisor step (handlers/supervision.py)
-    "sla_hours": 48,  # a sign-off pending longer than this is a risk (jobs/contract_risks.py)
-}
 ASK_WINDOW = dt.timedelta(minutes=30)  # how long the bot waits for a fail's issues
-
-
-def policy(project: Project) -> dict[str, Any]:
-    """The project's acceptance policy (kept beside its approval policy, under "acceptance")."""
-    return {**DEFAULT_POLICY, **((project.approval_policy or {}).get("acceptance") or {})}
 
 
 async def set_policy(ctx: Ctx, project: Project, *, signers: str | None = None, trial_months: int | None = None,
@@ -129,17 +121,17 @@ async def _their_contract(ctx: Ctx, project: Project | None, ref: str | None) ->
     if not theirs:
         raise UserError("contract.not_vendor")
     if len(theirs) > 1:
-        refs = [contracts.ht(c) for c in theirs]
+        refs = [terms.ht(c) for c in theirs]
         raise UserError("contract.which", key=project.key, refs=", ".join(refs), first=refs[0])
     return theirs[0], project
 
 
-async def _may_submit(ctx: Ctx, project: Project, contract: Contract, stage: str) -> contracts.Standing:
+async def _may_submit(ctx: Ctx, project: Project, contract: Contract, stage: str) -> terms.Standing:
     """The rules on when a stage may be submitted (typed or from the card's button): 终验 only after 初验
     passed and its trial run ended; a passed stage never again."""
-    ref = contracts.ht(contract)
+    ref = terms.ht(contract)
     rows = [a for a in await store.acceptances(ctx.session, [project.id]) if a.contract_id == contract.id]
-    stand = contracts.standing(contract, rows)
+    stand = terms.standing(contract, rows)
     today = ctx.today(project.timezone)
     if stage == "final":
         if "initial" not in stand.passed:
@@ -159,9 +151,9 @@ async def start_final(ctx: Ctx, acc_id: int) -> list[Reply]:
     contract = await ctx.session.get(Contract, acc.contract_id) if acc is not None and acc.contract_id else None
     if acc is None or project is None or contract is None or not await contracts.may_read(ctx, project, contract):
         raise UserError("acc.not_found", id=acc_id)
-    contract, project = await _their_contract(ctx, project, contracts.ht(contract))
+    contract, project = await _their_contract(ctx, project, terms.ht(contract))
     await _may_submit(ctx, project, contract, "final")
-    return [ctx.reply(ctx.t("acc.final_how", ref=contracts.ht(contract)))]
+    return [ctx.reply(ctx.t("acc.final_how", ref=terms.ht(contract)))]
 
 
 async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
@@ -171,7 +163,7 @@ async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
     listed = list(intent.deliverables) + file_items(ctx.files)  # files that came with the message
     if not listed:
         raise UserError("acc.need_deliverables")
-    stage, ref = intent.stage, contracts.ht(contract)
+    stage, ref = intent.stage, terms.ht(contract)
     stand = await _may_submit(ctx, project, contract, stage)
     acc = stand.pending.get(stage)
     if acc is not None:
@@ -233,7 +225,7 @@ async def signers(ctx: Ctx, project: Project, acc: Acceptance, role: str) -> lis
 def _asking(acc: Acceptance, rnd: AcceptanceRound, steps: list[AcceptanceSignoff], project: Project,
             contract: Contract) -> notify.Render:
     async def render(reader: Ctx) -> tuple[str, Card | None]:
-        return (reader.t("acc.your_turn", ref=contracts.ht(contract), stage=reader.t("stage." + acc.stage), n=rnd.n),
+        return (reader.t("acc.your_turn", ref=terms.ht(contract), stage=reader.t("stage." + acc.stage), n=rnd.n),
                 await acceptance_card(reader, acc, rnd, steps, project, contract))
 
     return render
@@ -257,7 +249,7 @@ async def acceptance_card(ctx: Ctx, acc: Acceptance, rnd: AcceptanceRound, steps
         chain.append(f"{ctx.t('role.' + s.role)} {mark}{who}")
     delivered = [("📎 " if d.get("file") else "• ") + d.get("text", "") + (f" {d['url']}" if d.get("url") else "")
                  for d in (rnd.deliverables or {}).get("items", [])]
-    fields = [Field(ctx.t("f.contract"), f"{contracts.ht(contract)} {contract.title}".strip()),
+    fields = [Field(ctx.t("f.contract"), f"{terms.ht(contract)} {contract.title}".strip()),
               Field(ctx.t("f.vendor"), vendor.name if vendor else "-"),
               Field(ctx.t("f.round"), str(rnd.n)),
               Field(ctx.t("f.submitter"), submitter),
@@ -275,7 +267,7 @@ async def acceptance_card(ctx: Ctx, acc: Acceptance, rnd: AcceptanceRound, steps
                    Button(f"acc:fail:{acc.id}", ctx.t("b.fail"), "danger"))
     elif acc.stage == "initial" and rnd.status == "passed":
         buttons = (Button(f"acc:final:{acc.id}", ctx.t("b.submit_final"), "primary"),)
-    return Card(title=f"{ys(acc)} {contracts.ht(contract)} {ctx.t('stage.' + acc.stage)}", fields=tuple(fields),
+    return Card(title=f"{ys(acc)} {terms.ht(contract)} {ctx.t('stage.' + acc.stage)}", fields=tuple(fields),
                 buttons=buttons)
 
 
@@ -353,7 +345,7 @@ async def decide(ctx: Ctx, acc_id: int, verdict: str, *, issues: list[str] | Non
         return [Reply(text=ctx.t("acc.already", id=acc.id, who="-", status=ctx.t("acc_status.pending")),
                       ephemeral=True)]
     await ctx.session.refresh(step)
-    ref, entity = contracts.ht(contract), f"acceptance:{ys(acc)}"
+    ref, entity = terms.ht(contract), f"acceptance:{ys(acc)}"
     await ctx.audit(f"acceptance.{status}", entity, project_id=project.id,
                     before={"status": "pending", "step": step.role, "round": rnd.n},
                     after={"status": status, "step": step.role, "round": rnd.n, "issues": found or None})
@@ -409,8 +401,6 @@ async def decide(ctx: Ctx, acc_id: int, verdict: str, *, issues: list[str] | Non
                                        tell)
     replies += await notify.project_chats(ctx, project.id, note)
     if acc.status == "passed":
-        from handlers import payables
-
         replies += await payables.released(ctx, acc, project, contract)
     return replies
 
@@ -421,7 +411,7 @@ async def show(ctx: Ctx, acc_id: int) -> list[Reply]:
     acc, project, contract, rnd, steps = await loaded(ctx, acc_id, lock=False)
     card = await acceptance_card(ctx, acc, rnd, steps, project, contract)
     all_rounds = (await store.rounds(ctx.session, [acc.id]))[acc.id]
-    lines = [f"{ys(acc)} {contracts.ht(contract)} {ctx.t('stage.' + acc.stage)} — {ctx.t('acc_status.' + acc.status)}"]
+    lines = [f"{ys(acc)} {terms.ht(contract)} {ctx.t('stage.' + acc.stage)} — {ctx.t('acc_status.' + acc.status)}"]
     for r in all_rounds:
         issues = (r.issues or {}).get("items") or []
         lines.append(f"• {ctx.t('f.round')} {r.n}: {ctx.t('acc_status.' + r.status)}"
@@ -438,9 +428,9 @@ async def list_lines(ctx: Ctx, key: str | None) -> list[str]:
     lines = [ctx.t("acc.list_title", key=project.key, n=len(rows))]
     for a in rows:
         assert a.contract_id is not None
-        lines.append(ctx.t("acc.list_line", id=a.id, ref=contracts.ht(visible[a.contract_id]),
+        lines.append(ctx.t("acc.list_line", id=a.id, ref=terms.ht(visible[a.contract_id]),
                            stage=ctx.t("stage." + a.stage), status=ctx.t("acc_status." + a.status), n=a.rounds))
     return lines
 
 
-__all__ = ["action", "decide", "follow_up", "list_lines", "on_button", "policy", "submit"]
+__all__ = ["action", "decide", "follow_up", "list_lines", "on_button", "submit"]

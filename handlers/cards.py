@@ -143,7 +143,7 @@ def change_lines(ctx: Ctx, change: ChangeRequest, *, budget: bool = True) -> lis
 
 
 def chain_note(ctx: Ctx, note: dict[str, str]) -> str:
-    """Why a step of the policy is not on the chain as itself (handlers/approvals.merged)."""
+    """Why a step of the policy is not on the chain as itself (bot/domain/approvals.merged)."""
     role = ctx.t("role." + note["role"])
     if note.get("why") in ("same", "again"):
         return ctx.t(f"change.merged_{note['why']}", role=role, by=ctx.t("role." + note.get("by", "pm")))

@@ -2,7 +2,7 @@
 
 A request starts as a draft while the bot still needs something (a new date, an amount, a reason) and asks for
 it in the conversation; the requester's next message there answers. Once complete it is assessed
-(handlers/impact.py), its approval chain is set by the project's policy (handlers/approvals.py) and the first
+(handlers/impact.py), its approval chain is set by the project's policy (bot/domain/approvals.py) and the first
 step's approvers get a card by direct message; the project chat gets one line, and later lines go in its thread.
 Every card of a request is tagged, so a decision updates all of them in place.
 """
@@ -23,9 +23,10 @@ from bot.core.errors import UserError
 from bot.core.i18n import LOCALES
 from bot.core.replies import Button, Card, Reply
 from bot.core.workdays import WorkCalendar, load_calendar
+from bot.domain import approvals, notify
 from bot.nlu import approval as figures
 from bot.nlu.intents import ChangeAction, RequestChange
-from handlers import approvals, lookup, notify, permissions, supervision
+from handlers import lookup, permissions, supervision
 from handlers.cards import change_card, change_lines
 from handlers.impact import Ask, as_decimal, assess, dependents_moved
 from storage import changes, people, projects

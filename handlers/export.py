@@ -1,5 +1,5 @@
 """A project's data as plain rows, for `pmo-bot export` (JSON, CSV or .xlsx), with a summary of its metrics
-(handlers/metrics.py). People appear by platform user id. Every timestamp is UTC ISO 8601 to the second, every
+(bot/domain/metrics.py). People appear by platform user id. Every timestamp is UTC ISO 8601 to the second, every
 date YYYY-MM-DD, every time HH:MM: one format per column."""
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.errors import UserError
 from bot.core.i18n import t
 from bot.core.workdays import WorkingHours, load_calendar
-from handlers import export_contracts, metrics
+from bot.domain import metrics
+from handlers import export_contracts
 from handlers.lookup import iso_due
 from storage import changes as change_store
 from storage import people, projects, tasks

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import contracts
+from bot.domain import contracts
 from storage import contracts as store
 from storage.models import Membership, Project
 

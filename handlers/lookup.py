@@ -9,7 +9,8 @@ from collections.abc import Callable
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button
-from handlers import metrics, permissions
+from bot.domain import metrics
+from handlers import permissions
 from storage import people, projects, tasks
 from storage.models import Milestone, Person, Project, Task
 
@@ -114,7 +115,7 @@ def task_key(project: Project, task: Task) -> str:
 
 
 def is_overdue(task: Task, now_local: dt.datetime) -> bool:
-    """Overdue, by the one definition (handlers/metrics.py)."""
+    """Overdue, by the one definition (bot/domain/metrics.py)."""
     return metrics.is_overdue(task.status, task.due_date, task.due_time, now_local)
 
 

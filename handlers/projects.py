@@ -12,8 +12,9 @@ from sqlalchemy import select
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
+from bot.domain import approvals
 from bot.nlu.intents import Admin
-from handlers import approvals, lookup, permissions
+from handlers import lookup, permissions
 from storage import changes, people, projects
 from storage.models import ROLES, Milestone, Person, Project
 

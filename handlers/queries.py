@@ -11,8 +11,9 @@ from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Card, Field, Reply
 from bot.core.workdays import load_calendar
+from bot.domain import metrics
 from bot.nlu.intents import HoursQuery, Query
-from handlers import lookup, metrics, permissions
+from handlers import lookup, permissions
 from handlers.cards import hours, show_change, task_card
 from handlers.hours import hours_query, week_of
 from storage import projects, tasks, worklogs

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
+from bot.domain.standups import belonging
 from bot.nlu.intents import Standup
 from handlers import permissions
 from handlers.tasks import apply_update
@@ -73,14 +74,6 @@ async def record(ctx: Ctx, *, yesterday: str | None, today: str | None, blockers
     if skipped:
         lines.append(ctx.t("standup.not_blocked", keys=", ".join(skipped)))
     return [ctx.reply("\n".join(lines))]
-
-
-def belonging(items: list[dict[str, Any]], project_key: str) -> list[dict[str, Any]]:
-    """The blockers that belong to one project: those naming its tasks, and those naming no task at all (one
-    answer to several projects' prompts cannot say which one they hold up). A blocker on CRM-3 is CRM's."""
-    prefix = project_key.upper() + "-"
-    return [item for item in items
-            if not item.get("tasks") or any(str(k).upper().startswith(prefix) for k in item["tasks"])]
 
 
 async def _block_tasks(ctx: Ctx, keys: list[str]) -> tuple[list[str], list[str]]:

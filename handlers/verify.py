@@ -11,7 +11,8 @@ from sqlalchemy import delete
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button, Card, Field, Reply
-from handlers import lookup, notify, permissions
+from bot.domain import notify
+from handlers import lookup, permissions
 from storage import changes
 from storage import contracts as store
 from storage.models import Project, Task, TaskVerification

@@ -27,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
         "overrun_pct": 120,  # logged hours over this % of the estimate
         "milestone_slip": True,
         "day_hours": 8,  # an assignee's working hours per working day, for the milestone forecast
-        "approval_sla": True,  # a step pending past the approval policy's SLA (handlers/approvals.py: sla_hours)
+        "approval_sla": True,  # a step pending past the approval policy's SLA (bot/domain/approvals.py: sla_hours)
         "idle_workdays": 3,  # in progress with no hours logged for N working days
     },
     "digest": {"enabled": True, "time": None},  # None: WORKDAY_END in each reader's timezone

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.core.i18n import t
-from handlers import contracts
+from bot.domain import contracts
 from storage import contracts as store
 from storage.models import ChangeRequest, Membership, Task, TaskAssignee, TaskVerification
 

@@ -8,14 +8,15 @@ import base64
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import t
 from bot.core.workdays import load_calendar
-from handlers import metrics
-from jobs import common, contract_digest
+from bot.domain import metrics
+from jobs import common, contract_digest, steps
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot
 from storage import digest as store
@@ -41,127 +42,174 @@ class Digest:
 
 @dataclass(slots=True)
 class Figures:
-    """A project's metrics (handlers/metrics.py) and the counts behind its "today" lines."""
+    """A project's metrics (bot/domain/metrics.py) and the counts behind its "today" lines."""
 
     metrics: metrics.Metrics
     counts: Counts
     capacity: float = 0.0  # today's planned hours: each working member's day
 
 
+class Reader(NamedTuple):
+    """What a digest slot is for: a reader, the day (theirs) it is for, and their timezone."""
+
+    person: int
+    day: dt.date
+    tz: str
+
+
 async def daily(ctx: JobContext) -> None:
     """Send each PM, sponsor and PMO their digest with a chart, at their end of day on working days."""
-    plan = await _plan(ctx)
-    if not plan:
-        return
-    # Each distinct chart drawn once (a PM and a sponsor of one project see the same), in chart worker
-    # processes: off the event loop and off its GIL, outside any transaction.
-    specs: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {}
-    for d in plan:
-        for spec in d.charts:
-            specs.setdefault(_key(spec), spec)
-    drawn = dict(zip(specs, await ctx.render(list(specs.values())), strict=True))
-    encoded = {k: base64.b64encode(png).decode() for k, png in drawn.items()}
-    for d in plan:
-        d.images = [drawn[_key(spec)] for spec in d.charts]
-    async with ctx.unit_of_work() as session:
-        won = await ctx.claim(session, DAILY, [d.slot for d in plan])
+    await steps.run(ctx, Daily)
+
+
+class Daily(steps.Steps[Reader]):
+    """Who is due (`due`), what each digest says (`read`: a statement count that depends on neither tasks nor
+    work logs nor readers), the charts (`compute`), one direct message and its images per reader (`send`)."""
+
+    name = DAILY
+
+    async def due(self, session: AsyncSession) -> dict[str, Reader]:
+        """Each PM and sponsor of a project whose digest is on, and each PMO, whose digest time has come on a
+        working day of theirs."""
+        ctx = self.ctx
+        self.cal = await load_calendar(session)
+        stored = await jobruns.project_settings(session)
+        self.projects = {p.id: p for p in await common.all_projects(session)}
+        self.cfg = {pid: merged(stored.get(pid)) for pid in self.projects}  # a deep copy each: per project, not member
+        default_cfg = merged(None)
+        self.members = await common.members(session)
+        self.pmo = {int(i): (n, tz, loc) for i, n, tz, loc in (await session.execute(
+            select(Person.id, Person.display_name, Person.timezone, Person.locale).where(Person.is_pmo))).all()}
+        self.readers: dict[int, list[common.Member]] = {}
+        await asyncio.sleep(0)  # tens of thousands of memberships were just read: let the event loop through
+        for m in self.members:
+            if m.role == "pmo":
+                self.pmo.setdefault(m.person_id, (m.name, m.timezone, m.locale))
+            elif m.role in ("pm", "sponsor") and self.cfg.get(m.project_id, default_cfg)["digest"]["enabled"]:
+                self.readers.setdefault(m.person_id, []).append(m)
+        due: dict[str, Reader] = {}
+        for n, (pid, info) in enumerate({**{p: (ms[0].name, ms[0].timezone, ms[0].locale)
+                                             for p, ms in self.readers.items()}, **self.pmo}.items()):
+            if n % 200 == 199:
+                await asyncio.sleep(0)
+            first = self.readers.get(pid, [None])[0]
+            project = self.projects.get(first.project_id) if first else None
+            tz = info[1] or (project.timezone if project else ctx.settings.default_tz)
+            configured = (self.cfg.get(project.id, default_cfg) if project else default_cfg)["digest"]["time"]
+            at = parse_time(configured) if configured else ctx.settings.workday_end
+            day = due_slot(ctx.local(tz), at, GRACE["digest"])
+            if day is not None and self.cal.is_workday(day):
+                due[f"{day}:{pid}"] = Reader(pid, day, tz)
+        return due
+
+    async def read(self, session: AsyncSession, due: dict[str, Reader]) -> None:
+        """Every figure the due digests show, read once for all of them, then each digest's text; a reader
+        with no address to write to is dropped (and their slot not claimed)."""
+        wanted = list(self.projects) if any(r.person in self.pmo for r in due.values()) else sorted(
+            {m.project_id for r in due.values() for m in self.readers.get(r.person, [])})
+        stats = await self._figures(session, wanted)
+        approvals = await _waiting_approvals(session, wanted)
+        ids = await standups.identities(session, [r.person for r in due.values()])
+        chats = await standups.project_chats(session, wanted)
+        milestones = await store.milestones(session, wanted)
+        burndowns = await self._burndowns(session, due, milestones)
+        today = max(r.day for r in due.values())  # the contracts section's day (the latest reader's)
+        money = await contract_digest.read(session, wanted, today)  # issue 15: contracts, vendor scorecard
+        self.plan: list[Digest] = []
+        for n, (slot, reader) in enumerate(sorted(due.items())):
+            if n % 20 == 19:
+                await asyncio.sleep(0)  # thousands of readers (~1 ms each): let the event loop through often
+            digest = self._compose(slot, reader, ids, chats, stats, approvals, milestones, burndowns, money)
+            if digest is None:
+                del due[slot]
+            else:
+                self.plan.append(digest)
+
+    async def _figures(self, session: AsyncSession, wanted: list[int]) -> dict[int, Figures]:
+        """Every figure from the one home of the metrics, each project on its own clock and day; and the plan
+        for today's hours: each working member's day."""
+        figures, counts = await metrics.read(session, [self.projects[pid] for pid in wanted], now=self.ctx.now,
+                                             cal=self.cal, hours=self.ctx.settings.working_hours)
+        stats = {pid: Figures(figures[pid], counts[pid]) for pid in wanted}
+        for m in self.members:
+            if m.role in ("pm", "member", "vendor") and m.project_id in stats:
+                stats[m.project_id].capacity += float(self.cfg[m.project_id]["risks"]["day_hours"] or 8)
+        return stats
+
+    async def _burndowns(self, session: AsyncSession, due: dict[str, Reader],
+                         milestones: dict[int, list[tuple[str, dt.date, int]]]) -> dict[tuple[int, dt.date], list[int]]:
+        """The burndown series the charts need, per reader's day (agile projects, and those with no milestone)."""
+        burn: dict[dt.date, set[int]] = {}
+        for r in due.values():
+            for m in self.readers.get(r.person, [])[:MAX_CHARTS] if r.person not in self.pmo else []:
+                if self.projects[m.project_id].methodology == "agile" or not milestones.get(m.project_id):
+                    burn.setdefault(r.day, set()).add(m.project_id)
+        return {(pid, day): series for day, pids in burn.items() for pid, series in
+                (await store.burndowns(session, sorted(pids), _days(day))).items()}
+
+    def _compose(self, slot: str, reader: Reader, ids: dict[int, dict[str, str]],
+                 chats: dict[int, list[tuple[str, str]]], stats: dict[int, Figures], approvals: Approvals,
+                 milestones: dict[int, list[tuple[str, dt.date, int]]],
+                 burndowns: dict[tuple[int, dt.date], list[int]], money: contract_digest.Facts) -> Digest | None:
+        """One reader's digest: the portfolio for the PMO, their projects for a PM or sponsor; then contracts."""
+        pid, day = reader.person, reader.day
+        mine = self.readers.get(pid, [])
+        prefer = [plat for m in mine for plat, _ in chats.get(m.project_id, [])]
+        to = common.address(ids.get(pid, {}), prefer)
+        if to is None:
+            return None
+        info = self.pmo.get(pid) or (mine[0].name, mine[0].timezone, mine[0].locale)
+        locale = info[2] or (self.projects[mine[0].project_id].locale if mine else self.ctx.settings.default_locale)
+        if pid in self.pmo:
+            digest = _portfolio(slot, to, locale, day, list(self.projects.values()), stats)
+        else:
+            digest = _projects(slot, to, locale, day, mine, self.projects, stats, approvals, milestones, burndowns,
+                               self.cal.is_workday(day))
+        extra = contract_digest.section(locale, list(self.projects) if pid in self.pmo else
+                                        [m.project_id for m in mine], money, portfolio=pid in self.pmo)
+        digest.text = "\n".join([digest.text, *extra])  # issue 15
+        return digest
+
+    async def compute(self, due: dict[str, Reader]) -> None:
+        """Each distinct chart drawn once (a PM and a sponsor of one project see the same), in chart worker
+        processes: off the event loop and off its GIL, outside any transaction."""
+        specs: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {}
+        for d in self.plan:
+            for spec in d.charts:
+                specs.setdefault(_key(spec), spec)
+        drawn = dict(zip(specs, await self.ctx.render(list(specs.values())), strict=True))
+        self.encoded = {k: base64.b64encode(png).decode() for k, png in drawn.items()}
+        for d in self.plan:
+            d.images = [drawn[_key(spec)] for spec in d.charts]
+
+    async def send(self, session: AsyncSession, won: dict[str, Reader]) -> steps.Rows:
+        """Each reader's digest and its charts as direct messages."""
         rows = []
-        for d in plan:
+        for d in self.plan:
             if d.slot not in won:  # another process sent it meanwhile
                 continue
             rows.append(common.dm(*d.to, d.text, job=DAILY))
             for i, spec in enumerate(d.charts):
                 rows.append(dict(common.dm(*d.to, "", job=DAILY, image={
-                    "data": encoded[_key(spec)], "filename": f"digest-{i + 1}.png", "title": spec[1][0]}),
+                    "data": self.encoded[_key(spec)], "filename": f"digest-{i + 1}.png", "title": spec[1][0]}),
                                  kind="image"))
-        await ctx.send(session, rows)
+        return rows
+
+
+Approvals = dict[tuple[int, str], list[tuple[int, dict[str, Any]]]]  # (project, step's role) -> (position, request)
+
+
+async def _waiting_approvals(session: AsyncSession, project_ids: list[int]) -> Approvals:
+    """The pending approval steps of these projects by project and role, in order."""
+    approvals: Approvals = {}
+    for n, a in enumerate(await store.pending_approvals(session, project_ids)):
+        approvals.setdefault((a["project_id"], a["role"]), []).append((n, a))
+    return approvals
 
 
 def _key(spec: tuple[str, tuple[Any, ...], dict[str, Any]]) -> str:
     name, args, kw = spec
     return repr((name, args, sorted(kw.items())))
-
-
-async def _plan(ctx: JobContext) -> list[Digest]:
-    """Who is due for a digest now and what it says (read-only, without SQLite's writer lock; the claim comes
-    with the send). The statement count depends on neither tasks nor work logs nor readers."""
-    async with ctx.reading() as session:
-        cal = await load_calendar(session)
-        stored = await jobruns.project_settings(session)
-        projects = {p.id: p for p in await common.all_projects(session)}
-        cfg = {pid: merged(stored.get(pid)) for pid in projects}  # a deep copy each: once per project, not member
-        default_cfg = merged(None)
-        members = await common.members(session)
-        pmo = {int(i): (n, tz, loc) for i, n, tz, loc in (await session.execute(
-            select(Person.id, Person.display_name, Person.timezone, Person.locale).where(Person.is_pmo))).all()}
-        readers: dict[int, list[common.Member]] = {}
-        await asyncio.sleep(0)  # tens of thousands of memberships were just read: let the event loop through
-        for m in members:
-            if m.role == "pmo":
-                pmo.setdefault(m.person_id, (m.name, m.timezone, m.locale))
-            elif m.role in ("pm", "sponsor") and cfg.get(m.project_id, default_cfg)["digest"]["enabled"]:
-                readers.setdefault(m.person_id, []).append(m)
-        due: dict[str, tuple[int, dt.date, str]] = {}  # slot -> (person, day, tz)
-        for n, (pid, info) in enumerate({**{p: (ms[0].name, ms[0].timezone, ms[0].locale)
-                                             for p, ms in readers.items()}, **pmo}.items()):
-            if n % 200 == 199:
-                await asyncio.sleep(0)
-            first = readers.get(pid, [None])[0]
-            project = projects.get(first.project_id) if first else None
-            tz = info[1] or (project.timezone if project else ctx.settings.default_tz)
-            configured = (cfg.get(project.id, default_cfg) if project else default_cfg)["digest"]["time"]
-            at = parse_time(configured) if configured else ctx.settings.workday_end
-            day = due_slot(ctx.local(tz), at, GRACE["digest"])
-            if day is not None and cal.is_workday(day):
-                due[f"{day}:{pid}"] = (pid, day, tz)
-        for slot in await jobruns.claimed(session, DAILY, list(due)):
-            del due[slot]
-        if not due:
-            return []
-        wanted = list(projects) if any(p in pmo for p, _, _ in due.values()) else sorted(
-            {m.project_id for p, _, _ in due.values() for m in readers.get(p, [])})
-        # Every figure from the one home of the metrics, each project on its own clock and day.
-        figures, counts = await metrics.read(session, [projects[pid] for pid in wanted], now=ctx.now, cal=cal,
-                                             hours=ctx.settings.working_hours)
-        stats = {pid: Figures(figures[pid], counts[pid]) for pid in wanted}
-        for m in members:  # the plan for today's hours: each working member's day
-            if m.role in ("pm", "member", "vendor") and m.project_id in stats:
-                stats[m.project_id].capacity += float(cfg[m.project_id]["risks"]["day_hours"] or 8)
-        approvals: dict[tuple[int, str], list[tuple[int, dict[str, Any]]]] = {}  # (project, step's role) ->
-        for n, a in enumerate(await store.pending_approvals(session, wanted)):  # (position, request), in order
-            approvals.setdefault((a["project_id"], a["role"]), []).append((n, a))
-        ids = await standups.identities(session, [p for p, _, _ in due.values()])
-        chats = await standups.project_chats(session, wanted)
-        milestones = await store.milestones(session, wanted)
-        burn: dict[dt.date, set[int]] = {}  # the burndowns the charts need, per reader's day
-        for _pid, day, _tz in due.values():
-            for m in readers.get(_pid, [])[:MAX_CHARTS] if _pid not in pmo else []:
-                if projects[m.project_id].methodology == "agile" or not milestones.get(m.project_id):
-                    burn.setdefault(day, set()).add(m.project_id)
-        burndowns = {(pid, day): series for day, pids in burn.items() for pid, series in
-                     (await store.burndowns(session, sorted(pids), _days(day))).items()}
-        today = max(d for _, d, _ in due.values())  # the contracts section's day (the latest reader's)
-        money = await contract_digest.read(session, wanted, today)  # issue 15: contracts, vendor scorecard
-        out = []
-        for n, (slot, (pid, day, _tz)) in enumerate(sorted(due.items())):
-            if n % 20 == 19:
-                await asyncio.sleep(0)  # thousands of readers (~1 ms each): let the event loop through often
-            mine = readers.get(pid, [])
-            prefer = [plat for m in mine for plat, _ in chats.get(m.project_id, [])]
-            to = common.address(ids.get(pid, {}), prefer)
-            if to is None:
-                continue
-            info = pmo.get(pid) or (mine[0].name, mine[0].timezone, mine[0].locale)
-            locale = info[2] or (projects[mine[0].project_id].locale if mine else ctx.settings.default_locale)
-            if pid in pmo:
-                out.append(_portfolio(slot, to, locale, day, list(projects.values()), stats))
-            else:
-                out.append(_projects(slot, to, locale, day, mine, projects, stats, approvals, milestones,
-                                     burndowns, cal.is_workday(day)))
-            extra = contract_digest.section(locale, list(projects) if pid in pmo else [m.project_id for m in mine],
-                                            money, portfolio=pid in pmo)
-            out[-1].text = "\n".join([out[-1].text, *extra])  # issue 15
-        return out
 
 
 def _portfolio(slot: str, to: tuple[str, str], locale: str, day: dt.date, projects: list[Project],
@@ -182,7 +230,7 @@ def _portfolio(slot: str, to: tuple[str, str], locale: str, day: dt.date, projec
 
 def _projects(slot: str, to: tuple[str, str], locale: str, day: dt.date, mine: list[common.Member],
               projects: dict[int, Project], stats: dict[int, Figures],
-              approvals: dict[tuple[int, str], list[tuple[int, dict[str, Any]]]],
+              approvals: Approvals,
               milestones: dict[int, list[tuple[str, dt.date, int]]],
               burndowns: dict[tuple[int, dt.date], list[int]], workday: bool) -> Digest:
     lines = []

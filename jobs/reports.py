@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import t
 from bot.core.workdays import WorkCalendar, load_calendar
-from handlers import metrics
-from jobs import common
+from bot.domain import metrics
+from jobs import common, steps
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot, zone
 from storage import jobruns, projects, standups
@@ -33,7 +33,16 @@ def report_day(cal: WorkCalendar, day: dt.date, weekday: object) -> dt.date:
 
 async def weekly(ctx: JobContext) -> None:
     """Post each project's weekly report to its chats on the week's report day."""
-    async with ctx.unit_of_work() as session:
+    await steps.run(ctx, Weekly)
+
+
+class Weekly(steps.Steps[Project]):
+    name = WEEKLY
+    one_transaction = True
+
+    async def due(self, session: AsyncSession) -> dict[str, Project]:
+        """`YYYY-Www:project` of each project whose report day and time have come."""
+        ctx = self.ctx
         cal = await load_calendar(session)
         stored = await jobruns.project_settings(session)
         due: dict[str, Project] = {}
@@ -43,14 +52,17 @@ async def weekly(ctx: JobContext) -> None:
             if cfg["enabled"] and day is not None and day == report_day(cal, day, cfg["weekday"]):
                 year, week, _ = day.isocalendar()
                 due[f"{year}-W{week:02d}:{p.id}"] = p
-        won = await ctx.claim(session, WEEKLY, list(due))
-        todo = [due[s] for s in sorted(won)]
+        return dict(sorted(due.items()))
+
+    async def send(self, session: AsyncSession, won: dict[str, Project]) -> steps.Rows:
+        """The report to every chat of the project."""
+        todo = list(won.values())
         chats = await standups.project_chats(session, [p.id for p in todo])
         rows = []
         for p in todo:
-            text = await weekly_markdown(session, ctx, p.key)
+            text = await weekly_markdown(session, self.ctx, p.key)
             rows += [common.to_chat(plat, chat, text or "", job=WEEKLY) for plat, chat in chats.get(p.id, [])]
-        await ctx.send(session, rows)
+        return rows
 
 
 async def weekly_markdown(session: AsyncSession, ctx: JobContext, key: str) -> str | None:

@@ -8,19 +8,24 @@ import datetime as dt
 import functools
 import logging
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import t
 from bot.core.workdays import WorkCalendar, WorkingHours, load_calendar
-from handlers import approvals, metrics
-from jobs import common, contract_risks, trial_payables
+from bot.domain import approvals, metrics
+from jobs import common, contract_risks, steps, trial_payables
+from jobs import risk_rules as rules
 from jobs.config import merged
 from jobs.context import JobContext, zone
+from jobs.risk_rules import Found, Scope, rule
 from storage import jobruns, standups
 from storage import risks as store
 from storage.db import Database
@@ -29,106 +34,142 @@ from storage.models import Project
 logger = logging.getLogger(__name__)
 
 SCAN = "risks.scan"
-RULES = ("overdue", "due_soon", "blocked", "overrun", "milestone_slipped", "milestone_late_task", "milestone_slip",
-         "approval_sla", "idle",
-         *contract_risks.RULES)  # issue 15
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    project_id: int
-    rule: str
-    entity: str
-    params: dict[str, Any]  # what the message says (i18n parameters)
-    owners: tuple[int, ...]
+# The order new risks are listed in a scan's message (a rule not named here comes after these, as registered).
+SHOWN = ("overdue", "due_soon", "blocked", "overrun", "milestone_slipped", "milestone_late_task", "milestone_slip",
+         "approval_sla", "idle", "payment_unaccepted", "signoff_overdue", "trial_ending", "contract_overrun",
+         "vendor_done_unverified")
 
 
 def evaluate(facts: store.Facts, projects: dict[int, Any], cfgs: dict[int, dict[str, Any]],
              cal: WorkCalendar, now: dt.datetime, hours: WorkingHours | None = None) -> list[Found]:
-    """Apply every rule to the facts; pure."""
+    """Apply every task, milestone and approval rule to the facts; pure."""
     facts = store.materialize(facts)
-    out: list[Found] = []
-    local = {pid: now.astimezone(zone(p.timezone)) for pid, p in projects.items()}
     between = functools.lru_cache(maxsize=None)(cal.workdays_between)  # few distinct (from, to) pairs
+    scopes = {pid: Scope(p, cfgs[pid], now.astimezone(zone(p.timezone)), cal, between, hours, facts.assignees)
+              for pid, p in projects.items()}
+    task, row = attrgetter("project_id"), itemgetter("project_id")
+    return rules.evaluate({
+        "due": (task, facts.due), "blocked": (task, facts.blocked), "overrun": (task, facts.overrun),
+        "idle": (task, facts.idle), "milestone": (row, facts.milestones), "approval": (row, facts.approvals),
+    }, scopes)
 
-    def key(f: store.TaskFact) -> str:
-        return f"{projects[f.project_id].key}-{f.seq}"
 
-    def task(f: store.TaskFact, rule: str, **params: Any) -> None:
-        out.append(Found(f.project_id, rule, f"task:{f.id}", {"task": key(f), "title": f.title, **params},
-                         tuple(facts.assignees.get(f.id, ()))))
+def _task(f: store.TaskFact, scope: Scope, rule: str, **params: Any) -> tuple[Found]:
+    return Found(f.project_id, rule, f"task:{f.id}", {"task": f"{scope.project.key}-{f.seq}", "title": f.title,
+                                                      **params}, tuple(scope.assignees.get(f.id, ()))),
 
-    for f in facts.due:
-        cfg, at = cfgs[f.project_id], local[f.project_id]
-        overdue = metrics.is_overdue(f.status, f.due_date, f.due_time, at)
-        if overdue and cfg["overdue"]:
-            task(f, "overdue", due=f.due_date.isoformat() if f.due_date else "")
-        elif not overdue and cfg["due_soon_workdays"] is not None and f.due_date is not None:
-            within = between(at.date(), f.due_date) <= cfg["due_soon_workdays"]
-            if within and (f.status == "todo" or f.progress < (cfg["due_soon_progress"] or 0)):
-                task(f, "due_soon", due=f.due_date.isoformat(), progress=f.progress)
-    for f in facts.blocked:
-        limit = cfgs[f.project_id]["blocked_workdays"]
-        today = local[f.project_id].date()
-        since = f.updated_at.astimezone(zone(projects[f.project_id].timezone)).date()
-        if limit is not None and between(since, today) > limit:
-            task(f, "blocked", days=between(since, today))
-    for f in facts.overrun:
-        pct = cfgs[f.project_id]["overrun_pct"]
-        if pct is not None and f.estimate and f.logged > f.estimate * pct / 100:
-            task(f, "overrun", logged=f"{f.logged:g}", estimate=f"{f.estimate:g}",
-                 pct=round(f.logged * 100 / f.estimate))
-    for f in facts.idle:
-        limit = cfgs[f.project_id]["idle_workdays"]
-        today = local[f.project_id].date()
-        last = f.last_log or f.updated_at.astimezone(zone(projects[f.project_id].timezone)).date()
-        if limit is not None and between(last, today) >= limit:
-            task(f, "idle", days=between(last, today))
-    for m in facts.milestones:
-        cfg, today = cfgs[m["project_id"]], local[m["project_id"]].date()
-        if not cfg["milestone_slip"]:
-            continue
-        remaining = float(m["remaining"] or 0)
-        days = max(0, between(today, m["due_date"]) + (1 if cal.is_workday(today) else 0))
-        capacity = days * float(cfg["day_hours"] or 8) * max(1, int(m["people"] or 0))
-        entity, due = f"milestone:{m['id']}", m["due_date"].isoformat()
-        if m["due_date"] < today and m["open_tasks"]:  # its day has passed: it has slipped, not "may slip"
-            out.append(Found(m["project_id"], "milestone_slipped", entity,
-                             {"name": m["name"], "due": due, "open": int(m["open_tasks"])}, ()))
-        elif m.get("late_tasks"):  # a task under it is planned to finish after it
-            out.append(Found(m["project_id"], "milestone_late_task", entity,
-                             {"name": m["name"], "due": due, "n": int(m["late_tasks"]),
-                              "latest": m["latest_due"].isoformat()}, ()))
-        elif remaining > capacity:
-            out.append(Found(m["project_id"], "milestone_slip", entity,
-                             {"name": m["name"], "due": due, "remaining": f"{remaining:g}",
-                              "capacity": f"{capacity:g}"}, ()))
-    for a in facts.approvals:
-        sla = cfgs[a["project_id"]].get("approval_sla_hours")  # the project's approval policy, when on
-        tz = zone(projects[a["project_id"]].timezone)
-        started = a["started_at"]
-        started = (started if started.tzinfo else started.replace(tzinfo=dt.UTC)).astimezone(tz)
-        waited = cal.working_hours_between(started, local[a["project_id"]], hours)
-        if sla is not None and waited > sla:
-            out.append(Found(a["project_id"], "approval_sla", f"change:{a['id']}",
-                             {"id": a["id"], "summary": a["summary"] or "", "hours": round(waited), "sla": sla,
-                              "role": a["role"]}, ()))
-    return out
+
+@rule("overdue", reads="due", setting="overdue")
+def overdue(f: store.TaskFact, _on: bool, scope: Scope) -> Iterable[Found]:
+    """Past its due day, or its due time on the day (bot/domain/metrics.py: the one definition)."""
+    if metrics.is_overdue(f.status, f.due_date, f.due_time, scope.local):
+        return _task(f, scope, "overdue", due=f.due_date.isoformat() if f.due_date else "")
+    return ()
+
+
+@rule("due_soon", reads="due", setting="due_soon_workdays")
+def due_soon(f: store.TaskFact, workdays: int, scope: Scope) -> Iterable[Found]:
+    """Due within `workdays` working days and not started, or under `due_soon_progress` %."""
+    if f.due_date is None or metrics.is_overdue(f.status, f.due_date, f.due_time, scope.local) \
+            or scope.between(scope.today, f.due_date) > workdays:
+        return ()
+    if f.status == "todo" or f.progress < (scope.cfg["due_soon_progress"] or 0):
+        return _task(f, scope, "due_soon", due=f.due_date.isoformat(), progress=f.progress)
+    return ()
+
+
+@rule("blocked", reads="blocked", setting="blocked_workdays")
+def blocked(f: store.TaskFact, workdays: int, scope: Scope) -> Iterable[Found]:
+    """Blocked for more than `workdays` working days."""
+    days = scope.between(f.updated_at.astimezone(zone(scope.project.timezone)).date(), scope.today)
+    return _task(f, scope, "blocked", days=days) if days > workdays else ()
+
+
+@rule("overrun", reads="overrun", setting="overrun_pct")
+def overrun(f: store.TaskFact, pct: float, scope: Scope) -> Iterable[Found]:
+    """More hours logged than `pct` % of the estimate."""
+    if f.estimate and f.logged > f.estimate * pct / 100:
+        return _task(f, scope, "overrun", logged=f"{f.logged:g}", estimate=f"{f.estimate:g}",
+                     pct=round(f.logged * 100 / f.estimate))
+    return ()
+
+
+@rule("idle", reads="idle", setting="idle_workdays")
+def idle(f: store.TaskFact, workdays: int, scope: Scope) -> Iterable[Found]:
+    """In progress with no hours logged for `workdays` working days."""
+    days = scope.between(f.last_log or f.updated_at.astimezone(zone(scope.project.timezone)).date(), scope.today)
+    return _task(f, scope, "idle", days=days) if days >= workdays else ()
+
+
+def _slipped(m: dict[str, Any], scope: Scope) -> bool:
+    """Its day has passed with tasks open: it has slipped, not "may slip"."""
+    return bool(m["due_date"] < scope.today and m["open_tasks"])
+
+
+@rule("milestone_slipped", reads="milestone", setting="milestone_slip")
+def milestone_slipped(m: dict[str, Any], _on: bool, scope: Scope) -> Iterator[Found]:
+    if _slipped(m, scope):
+        yield Found(m["project_id"], "milestone_slipped", f"milestone:{m['id']}",
+                    {"name": m["name"], "due": m["due_date"].isoformat(), "open": int(m["open_tasks"])}, ())
+
+
+@rule("milestone_late_task", reads="milestone", setting="milestone_slip")
+def milestone_late_task(m: dict[str, Any], _on: bool, scope: Scope) -> Iterator[Found]:
+    """A task under it is planned to finish after it."""
+    if not _slipped(m, scope) and m.get("late_tasks"):
+        yield Found(m["project_id"], "milestone_late_task", f"milestone:{m['id']}",
+                    {"name": m["name"], "due": m["due_date"].isoformat(), "n": int(m["late_tasks"]),
+                     "latest": m["latest_due"].isoformat()}, ())
+
+
+@rule("milestone_slip", reads="milestone", setting="milestone_slip")
+def milestone_slip(m: dict[str, Any], _on: bool, scope: Scope) -> Iterator[Found]:
+    """More estimated hours left than its assignees have working days for (`day_hours` each) before it."""
+    if _slipped(m, scope) or m.get("late_tasks"):
+        return
+    remaining = float(m["remaining"] or 0)
+    days = max(0, scope.between(scope.today, m["due_date"]) + (1 if scope.cal.is_workday(scope.today) else 0))
+    capacity = days * float(scope.cfg["day_hours"] or 8) * max(1, int(m["people"] or 0))
+    if remaining > capacity:
+        yield Found(m["project_id"], "milestone_slip", f"milestone:{m['id']}",
+                    {"name": m["name"], "due": m["due_date"].isoformat(), "remaining": f"{remaining:g}",
+                     "capacity": f"{capacity:g}"}, ())
+
+
+@rule("approval_sla", reads="approval", setting="approval_sla")
+def approval_sla(a: dict[str, Any], _on: bool, scope: Scope) -> Iterator[Found]:
+    """A step pending longer than the approval policy's `sla_hours` (bot/domain/approvals.py), in working hours."""
+    sla = scope.cfg["approval_sla_hours"]
+    started = a["started_at"]
+    started = (started if started.tzinfo else started.replace(tzinfo=dt.UTC)).astimezone(zone(scope.project.timezone))
+    waited = scope.cal.working_hours_between(started, scope.local, scope.hours)
+    if waited > sla:
+        yield Found(a["project_id"], "approval_sla", f"change:{a['id']}",
+                    {"id": a["id"], "summary": a["summary"] or "", "hours": round(waited), "sla": sla,
+                     "role": a["role"]}, ())
 
 
 async def scan(ctx: JobContext) -> None:
-    """Scan every project in its working hours: raise new risks, resolve cleared ones, tell the project chat.
+    """Scan every project in its working hours: raise new risks, resolve cleared ones, tell the project chat."""
+    await trial_payables.run(ctx)  # issue 15.4: a trial run that ended releases its payments (own claims)
+    await steps.run(ctx, Scan)
 
-    What is due is read here (small); the facts are read, the rules applied and the messages written in a job
+
+class Scan(steps.Steps[int]):
+    """What is due is read here (small); the facts are read, the rules applied and the messages written in a job
     worker process (`compute`: 10^5 rows of Python work that would stall the event loop even in a thread,
     since a busy thread keeps the GIL from the loop); then one transaction here claims the slots and writes
     what changed, in a number of statements that grows with neither tasks nor risks."""
-    await trial_payables.run(ctx)  # issue 15.4: a trial run that ended releases its payments (own claims)
-    async with ctx.reading() as session:
+
+    name = SCAN
+
+    async def due(self, session: AsyncSession) -> dict[str, int]:
+        """A quarter-hour slot per project whose scans are on, in its working hours on its working days."""
+        ctx = self.ctx
         cal = await load_calendar(session)
         stored = await jobruns.project_settings(session)
-        projects: dict[int, Project] = {}
-        cfgs: dict[int, dict[str, Any]] = {}
+        self.projects: dict[int, Project] = {}
+        self.cfgs: dict[int, dict[str, Any]] = {}
         slots: dict[str, int] = {}
         for p in await common.all_projects(session):
             cfg = merged(stored.get(p.id))["risks"]
@@ -137,28 +178,32 @@ async def scan(ctx: JobContext) -> None:
             if not cfg["enabled"] or not cal.is_workday(local.date()) or not start <= local.hour < end:
                 continue
             slots[f"{local:%Y-%m-%dT%H}:{local.minute // 15}:{p.id}"] = p.id
-            # The approval SLA is the approval policy's (one home: handlers/approvals.py); the risk switch is ours.
+            # The approval SLA is the approval policy's (one home: bot/domain/approvals.py); the risk switch is ours.
             cfg = {**cfg, "approval_sla_hours": approvals.effective(p)["sla_hours"] if cfg["approval_sla"] else None}
-            projects[p.id], cfgs[p.id] = p, cfg
-        for slot in await jobruns.claimed(session, SCAN, list(slots)):  # another process did these already
-            del slots[slot]
-    if not slots:
-        return
-    info = {pid: ProjectInfo(pid, projects[pid].key, projects[pid].timezone, projects[pid].locale)
-            for pid in sorted(slots.values())}
-    request = Request(info, {pid: cfgs[pid] for pid in info}, ctx.now, ctx.settings.default_locale,
-                      ctx.settings.working_hours)
-    in_memory = ctx.db.sqlite and make_url(ctx.db.url).database in (None, "", ":memory:")  # no other process sees it
-    outcome = await (_compute_on(ctx.db, request) if in_memory else ctx.process(compute, ctx.db.url, request))
-    ctx.counters["worker_statements"] = ctx.counters.get("worker_statements", 0) + outcome.statements
-    try:
-        async with ctx.unit_of_work() as session:
-            won = await ctx.claim(session, SCAN, list(slots))
-            mine = {pid for s, pid in slots.items() if s in won}
-            if mine:
-                await _write(ctx, session, {pid: info[pid] for pid in mine}, outcome)
-    finally:
-        if isinstance(outcome.packed, Path):
+            self.projects[p.id], self.cfgs[p.id] = p, cfg
+        return slots
+
+    async def compute(self, due: dict[str, int]) -> None:
+        """The facts read, the rules applied and the messages written, in a job worker process."""
+        ctx, projects = self.ctx, self.projects
+        self.info = {pid: ProjectInfo(pid, projects[pid].key, projects[pid].timezone, projects[pid].locale)
+                     for pid in sorted(due.values())}
+        request = Request(self.info, {pid: self.cfgs[pid] for pid in self.info}, ctx.now,
+                          ctx.settings.default_locale, ctx.settings.working_hours)
+        in_memory = ctx.db.sqlite and make_url(ctx.db.url).database in (None, "", ":memory:")  # nobody else sees it
+        self.outcome = await (_compute_on(ctx.db, request) if in_memory else
+                              ctx.process(compute, ctx.db.url, request))
+        ctx.counters["worker_statements"] = ctx.counters.get("worker_statements", 0) + self.outcome.statements
+
+    async def send(self, session: AsyncSession, won: dict[str, int]) -> steps.Rows:
+        """Raise, resolve and tell for the projects this run claimed (`_write` enqueues its own messages: the
+        first one of a project's day starts the thread the later ones go in)."""
+        await _write(self.ctx, session, {pid: self.info[pid] for pid in set(won.values())}, self.outcome)
+        return []
+
+    def done(self) -> None:
+        outcome = getattr(self, "outcome", None)
+        if outcome is not None and isinstance(outcome.packed, Path):
             outcome.packed.unlink(missing_ok=True)
 
 
@@ -237,8 +282,7 @@ async def _evaluate_all(session: Any, request: Request) -> Outcome:
     overrun = min((cfgs[pid]["overrun_pct"] for pid in projects if cfgs[pid]["overrun_pct"]), default=100.0)
     facts = await store.facts(session, sorted(projects), horizon=horizon, min_overrun=float(overrun))
     found = evaluate(facts, projects, cfgs, cal, now, request.hours)
-    found += [Found(*f) for f in await contract_risks.found(session, sorted(projects), cfgs, cal, now,
-                                                                 request.hours)]  # issue 15
+    found += await contract_risks.found(session, sorted(projects), cfgs, cal, now, request.hours)  # issue 15
     open_ = await store.open_keys(session, list(projects))
     again = await store.resolved_on(session, days)  # raised and cleared earlier today: not raised again
     diff = _diff(found, open_, again, days)
@@ -281,13 +325,14 @@ def _texts(projects: dict[int, Any], new_by: dict[int, list[Found]], cleared_by:
            names: dict[int, str], pms: dict[int, list[int]], default_locale: str) -> dict[int, tuple[str, set[int]]]:
     """Each touched project's message and the people it mentions; pure."""
     out: dict[int, tuple[str, set[int]]] = {}
+    shown = rules.order(SHOWN)
     for pid in sorted(set(new_by) | set(cleared_by)):
         project = projects[pid]
         locale = project.locale or default_locale
         mention_ids: set[int] = set()
         lines = [t(locale, "risk.header", key=project.key, new=len(new_by.get(pid, [])),
                    resolved=len(cleared_by.get(pid, [])))]
-        for f in sorted(new_by.get(pid, []), key=lambda f: (RULES.index(f.rule), f.entity)):
+        for f in sorted(new_by.get(pid, []), key=lambda f: (shown[f.rule], f.entity)):
             owners = list(f.owners) or pms.get(pid, [])
             mention_ids |= set(owners)
             who = " ".join(f"@{names.get(o, o)}" for o in owners)

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import t
 from bot.core.workdays import load_calendar
-from handlers.standups import belonging
-from jobs import common
+from bot.domain.standups import belonging
+from jobs import common, steps
 from jobs.config import GRACE, merged, parse_time
 from jobs.context import JobContext, due_slot, zone
 from storage import jobruns, standups, tasks
@@ -25,48 +25,62 @@ QUESTIONS = ("standup.q_yesterday", "standup.q_today", "standup.q_blockers")
 
 async def prompts(ctx: JobContext) -> None:
     """Ask each member for their standup when it is their standup time, on their working days, unless away."""
-    async with ctx.unit_of_work() as session:
-        cal = await load_calendar(session)
-        stored = await jobruns.project_settings(session)
-        projects = {p.id: p for p in await common.all_projects(session)}
-        due: list[tuple[common.Member, dt.date]] = []
+    await steps.run(ctx, Prompts)
+
+
+Asked = tuple[common.Member, dt.date]  # a member of a project, and the day they are asked for
+
+
+class Prompts(steps.Steps[Asked]):
+    name = PROMPT
+    one_transaction = True
+
+    async def due(self, session: AsyncSession) -> dict[str, Asked]:
+        """`day:project:person` of each member whose standup time has come on a standup day, not on leave."""
+        ctx = self.ctx
+        self.cal = await load_calendar(session)
+        self.stored = await jobruns.project_settings(session)
+        self.projects = {p.id: p for p in await common.all_projects(session)}
+        due: list[Asked] = []
         for m in await common.members(session):
-            project = projects[m.project_id]
-            cfg = merged(stored.get(m.project_id))["standup"]
+            project = self.projects[m.project_id]
+            cfg = merged(self.stored.get(m.project_id))["standup"]
             if not cfg["enabled"] or m.role not in cfg["roles"]:
                 continue
             local = ctx.local(m.timezone or project.timezone)
             day = due_slot(local, parse_time(cfg["time"]), GRACE["standup"])
-            if day is not None and common.is_standup_day(cal, day, cfg["days"]):
+            if day is not None and common.is_standup_day(self.cal, day, cfg["days"]):
                 due.append((m, day))
         if not due:
-            return
+            return {}
         away = await standups.on_leave(session, [m.person_id for m, _ in due], min(d for _, d in due),
                                        max(d for _, d in due))
         due = [(m, d) for m, d in due if not any(a <= d <= b for a, b in away.get(m.person_id, []))]
-        slots = {f"{d}:{m.project_id}:{m.person_id}": (m, d) for m, d in due}
-        won = await ctx.claim(session, PROMPT, list(slots))
-        due = [slots[s] for s in sorted(won)]
+        return dict(sorted({f"{d}:{m.project_id}:{m.person_id}": (m, d) for m, d in due}.items()))
+
+    async def send(self, session: AsyncSession, won: dict[str, Asked]) -> steps.Rows:
+        """One message per person, naming each project they are asked for; the prompts marked asked."""
+        ctx, projects, due = self.ctx, self.projects, list(won.values())
         await standups.mark_asked(session, [(m.project_id, m.person_id, d) for m, d in due], now=ctx.now)
         ids = await standups.identities(session, [m.person_id for m, _ in due])
         chats = await standups.project_chats(session, list({m.project_id for m, _ in due}))
-        stored_by_person: dict[int, list[tuple[common.Member, dt.date]]] = defaultdict(list)
+        stored_by_person: dict[int, list[Asked]] = defaultdict(list)
         for m, d in due:
             stored_by_person[m.person_id].append((m, d))
         rows = []
-        for person_id, items in stored_by_person.items():  # one message per person, naming each project
+        for person_id, items in stored_by_person.items():
             first, day = items[0]
             project = projects[first.project_id]
             to = common.address(ids.get(person_id, {}), [p for p, _ in chats.get(first.project_id, [])])
             if to is None:
                 continue
             locale = common.locale_of(first.locale, project.locale, ctx.settings.default_locale)
-            cfg = merged(stored.get(first.project_id))["standup"]
+            cfg = merged(self.stored.get(first.project_id))["standup"]
             rows.append(common.dm(*to, _prompt_text(locale, first.name, [projects[m.project_id] for m, _ in items],
-                                                     cfg["questions"], makeup=cal.is_makeup_workday(day)),
+                                                     cfg["questions"], makeup=self.cal.is_makeup_workday(day)),
                                   job=PROMPT))
-        await ctx.send(session, rows)
         logger.info("standup prompts sent=%s", len(rows))
+        return rows
 
 
 def _prompt_text(locale: str, name: str, projects: list[Project], questions: list[str], *, makeup: bool) -> str:
@@ -82,9 +96,18 @@ def _prompt_text(locale: str, name: str, projects: list[Project], questions: lis
 
 async def summaries(ctx: JobContext) -> None:
     """Post each project's standup summary to its chats at the project's summary time."""
-    async with ctx.unit_of_work() as session:
+    await steps.run(ctx, Summaries)
+
+
+class Summaries(steps.Steps[int]):
+    name = SUMMARY
+    one_transaction = True
+
+    async def due(self, session: AsyncSession) -> dict[str, int]:
+        """`day:project` of each project whose summary time has come and whose last day holds standup entries."""
+        ctx = self.ctx
         stored = await jobruns.project_settings(session)
-        windows: dict[int, tuple[Project, dt.date, dt.datetime]] = {}
+        self.windows: dict[int, tuple[Project, dt.date, dt.datetime]] = {}
         for project in await common.all_projects(session):
             cfg = merged(stored.get(project.id))["standup"]
             if not cfg["enabled"]:
@@ -93,27 +116,28 @@ async def summaries(ctx: JobContext) -> None:
             day = due_slot(ctx.local(project.timezone), at, GRACE["summary"])
             if day is not None:
                 moment = dt.datetime.combine(day, at, tzinfo=zone(project.timezone)).astimezone(dt.UTC)
-                windows[project.id] = (project, day, moment)
-        if not windows:
-            return
-        since = min(m for _, _, m in windows.values()) - dt.timedelta(hours=24)
-        by_project: dict[int, list[StandupEntry]] = defaultdict(list)
-        for e in await standups.in_window(session, list(windows), since):
-            _, _, moment = windows[e.project_id]
+                self.windows[project.id] = (project, day, moment)
+        if not self.windows:
+            return {}
+        since = min(m for _, _, m in self.windows.values()) - dt.timedelta(hours=24)
+        self.entries: dict[int, list[StandupEntry]] = defaultdict(list)
+        for e in await standups.in_window(session, list(self.windows), since):
+            _, _, moment = self.windows[e.project_id]
             stamp = e.asked_at or e.answered_at
             if stamp is not None and moment - dt.timedelta(hours=24) < stamp <= moment:
-                by_project[e.project_id].append(e)
-        slots = {f"{windows[pid][1]}:{pid}": pid for pid in by_project}
-        won = await ctx.claim(session, SUMMARY, list(slots))
-        todo = [slots[s] for s in sorted(won)]
-        if not todo:
-            return
+                self.entries[e.project_id].append(e)
+        return dict(sorted({f"{self.windows[pid][1]}:{pid}": pid for pid in self.entries}.items()))
+
+    async def send(self, session: AsyncSession, won: dict[str, int]) -> steps.Rows:
+        """The summary to every chat of the project, with the people it names mentioned; the PMs directly
+        when no chat is bound."""
+        ctx, todo = self.ctx, list(won.values())
         people = {m.person_id: m for m in await common.members(session, todo)}
         chats = await standups.project_chats(session, todo)
         rows = []
         for pid in todo:
-            project, day, _ = windows[pid]
-            text, mentions = await _summary_text(session, project, day, by_project[pid], people,
+            project, day, _ = self.windows[pid]
+            text, mentions = await _summary_text(session, project, day, self.entries[pid], people,
                                                  project.locale or ctx.settings.default_locale)
             ids = await standups.identities(session, list(mentions))
             targets = chats.get(pid) or []
@@ -126,7 +150,7 @@ async def summaries(ctx: JobContext) -> None:
                                                              if m.project_id == pid and m.role == "pm"])
                 rows += [common.dm(*to, text, job=SUMMARY) for to in
                          (common.address(i) for i in pm_ids.values()) if to]
-        await ctx.send(session, rows)
+        return rows
 
 
 async def _summary_text(session: AsyncSession, project: Project, day: dt.date, entries: list[StandupEntry],

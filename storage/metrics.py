@@ -1,4 +1,4 @@
-"""The counts every project metric is computed from (handlers/metrics.py holds the formulas; docs/metrics.md).
+"""The counts every project metric is computed from (bot/domain/metrics.py holds the formulas; docs/metrics.md).
 Grouped by project in SQL: the statement count grows with the number of distinct project clocks (timezones),
 never with tasks, work logs or risks. Never commits."""
 
@@ -48,7 +48,7 @@ def _n(expr: Any) -> Any:
 
 def overdue_clause(today: dt.date, now_time: dt.time) -> Any:
     """Overdue in SQL, for a project whose local clock reads (today, now_time): the rule of
-    handlers.metrics.is_overdue (not done; due before today, or today with a due time already passed)."""
+    bot.domain.metrics.is_overdue (not done; due before today, or today with a due time already passed)."""
     return and_(Task.status != "done", Task.due_date.is_not(None),
                 or_(Task.due_date < today,
                     and_(Task.due_date == today, Task.due_time.is_not(None), Task.due_time < now_time)))

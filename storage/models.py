@@ -125,7 +125,7 @@ class Project(Base):
     locale: Mapped[str] = mapped_column(String(8), default="zh")
     methodology: Mapped[str] = mapped_column(String(16), default="waterfall")
     budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # the approved budget, if the client tracks it
-    approval_policy: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # None: the default (handlers/approvals.py)
+    approval_policy: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # None: the default (bot/domain/approvals.py)
     next_task_seq: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Archived: kept for the record, but no standups, risk scans, digests or weekly reports, and no new tasks.

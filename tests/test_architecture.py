@@ -38,8 +38,19 @@ def test_the_toolkit_imports_only_itself_and_storage() -> None:
         assert all(m.startswith(("bot.core", "storage")) for m in mods), f"{path}: {mods}"
 
 
+def test_the_domain_imports_only_the_toolkit_itself_and_storage() -> None:
+    for path, mods in _ours("bot/domain").items():
+        assert all(m.startswith(("bot.domain", "bot.core", "storage")) for m in mods), f"{path}: {mods}"
+
+
+def test_jobs_import_the_toolkit_the_domain_the_parser_and_storage() -> None:
+    allowed = ("jobs", "storage", "bot.core", "bot.domain", "bot.nlu")
+    for path, mods in _ours("jobs").items():
+        assert all(m.startswith(allowed) for m in mods), f"{path}: {mods}"
+
+
 def test_handlers_never_import_the_shell_or_platforms() -> None:
-    allowed = ("handlers", "storage", "bot.core", "bot.nlu")
+    allowed = ("handlers", "storage", "bot.core", "bot.domain", "bot.nlu")
     for path, mods in _ours("handlers").items():
         assert all(m.startswith(allowed) for m in mods), f"{path}: {mods}"
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.domain import metrics as formulas
 from handlers import export
-from handlers import metrics as formulas
 from jobs import digest, reports
 from jobs.context import JobContext
 from storage.models import OutboxMessage

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core.context import Ctx
 from bot.core.replies import Card, Field, Reply
-from handlers import contracts, notify
+from bot.domain import contracts, notify
 from storage import changes
 from storage import contracts as store
 from storage.models import Acceptance, Contract, PaymentMilestone, Project, Vendor
