@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button, Card, Field, Reply
+from bot.core.router import Router
 from bot.nlu.contracts import items
 from bot.nlu.intents import AcceptanceAction, SubmitAcceptance
 from handlers import contracts, lookup, notify, permissions
@@ -431,3 +432,12 @@ async def list_lines(ctx: Ctx, key: str | None) -> list[str]:
 
 
 __all__ = ["action", "decide", "follow_up", "list_lines", "on_button", "policy", "submit"]
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router('acceptance')
+router.on_intent(SubmitAcceptance, submit)
+router.on_intent(AcceptanceAction, action)
+router.on_action("acc", on_button)
+router.on_answer(follow_up)

@@ -22,6 +22,7 @@ from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.i18n import LOCALES
 from bot.core.replies import Button, Card, Reply
+from bot.core.router import Router
 from bot.core.workdays import WorkCalendar, load_calendar
 from bot.nlu import approval as figures
 from bot.nlu.intents import ChangeAction, RequestChange
@@ -745,3 +746,14 @@ async def waiting_on(ctx: Ctx) -> list[tuple[ChangeRequest, Project]]:
             if project is not None:
                 found.append((change, project))
     return found
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router('changes')
+router.on_intent(RequestChange, request_change)
+router.on_intent(ChangeAction, change_action)
+router.on_action("cr", on_button)
+router.on_form("change_reject", from_form)
+router.on_form("change_request", request_form)
+router.on_answer(follow_up)

@@ -15,6 +15,7 @@ import math
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
+from bot.core.router import Router
 from bot.nlu.intents import EditTask, Leave, LogEntry, LogHours, UpdateTask
 from handlers import lookup
 from handlers.cards import confirm_card, names
@@ -130,3 +131,9 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     else:
         raise UserError("action.unknown")
     return [dataclasses.replace(replies[0], replace=True), *replies[1:]] if replies else replies
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router('confirm')
+router.on_action("ok", on_button)

@@ -17,6 +17,7 @@ from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.i18n import t
 from bot.core.replies import Reply
+from bot.core.router import Router
 from bot.nlu.intents import ContractQuery, RecordPayment
 from handlers import lookup, permissions
 from storage import contracts as store
@@ -416,3 +417,10 @@ async def contract_query(intent: ContractQuery, ctx: Ctx) -> list[Reply]:
 async def payment_paid(intent: RecordPayment, ctx: Ctx) -> list[Reply]:
     return [ctx.reply("\n".join(await record_payment(ctx, intent.contract, intent.payment, intent.amount,
                                                      intent.day)))]
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router('contracts')
+router.on_intent(ContractQuery, contract_query)
+router.on_intent(RecordPayment, payment_paid)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button, Card, Reply
+from bot.core.router import Router
 from bot.nlu import asked, suggest
 from bot.nlu.intents import Help, Unknown
 
@@ -56,3 +57,12 @@ async def no_such_button(action: str, ctx: Ctx) -> list[Reply]:
     if count in ("", "0"):
         return [ctx.reply(ctx.t("unknown.no_buttons", n=n))]
     return [ctx.reply(ctx.t("unknown.button", n=n, max=count))]
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router('help')
+router.on_intent(Help, show_help)
+router.on_intent(Unknown, not_understood)
+router.on_action("help", on_button)
+router.on_action("nobutton", no_such_button)

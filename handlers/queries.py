@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Card, Field, Reply
+from bot.core.router import Router
 from bot.core.workdays import load_calendar
 from bot.nlu.intents import HoursQuery, Query
 from handlers import lookup, metrics, permissions
@@ -118,3 +119,9 @@ async def _task(ctx: Ctx, key: str | None) -> list[Reply]:
         history.append(f"{when} {name} {ctx.t('a.' + entry.action)} {change if entry.action != 'task.created' else ''}".rstrip())
     text = ctx.t("q.task_history", key=tkey) + "\n" + ("\n".join(history) or "-")
     return [ctx.reply(text, card=await task_card(ctx, task, project))]
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router('queries')
+router.on_intent(Query, query)
