@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -13,8 +14,37 @@ from typing import Any, ClassVar
 EXTRA = {"extra": True}
 
 
+# What an intent class declares about itself for the write gate (gate.py): True, it always writes; False, it never
+# does; a set, the values of its `action` that write (approving a change request writes, showing one does not).
+Writes: typing.TypeAlias = bool | frozenset[str]
+_MEMBERSHIP = frozenset({"add_member", "remove_member"})  # the admin writes a question or a negation can name
+
+
 class _Base:
+    """Every intent class declares, in its own body (tests/test_intents.py checks each one does):
+
+    - ``intent``: its name in the ``pmo-bot parse`` contract;
+    - ``writes``: what the write gate guards (:data:`Writes`); a question or a negation of a write writes nothing;
+    - ``undoes`` (optional): the actions whose own words are a cancel or remove command ("取消请假", "把 @vic 移出
+      CRM"), so the gate's cancellation rule must not read them as an undo; only a question or a negation stops them;
+    - ``answers``: a message read as this may instead answer a question the bot asked (the reason of a Reject
+      click, the date a draft change request lacks), so the router's answer handlers see it first.
+    """
+
     intent: ClassVar[str]
+    writes: ClassVar[Writes]
+    undoes: ClassVar[frozenset[str]] = frozenset()
+    answers: ClassVar[bool]
+
+    def is_write(self) -> bool:
+        """Whether this reading asks for a write (the class's `writes`, for its action when that decides)."""
+        writes = type(self).writes
+        if isinstance(writes, bool):
+            return writes
+        return getattr(self, "action", None) in writes
+
+    def undoes_itself(self) -> bool:
+        return getattr(self, "action", None) in type(self).undoes
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"intent": self.intent}
@@ -31,6 +61,8 @@ class _Base:
 @dataclass(slots=True)
 class CreateTask(_Base):
     intent: ClassVar[str] = "create_task"
+    writes: ClassVar[Writes] = True
+    answers: ClassVar[bool] = False
     title: str | None = None
     assignees: list[str] = field(default_factory=list)
     due: str | None = None
@@ -45,6 +77,8 @@ class CreateTask(_Base):
 @dataclass(slots=True)
 class UpdateTask(_Base):
     intent: ClassVar[str] = "update_task"
+    writes: ClassVar[Writes] = True
+    answers: ClassVar[bool] = False
     task: str | None = None
     status: str | None = None  # todo / in_progress / blocked / done
     progress: int | None = None  # 0..100
@@ -68,6 +102,8 @@ class LogEntry:
 @dataclass(slots=True)
 class LogHours(_Base):
     intent: ClassVar[str] = "log_hours"
+    writes: ClassVar[Writes] = True
+    answers: ClassVar[bool] = False
     entries: list[LogEntry] = field(default_factory=list)
     weak: list[str] = field(default_factory=list, metadata=EXTRA)
 
@@ -75,6 +111,8 @@ class LogHours(_Base):
 @dataclass(slots=True)
 class RequestChange(_Base):
     intent: ClassVar[str] = "request_change"
+    writes: ClassVar[Writes] = True
+    answers: ClassVar[bool] = False
     task: str | None = None
     project: str | None = None
     change_type: str | None = None  # schedule / scope / budget / resource
@@ -89,6 +127,8 @@ class ChangeAction(_Base):
     """A step on an existing change request, or a look at them (not part of issue 3's contract)."""
 
     intent: ClassVar[str] = "change_action"
+    writes: ClassVar[Writes] = frozenset({"approve", "reject", "withdraw"})  # a decision; show / list / mine read
+    answers: ClassVar[bool] = False
     action: str = "show"  # approve / reject / withdraw / show / list / mine
     change: int | None = None  # the request's number (CR-12 -> 12)
     project: str | None = None
@@ -98,6 +138,8 @@ class ChangeAction(_Base):
 @dataclass(slots=True)
 class Query(_Base):
     intent: ClassVar[str] = "query"
+    writes: ClassVar[Writes] = False
+    answers: ClassVar[bool] = True
     query: str = "my_tasks"  # my_tasks / project_status / overdue / hours / task
     task: str | None = None
     project: str | None = None
@@ -106,6 +148,8 @@ class Query(_Base):
 @dataclass(slots=True)
 class Standup(_Base):
     intent: ClassVar[str] = "standup"
+    writes: ClassVar[Writes] = False
+    answers: ClassVar[bool] = True
     yesterday: str | None = None
     today: str | None = None
     blockers: list[str] = field(default_factory=list)
@@ -116,6 +160,8 @@ class Leave(_Base):
     """Away from `start` to `end` (inclusive local dates): no standup prompts then."""
 
     intent: ClassVar[str] = "leave"
+    writes: ClassVar[Writes] = True
+    answers: ClassVar[bool] = False
     start: str | None = None
     end: str | None = None
     weak: list[str] = field(default_factory=list, metadata=EXTRA)
@@ -124,6 +170,8 @@ class Leave(_Base):
 @dataclass(slots=True)
 class Help(_Base):
     intent: ClassVar[str] = "help"
+    writes: ClassVar[Writes] = False
+    answers: ClassVar[bool] = True
     topic: str | None = None
 
 
@@ -132,6 +180,9 @@ class Admin(_Base):
     """Setup commands the bot needs besides issue 3's list (projects, members, settings)."""
 
     intent: ClassVar[str] = "admin"
+    writes: ClassVar[Writes] = _MEMBERSHIP
+    undoes: ClassVar[frozenset[str]] = _MEMBERSHIP
+    answers: ClassVar[bool] = False
     action: str = ""  # create_project / bind_chat / add_member / set_timezone / set_locale / show_policy / set_policy
     project: str | None = None
     name: str | None = None
@@ -143,6 +194,8 @@ class Admin(_Base):
 @dataclass(slots=True)
 class Unknown(_Base):
     intent: ClassVar[str] = "unknown"
+    writes: ClassVar[Writes] = False
+    answers: ClassVar[bool] = True
 
 
 def to_dict(intent: _Base) -> dict[str, Any]:
@@ -156,6 +209,8 @@ class ContractQuery(_Base):
     """"CRM 合同" (list) / "HT-1 付款计划" (plan) / "CRM 验收" (acceptances)."""
 
     intent: ClassVar[str] = "contract_query"
+    writes: ClassVar[Writes] = False
+    answers: ClassVar[bool] = False
     action: str = "list"  # list / plan / acceptances
     project: str | None = None
     contract: str | None = None  # HT-n
@@ -166,6 +221,8 @@ class RecordPayment(_Base):
     """"HT-1 初验款 已付款 2026-12-20 480000" / "HT-1 mark 初验款 paid 480000 on 2026-12-20"."""
 
     intent: ClassVar[str] = "record_payment"
+    writes: ClassVar[Writes] = True
+    answers: ClassVar[bool] = False
     contract: str | None = None
     payment: str | None = None
     amount: float | None = None  # None: the rest of it
@@ -177,6 +234,8 @@ class SubmitAcceptance(_Base):
     """"提交初验 CRM，交付物：部署手册 https://…；测试报告" / "submit CRM for final acceptance: …"."""
 
     intent: ClassVar[str] = "submit_acceptance"
+    writes: ClassVar[Writes] = True
+    answers: ClassVar[bool] = False
     stage: str = "initial"  # initial / final
     project: str | None = None
     contract: str | None = None
@@ -190,6 +249,8 @@ class AcceptanceAction(_Base):
     """"YS-2 通过" / "fail YS-2: a; b" / "YS-2" (show)."""
 
     intent: ClassVar[str] = "acceptance_action"
+    writes: ClassVar[Writes] = frozenset({"pass", "fail"})  # a signer's decision
+    answers: ClassVar[bool] = False
     action: str = "show"  # pass / fail / show
     acceptance: int | None = None
     issues: list[str] = field(default_factory=list)
@@ -205,6 +266,8 @@ class HoursQuery(_Base):
     """Hours logged: whose (`person`, else the asker; `team`: everyone on the project), on what, over which days."""
 
     intent: ClassVar[str] = "query"
+    writes: ClassVar[Writes] = False
+    answers: ClassVar[bool] = False
     query: str = "hours"  # hours / missing_hours ("今天谁没填工时")
     task: str | None = None
     project: str | None = None
@@ -220,6 +283,8 @@ class TaskList(_Base):
     """A list of tasks: a project's, a person's, due or done in a week."""
 
     intent: ClassVar[str] = "query"
+    writes: ClassVar[Writes] = False
+    answers: ClassVar[bool] = False
     query: str = "tasks"  # tasks / risks
     task: str | None = None
     project: str | None = None
@@ -232,6 +297,9 @@ class LeaveAction(_Base):
     """Leave that is not a new record: show it, cancel it, ask which days, or a part of a day (not leave)."""
 
     intent: ClassVar[str] = "leave_action"
+    writes: ClassVar[Writes] = frozenset({"cancel"})
+    undoes: ClassVar[frozenset[str]] = frozenset({"cancel"})
+    answers: ClassVar[bool] = False
     action: str = "show"  # show / cancel / ask / part_day
     person: str | None = None  # whose leave (show); None is the asker
     start: str | None = None
@@ -250,6 +318,8 @@ class Cancel(_Base):
     """Take one thing back: "撤销", "undo CRM-19", "取消请假", "cancel my last log", "never mind"."""
 
     intent: ClassVar[str] = "cancel"
+    writes: ClassVar[Writes] = False
+    answers: ClassVar[bool] = False
     what: str = "last"  # last / log / change / task / update / leave
     task: str | None = None
 
@@ -259,6 +329,8 @@ class Negated(_Base):
     """A write the message says not to do ("别给我记 CRM-21 2小时", "CRM-8 不要标完成"): nothing is written."""
 
     intent: ClassVar[str] = "negated"
+    writes: ClassVar[Writes] = False
+    answers: ClassVar[bool] = False
     act: str = ""  # the intent it would have been (log_hours, update_task, ...)
     task: str | None = None
 
@@ -268,6 +340,8 @@ class Unanswered(_Base):
     """A question no query grammar reads yet: answered honestly, never turned into a write."""
 
     intent: ClassVar[str] = "unanswered"
+    writes: ClassVar[Writes] = False
+    answers: ClassVar[bool] = False
     looks_like: str = ""  # the write it resembled (for the reply's hint)
     task: str | None = None
 
@@ -278,6 +352,8 @@ class TaskNote(_Base):
     ("好了，继续", "白名单开通了": a blocked task goes back in progress)."""
 
     intent: ClassVar[str] = "task_note"
+    writes: ClassVar[Writes] = True
+    answers: ClassVar[bool] = False
     task: str | None = None
     note: str = ""
     resume: bool = False
@@ -289,6 +365,8 @@ class EditTask(_Base):
     """Task fields besides status: rename, priority, estimate, co-assignees, "我接了", done with hours."""
 
     intent: ClassVar[str] = "edit_task"
+    writes: ClassVar[Writes] = True
+    answers: ClassVar[bool] = False
     task: str | None = None
     title: str | None = None
     priority: str | None = None
@@ -301,3 +379,7 @@ class EditTask(_Base):
 
 SafetyIntent = Cancel | Negated | Unanswered | TaskNote | EditTask
 AnyIntent = Intent | SafetyIntent
+
+# Every intent class, as the unions above list them: what the gate and the dispatcher derive their sets from.
+ALL: tuple[type[_Base], ...] = typing.get_args(AnyIntent)
+ANSWERABLE: tuple[type[_Base], ...] = tuple(c for c in ALL if c.answers)
