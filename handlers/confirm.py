@@ -16,7 +16,7 @@ from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
 from bot.core.router import Router
-from bot.nlu.intents import EditTask, Leave, LogEntry, LogHours, UpdateTask
+from bot.nlu.intents import EditTask, Leave, LogEntry, LogHours, TaskStatus, UpdateTask
 from handlers import lookup
 from handlers.cards import confirm_card, names
 from storage import people
@@ -107,7 +107,7 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     if verb == "no":
         return [ctx.reply(ctx.t("confirm.cancelled"), replace=True)]
     if verb in ("done", "start") and len(parts) == 3:
-        status = "done" if verb == "done" else "in_progress"
+        status: TaskStatus = "done" if verb == "done" else "in_progress"
         replies = await tasks.update_task(UpdateTask(task=parts[2], status=status), ctx)
     elif verb == "due" and len(parts) == 4:
         replies = await tasks.update_task(UpdateTask(task=parts[2], due=_iso(parts[3])), ctx)

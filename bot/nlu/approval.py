@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .intents import ChangeAction
+from .intents import ChangeAction, ChangeVerb
 from .keys import PROJECT_TOKEN, is_project_key
 from .message import Message
 from .numbers import NUM_RE, to_number
@@ -63,7 +63,9 @@ def _reason(text: str, start: int) -> str | None:
 
 def parse_change_action(msg: Message) -> ChangeAction | None:
     text = msg.text.strip()
-    for verdict, pattern in (("approve", _APPROVE), ("reject", _REJECT), ("withdraw", _WITHDRAW)):
+    verdicts: tuple[tuple[ChangeVerb, re.Pattern[str]], ...] = (
+        ("approve", _APPROVE), ("reject", _REJECT), ("withdraw", _WITHDRAW))
+    for verdict, pattern in verdicts:
         m = pattern.search(text)
         if m:
             number = int(m["n"] or m["m"])

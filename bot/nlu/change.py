@@ -11,7 +11,7 @@ from datetime import datetime, time
 from typing import Any
 
 from .dates import DEADLINE
-from .intents import RequestChange
+from .intents import ChangeType, RequestChange
 from .keys import PROJECT_TOKEN, is_project_key
 from .message import Message, cut, fillers, pieces, strip_words
 
@@ -97,7 +97,7 @@ def _project(msg: Message) -> str | None:
     return None
 
 
-def _change_type(main: str, has_due: bool) -> str:
+def _change_type(main: str, has_due: bool) -> ChangeType:
     if _SCHEDULE_LABEL.search(main):
         return "schedule"
     if re.search(r"需求变更|范围变更", main):

@@ -8,7 +8,23 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
+
+# The values of each discriminating field, so a handler's dispatch table and the grammars agree (mypy checks both).
+TaskStatus = Literal["todo", "in_progress", "blocked", "done"]
+ChangeType = Literal["schedule", "scope", "budget", "resource"]
+ChangeVerb = Literal["approve", "reject", "withdraw", "show", "list", "mine"]
+QueryKind = Literal["my_tasks", "project_status", "overdue", "hours", "task"]
+AdminAction = Literal["", "create_project", "bind_chat", "add_member", "set_timezone", "set_locale", "show_policy",
+                      "set_policy", "list_members", "remove_member", "list_projects"]
+ContractView = Literal["list", "plan", "acceptances"]
+AcceptanceStage = Literal["initial", "final"]
+AcceptanceVerb = Literal["pass", "fail", "show"]
+HoursKind = Literal["hours", "missing_hours"]
+ListKind = Literal["tasks", "risks"]
+ListScope = Literal["open", "due_this_week", "due_next_week", "done_this_week"]
+LeaveVerb = Literal["show", "cancel", "ask", "part_day"]
+CancelWhat = Literal["last", "log", "change", "task", "update", "leave"]
 
 # Fields added after the first `pmo-bot parse` contract: left out of `to_dict()` while empty.
 EXTRA = {"extra": True}
@@ -80,7 +96,7 @@ class UpdateTask(_Base):
     writes: ClassVar[Writes] = True
     answers: ClassVar[bool] = False
     task: str | None = None
-    status: str | None = None  # todo / in_progress / blocked / done
+    status: TaskStatus | None = None
     progress: int | None = None  # 0..100
     assignees: list[str] | None = None  # set only when the task is reassigned
     due: str | None = None
@@ -115,7 +131,7 @@ class RequestChange(_Base):
     answers: ClassVar[bool] = False
     task: str | None = None
     project: str | None = None
-    change_type: str | None = None  # schedule / scope / budget / resource
+    change_type: ChangeType | None = None
     summary: str | None = None
     new_due: str | None = None
     extra_hours: float | None = None
@@ -129,7 +145,7 @@ class ChangeAction(_Base):
     intent: ClassVar[str] = "change_action"
     writes: ClassVar[Writes] = frozenset({"approve", "reject", "withdraw"})  # a decision; show / list / mine read
     answers: ClassVar[bool] = False
-    action: str = "show"  # approve / reject / withdraw / show / list / mine
+    action: ChangeVerb = "show"
     change: int | None = None  # the request's number (CR-12 -> 12)
     project: str | None = None
     reason: str | None = None
@@ -140,7 +156,7 @@ class Query(_Base):
     intent: ClassVar[str] = "query"
     writes: ClassVar[Writes] = False
     answers: ClassVar[bool] = True
-    query: str = "my_tasks"  # my_tasks / project_status / overdue / hours / task
+    query: QueryKind = "my_tasks"
     task: str | None = None
     project: str | None = None
 
@@ -183,7 +199,7 @@ class Admin(_Base):
     writes: ClassVar[Writes] = _MEMBERSHIP
     undoes: ClassVar[frozenset[str]] = _MEMBERSHIP
     answers: ClassVar[bool] = False
-    action: str = ""  # create_project / bind_chat / add_member / set_timezone / set_locale / show_policy / set_policy
+    action: AdminAction = ""
     project: str | None = None
     name: str | None = None
     user: str | None = None
@@ -211,7 +227,7 @@ class ContractQuery(_Base):
     intent: ClassVar[str] = "contract_query"
     writes: ClassVar[Writes] = False
     answers: ClassVar[bool] = False
-    action: str = "list"  # list / plan / acceptances
+    action: ContractView = "list"
     project: str | None = None
     contract: str | None = None  # HT-n
 
@@ -236,7 +252,7 @@ class SubmitAcceptance(_Base):
     intent: ClassVar[str] = "submit_acceptance"
     writes: ClassVar[Writes] = True
     answers: ClassVar[bool] = False
-    stage: str = "initial"  # initial / final
+    stage: AcceptanceStage = "initial"
     project: str | None = None
     contract: str | None = None
     deliverables: list[dict[str, str]] = field(default_factory=list)  # {"text", "url"?}
@@ -251,7 +267,7 @@ class AcceptanceAction(_Base):
     intent: ClassVar[str] = "acceptance_action"
     writes: ClassVar[Writes] = frozenset({"pass", "fail"})  # a signer's decision
     answers: ClassVar[bool] = False
-    action: str = "show"  # pass / fail / show
+    action: AcceptanceVerb = "show"
     acceptance: int | None = None
     issues: list[str] = field(default_factory=list)
 
@@ -268,7 +284,7 @@ class HoursQuery(_Base):
     intent: ClassVar[str] = "query"
     writes: ClassVar[Writes] = False
     answers: ClassVar[bool] = False
-    query: str = "hours"  # hours / missing_hours ("今天谁没填工时")
+    query: HoursKind = "hours"  # missing_hours: "今天谁没填工时"
     task: str | None = None
     project: str | None = None
     person: str | None = None  # a mention or a name as written; "me"; None: the project's total, else the asker's
@@ -285,11 +301,11 @@ class TaskList(_Base):
     intent: ClassVar[str] = "query"
     writes: ClassVar[Writes] = False
     answers: ClassVar[bool] = False
-    query: str = "tasks"  # tasks / risks
+    query: ListKind = "tasks"
     task: str | None = None
     project: str | None = None
     person: str | None = None  # a mention or a name; "me" for the asker
-    scope: str = "open"  # open / due_this_week / due_next_week / done_this_week
+    scope: ListScope = "open"
 
 
 @dataclass(slots=True)
@@ -300,7 +316,7 @@ class LeaveAction(_Base):
     writes: ClassVar[Writes] = frozenset({"cancel"})
     undoes: ClassVar[frozenset[str]] = frozenset({"cancel"})
     answers: ClassVar[bool] = False
-    action: str = "show"  # show / cancel / ask / part_day
+    action: LeaveVerb = "show"
     person: str | None = None  # whose leave (show); None is the asker
     start: str | None = None
     end: str | None = None
@@ -320,7 +336,7 @@ class Cancel(_Base):
     intent: ClassVar[str] = "cancel"
     writes: ClassVar[Writes] = False
     answers: ClassVar[bool] = False
-    what: str = "last"  # last / log / change / task / update / leave
+    what: CancelWhat = "last"
     task: str | None = None
 
 
