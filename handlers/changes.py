@@ -35,7 +35,6 @@ from storage.models import CHANGE_TYPES, ApprovalStep, ChangeRequest, Milestone,
 DRAFT_WINDOW = dt.timedelta(minutes=30)  # an unanswered question expires; the draft is then dropped
 REASON_WINDOW = dt.timedelta(minutes=10)  # after a Reject click, how long the clicker's next message is the reason
 QUICK_SLIPS = (1, 3, 5)  # working days offered as buttons
-_REOPEN = re.compile(r"重新打开|重开|重新开启|reopen", re.IGNORECASE)
 
 
 def card_tag(change_id: int, locale: str, *, budget: bool = True) -> str:
@@ -82,14 +81,13 @@ async def request_change(intent: RequestChange, ctx: Ctx) -> list[Reply]:
     if ctx.actor is None:
         raise UserError("q.no_user")
     summary = lookup.cut(ctx, _as_written(ctx, intent.summary), 500)
-    text = " ".join(x for x in (summary, ctx.text) if x)
     details: dict[str, Any] = {"new_due": intent.new_due, "extra_hours": intent.extra_hours,
-                               "budget": figures.money_in(text), "people": figures.people_in(text)}
-    if task is not None and task.status == "done" and _REOPEN.search(ctx.text):
+                               "budget": intent.budget, "people": intent.people}
+    if task is not None and task.status == "done" and intent.reopen:
         details["reopen"] = True  # asked for in so many words: approval reopens the task (issue 14.4)
     calendar = await load_calendar(ctx.session)
     if details["new_due"] is None:
-        details["new_due"] = _delayed(calendar, task, figures.delay_in(text))
+        details["new_due"] = _delayed(calendar, task, intent.delay)
     change_type = intent.change_type if intent.change_type in CHANGE_TYPES else "scope"
     change = await _draft(ctx, project, task, change_type, summary=summary,
                           reason=lookup.cut(ctx, _as_written(ctx, intent.reason), 1000), details=details)

@@ -4,7 +4,10 @@ dispatcher use are exactly what the classes declare."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import inspect
+
+import pytest
 
 from bot.dispatch import ANSWERABLE
 from bot.nlu import gate, intents
@@ -59,3 +62,25 @@ def test_writes_by_action() -> None:
     assert not any(is_write(c()) for c in (intents.Query, intents.Help, intents.Unknown, intents.Cancel,
                                            intents.Negated, intents.Unanswered, intents.HoursQuery,
                                            intents.TaskList, intents.ContractQuery, intents.Standup))
+
+
+_FIGURES = ["CRM 项目预算需要追加5万，因为增加了服务器", "budget change for CRM: need 20k more for licenses",
+            "申请增加预算 OA 项目 3万 用于采购服务器", "OA 需要增派两名开发，因为进度落后", "request another developer for CRM-10",
+            "CRM-7 需要延期3天", "OA-5 需要推迟一周", "变更申请 CRM-1 延期3个工作日 原因 接口晚到",
+            "change request CRM-1 delay by 2 business days because the API is late", "变更申请 CRM-3 重新打开，加2个测试",
+            "change request: reopen CRM-3 and add ¥20,000 budget", "CRM-12 需要延期，供应商交付晚了"]
+
+
+@pytest.mark.parametrize("text", _FIGURES)
+def test_a_change_request_carries_its_figures(text: str) -> None:
+    """The figures the handler used to read again from the message (summary first, then the whole message) are
+    on the intent, the same values, and stay out of the `pmo-bot parse` contract."""
+    from bot.nlu import approval, parse
+
+    intent = parse(text, now=dt.datetime(2026, 11, 25, 2, tzinfo=dt.UTC))
+    assert isinstance(intent, intents.RequestChange)
+    said = " ".join(x for x in (intent.summary, text) if x)
+    assert (intent.budget, intent.people, intent.delay) == (
+        approval.money_in(said), approval.people_in(said), approval.delay_in(said))
+    assert intent.reopen == ("reopen" in text or "重新打开" in text)
+    assert not {"budget", "people", "delay", "reopen"} & set(intent.to_dict())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .intents import ChangeAction, ChangeVerb
+from .intents import ChangeAction, ChangeVerb, DelayUnit
 from .keys import PROJECT_TOKEN, is_project_key
 from .message import Message
 from .numbers import NUM_RE, to_number
@@ -132,7 +132,7 @@ def people_in(text: str) -> int | None:
     return int(value) if value and value >= 1 else None
 
 
-def delay_in(text: str) -> tuple[int, str] | None:
+def delay_in(text: str) -> tuple[int, DelayUnit] | None:
     """A slip by an amount ("延期3天" -> (3, "days"), "delay by 2 working days" -> (2, "workdays"))."""
     m = _DELAY.search(text)
     if not m:

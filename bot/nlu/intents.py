@@ -25,9 +25,12 @@ ListKind = Literal["tasks", "risks"]
 ListScope = Literal["open", "due_this_week", "due_next_week", "done_this_week"]
 LeaveVerb = Literal["show", "cancel", "ask", "part_day"]
 CancelWhat = Literal["last", "log", "change", "task", "update", "leave"]
+DelayUnit = Literal["days", "workdays"]
 
 # Fields added after the first `pmo-bot parse` contract: left out of `to_dict()` while empty.
 EXTRA = {"extra": True}
+# Values the parser reads for the handler that are not part of the `pmo-bot parse` contract: never in `to_dict()`.
+INTERNAL = {"internal": True}
 
 
 # What an intent class declares about itself for the write gate (gate.py): True, it always writes; False, it never
@@ -66,6 +69,8 @@ class _Base:
         out: dict[str, Any] = {"intent": self.intent}
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
+            if f.metadata.get("internal"):
+                continue
             if f.metadata.get("extra") and not value:
                 continue  # beyond the original contract: shown only when it says something
             if isinstance(value, list):
@@ -136,6 +141,13 @@ class RequestChange(_Base):
     new_due: str | None = None
     extra_hours: float | None = None
     reason: str | None = None
+    # The figures the request asks for besides a date and hours (read by bot/nlu/approval.py from the summary,
+    # then the whole message): money ("追加预算5万"), extra people ("加2个测试"), a slip ("延期3个工作日": (3,
+    # "workdays"); weeks are 7 days each), and whether it asks in so many words to reopen a done task.
+    budget: float | None = field(default=None, metadata=INTERNAL)
+    people: int | None = field(default=None, metadata=INTERNAL)
+    delay: tuple[int, DelayUnit] | None = field(default=None, metadata=INTERNAL)
+    reopen: bool = field(default=False, metadata=INTERNAL)
 
 
 @dataclass(slots=True)
