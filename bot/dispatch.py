@@ -164,7 +164,7 @@ class Dispatcher:
             self._keys = None  # the next message may name the new project, even when its key is a word
         if isinstance(intent, ANSWERABLE):
             for answer in self.router.answers:
-                answered = await answer(ctx)
+                answered = await answer(intent, ctx)
                 if answered is not None:
                     return answered
         handler = self.router.for_intent(intent)

@@ -22,7 +22,7 @@ from bot.core.errors import UserError
 from bot.core.replies import Button, Card, Field, Reply
 from bot.core.router import Router
 from bot.nlu.contracts import items
-from bot.nlu.intents import AcceptanceAction, SubmitAcceptance
+from bot.nlu.intents import AcceptanceAction, AnyIntent, SubmitAcceptance
 from handlers import contracts, lookup, notify, permissions
 from handlers.cards import names
 from storage import changes
@@ -287,7 +287,7 @@ async def action(intent: AcceptanceAction, ctx: Ctx) -> list[Reply]:
     return await decide(ctx, intent.acceptance, intent.action, issues=intent.issues, clicked=False)
 
 
-async def follow_up(ctx: Ctx) -> list[Reply] | None:
+async def follow_up(_: AnyIntent, ctx: Ctx) -> list[Reply] | None:
     """The issues of a fail the signer clicked: their next message is the list."""
     if ctx.actor is None:
         return None

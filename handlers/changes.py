@@ -25,7 +25,7 @@ from bot.core.replies import Button, Card, Reply
 from bot.core.router import Router
 from bot.core.workdays import WorkCalendar, load_calendar
 from bot.nlu import approval as figures
-from bot.nlu.intents import ChangeAction, RequestChange
+from bot.nlu.intents import AnyIntent, ChangeAction, RequestChange, Unknown
 from handlers import approvals, lookup, notify, permissions, supervision
 from handlers.cards import change_card, change_lines
 from handlers.impact import Ask, as_decimal, assess, dependents_moved
@@ -183,14 +183,12 @@ async def _submit_or_ask(ctx: Ctx, change: ChangeRequest, project: Project, task
     return await _submit(ctx, change, project, task, calendar)
 
 
-def _not_an_answer(ctx: Ctx, tz: str) -> bool:
-    """A question or another command is answered as itself, never taken as the draft's reason or date
-    ("我的工时呢" while a draft waits for its reason)."""
-    from bot.nlu import Unknown, parse
+def _not_an_answer(ctx: Ctx, intent: AnyIntent) -> bool:
+    """A question or another command (the parser's reading of the message is not `unknown`) is answered as
+    itself, never taken as the draft's reason or date ("我的工时呢" while a draft waits for its reason)."""
     from bot.nlu.mood import is_question
 
-    text = ctx.text.strip()
-    return is_question(text) or not isinstance(parse(text, now=ctx.local_now(tz), tz=tz), Unknown)
+    return is_question(ctx.text.strip()) or not isinstance(intent, Unknown)
 
 
 async def _reason_asked(ctx: Ctx) -> ChangeRequest | None:
@@ -218,19 +216,19 @@ async def drop_reject(ctx: Ctx) -> list[Reply] | None:
     return [ctx.reply(ctx.t("change.reject_kept", id=change.id))]
 
 
-async def follow_up(ctx: Ctx) -> list[Reply] | None:
+async def follow_up(intent: AnyIntent, ctx: Ctx) -> list[Reply] | None:
     """The answer to a question the bot asked: the reason for a Reject click, or what a draft request lacks."""
     if ctx.actor is None:
         return None
     rejecting = await _reason_asked(ctx)
-    if rejecting is not None and ctx.text.strip() and not _not_an_answer(ctx, ctx.tz):
+    if rejecting is not None and ctx.text.strip() and not _not_an_answer(ctx, intent):
         return await decide(ctx, rejecting.id, "reject", reason=ctx.text.strip(), clicked=False)
     change = await changes.open_draft(ctx.session, ctx.actor.id, ctx.now - DRAFT_WINDOW)
     if change is None:
         return None
     text = ctx.text.strip()
     ask = change.details.get("ask")
-    if _not_an_answer(ctx, ctx.tz):
+    if _not_an_answer(ctx, intent):
         return None  # answered as what it is; the draft still waits
     details = dict(change.details)
     project = await ctx.session.get(Project, change.project_id)

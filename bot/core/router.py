@@ -15,7 +15,7 @@ from bot.core.replies import Reply
 IntentHandler = Callable[[Any, Ctx], Awaitable[list[Reply]]]
 ActionHandler = Callable[[str, Ctx], Awaitable[list[Reply]]]
 FormHandler = Callable[[dict[str, Any], Ctx], Awaitable[list[Reply]]]
-AnswerHandler = Callable[[Ctx], Awaitable[list[Reply] | None]]
+AnswerHandler = Callable[[Any, Ctx], Awaitable[list[Reply] | None]]  # (the parser's intent, ctx)
 
 
 class Router:
@@ -25,8 +25,9 @@ class Router:
         self._actions: dict[str, ActionHandler] = {}
         self._forms: dict[str, FormHandler] = {}
         self._home: IntentHandler | None = None
-        # Handlers that may take a plain message as the answer to a question the bot asked; they return None
-        # when the sender has no open question. They get the message before intents that are only a guess
+        # Handlers that may take a plain message as the answer to a question the bot asked; they get the
+        # parser's reading of it (so they need not parse it again) and return None when the sender has no open
+        # question. They get the message before intents that are only a guess
         # (the intent classes that declare `answers`), in the order they were registered or included.
         self.answers: list[AnswerHandler] = []
 
