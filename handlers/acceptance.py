@@ -436,7 +436,7 @@ __all__ = ["action", "decide", "follow_up", "list_lines", "on_button", "policy",
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('acceptance')
+router = Router("acceptance")
 router.on_intent(SubmitAcceptance, submit)
 router.on_intent(AcceptanceAction, action)
 router.on_action("acc", on_button)

@@ -746,7 +746,7 @@ async def waiting_on(ctx: Ctx) -> list[tuple[ChangeRequest, Project]]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('changes')
+router = Router("changes")
 router.on_intent(RequestChange, request_change)
 router.on_intent(ChangeAction, change_action)
 router.on_action("cr", on_button)

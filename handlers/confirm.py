@@ -135,5 +135,5 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('confirm')
+router = Router("confirm")
 router.on_action("ok", on_button)

@@ -61,7 +61,7 @@ async def no_such_button(action: str, ctx: Ctx) -> list[Reply]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('help')
+router = Router("help")
 router.on_intent(Help, show_help)
 router.on_intent(Unknown, not_understood)
 router.on_action("help", on_button)

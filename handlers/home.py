@@ -41,5 +41,5 @@ async def home(_: None, ctx: Ctx) -> list[Reply]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('home')
+router = Router("home")
 router.on_home(home)

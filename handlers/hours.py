@@ -191,5 +191,5 @@ async def _missing(ctx: Ctx, intent: HoursQuery, start: dt.date, end: dt.date) -
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('hours')
+router = Router("hours")
 router.on_intent(HoursQuery, hours_query)

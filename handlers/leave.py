@@ -170,7 +170,7 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('leave')
+router = Router("leave")
 router.on_intent(Leave, record)
 router.on_intent(LeaveAction, leave_action)
 router.on_action("leave", on_button)

@@ -92,5 +92,5 @@ async def _risks(ctx: Ctx, key: str | None) -> list[Reply]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('lists')
+router = Router("lists")
 router.on_intent(TaskList, task_list)

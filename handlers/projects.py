@@ -324,5 +324,5 @@ def _shown(ctx: Ctx, field: str, value: str) -> str:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('projects')
+router = Router("projects")
 router.on_intent(Admin, admin)

@@ -102,6 +102,6 @@ async def _block_tasks(ctx: Ctx, keys: list[str]) -> tuple[list[str], list[str]]
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('standups')
+router = Router("standups")
 router.on_intent(Standup, standup)
 router.on_form("standup", from_form)

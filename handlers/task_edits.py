@@ -81,6 +81,6 @@ async def _which_finished(ctx: Ctx, hours: float) -> list[Reply]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('task_edits')
+router = Router("task_edits")
 router.on_intent(TaskNote, task_note)
 router.on_intent(EditTask, edit_task)

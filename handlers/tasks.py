@@ -273,7 +273,7 @@ async def _undo_create(ctx: Ctx, task: Task, project: Project) -> list[Reply]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('tasks')
+router = Router("tasks")
 router.on_intent(CreateTask, create_task)
 router.on_intent(UpdateTask, update_task)
 router.on_action("task", on_button)

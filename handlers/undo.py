@@ -198,7 +198,7 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('undo')
+router = Router("undo")
 router.on_intent(Cancel, cancel)
 router.on_intent(Negated, negated)
 router.on_intent(Unanswered, unanswered)

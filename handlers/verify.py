@@ -89,5 +89,5 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('verify')
+router = Router("verify")
 router.on_action("verify", on_button)

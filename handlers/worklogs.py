@@ -137,6 +137,6 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
 
 # ---- routes ------------------------------------------------------------------------------------------------
 
-router = Router('worklogs')
+router = Router("worklogs")
 router.on_intent(LogHours, log_hours)
 router.on_action("log", on_button)
