@@ -84,3 +84,19 @@ def test_a_change_request_carries_its_figures(text: str) -> None:
         approval.money_in(said), approval.people_in(said), approval.delay_in(said))
     assert intent.reopen == ("reopen" in text or "重新打开" in text)
     assert not {"budget", "people", "delay", "reopen"} & set(intent.to_dict())
+
+
+@pytest.mark.parametrize("text", ["你好", "thanks!", "<@U1> hi", "这个怎么弄", "bla bla", "工时多少?", "   ", "CR-"])
+def test_unknown_carries_what_its_answer_needs(text: str) -> None:
+    """The answer to a message not understood read greeting, closest capabilities and question from the message
+    as written; the parser now gives the same values on the intent, outside the contract."""
+    from bot.nlu import asked, parse, suggest
+
+    intent = parse(text, now=dt.datetime(2026, 11, 25, 2, tzinfo=dt.UTC))
+    if not isinstance(intent, intents.Unknown):
+        return
+    assert intent.greeting == suggest.kind(text)
+    if intent.greeting is None:
+        assert intent.closest == suggest.closest(text)
+        assert intent.question == bool(asked.QUESTION.search(text))
+    assert intent.to_dict() == {"intent": "unknown"}

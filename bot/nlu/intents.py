@@ -26,6 +26,7 @@ ListScope = Literal["open", "due_this_week", "due_next_week", "done_this_week"]
 LeaveVerb = Literal["show", "cancel", "ask", "part_day"]
 CancelWhat = Literal["last", "log", "change", "task", "update", "leave"]
 DelayUnit = Literal["days", "workdays"]
+Greeting = Literal["hello", "thanks"]
 
 # Fields added after the first `pmo-bot parse` contract: left out of `to_dict()` while empty.
 EXTRA = {"extra": True}
@@ -221,9 +222,15 @@ class Admin(_Base):
 
 @dataclass(slots=True)
 class Unknown(_Base):
+    """Not understood. What its answer needs, outside the contract (bot/nlu/suggest.py, on the message as
+    written): a greeting or thanks, the capabilities its words point at (most first), and whether it asked."""
+
     intent: ClassVar[str] = "unknown"
     writes: ClassVar[Writes] = False
     answers: ClassVar[bool] = True
+    greeting: Greeting | None = field(default=None, metadata=INTERNAL)
+    closest: list[str] = field(default_factory=list, metadata=INTERNAL)
+    question: bool = field(default=False, metadata=INTERNAL)
 
 
 def to_dict(intent: _Base) -> dict[str, Any]:
