@@ -38,8 +38,9 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4000
 CALENDAR_TTL = 60.0  # seconds: how stale the admins' calendar overrides may be when parsing "3个工作日"
-# A message read as one of these may instead answer a question the bot asked ("which date?", "why?").
-ANSWERABLE = (nlu.Unknown, nlu.Query, nlu.Standup, nlu.Help)
+# A message read as one of these may instead answer a question the bot asked ("which date?", "why?"): the intent
+# classes that declare `answers` (bot/nlu/intents.py).
+ANSWERABLE = nlu.intents.ANSWERABLE
 
 
 def utc_clock() -> dt.datetime:
@@ -172,7 +173,7 @@ class Dispatcher:
             self._keys = None  # the next message may name the new project, even when its key is a word
         if isinstance(intent, ANSWERABLE):
             for answer in self.router.answers:
-                answered = await answer(ctx)
+                answered = await answer(intent, ctx)
                 if answered is not None:
                     return answered
         handler = self.router.for_intent(intent)

@@ -22,11 +22,12 @@ from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.events import Attachment
 from bot.core.replies import Button, Card, Field, Reply
+from bot.core.router import Router
 from bot.domain import contracts as terms
 from bot.domain import notify, payables
 from bot.domain.acceptance import policy
 from bot.nlu.contracts import items
-from bot.nlu.intents import AcceptanceAction, SubmitAcceptance
+from bot.nlu.intents import AcceptanceAction, AnyIntent, SubmitAcceptance
 from handlers import contracts, lookup, permissions
 from handlers.cards import names
 from storage import changes
@@ -291,7 +292,7 @@ async def action(intent: AcceptanceAction, ctx: Ctx) -> list[Reply]:
     return await decide(ctx, intent.acceptance, intent.action, issues=intent.issues, clicked=False)
 
 
-async def follow_up(ctx: Ctx) -> list[Reply] | None:
+async def follow_up(_: AnyIntent, ctx: Ctx) -> list[Reply] | None:
     """The issues of a fail the signer clicked: their next message is the list."""
     if ctx.actor is None:
         return None
@@ -434,3 +435,12 @@ async def list_lines(ctx: Ctx, key: str | None) -> list[str]:
 
 
 __all__ = ["action", "decide", "follow_up", "list_lines", "on_button", "submit"]
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("acceptance")
+router.on_intent(SubmitAcceptance, submit)
+router.on_intent(AcceptanceAction, action)
+router.on_action("acc", on_button)
+router.on_answer(follow_up)

@@ -22,10 +22,11 @@ from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.i18n import LOCALES
 from bot.core.replies import Button, Card, Reply
+from bot.core.router import Router
 from bot.core.workdays import WorkCalendar, load_calendar
 from bot.domain import approvals, notify
 from bot.nlu import approval as figures
-from bot.nlu.intents import ChangeAction, RequestChange
+from bot.nlu.intents import AnyIntent, ChangeAction, RequestChange, Unknown
 from handlers import lookup, permissions, supervision
 from handlers.cards import change_card, change_lines
 from handlers.impact import Ask, as_decimal, assess, dependents_moved
@@ -35,7 +36,6 @@ from storage.models import CHANGE_TYPES, ApprovalStep, ChangeRequest, Milestone,
 DRAFT_WINDOW = dt.timedelta(minutes=30)  # an unanswered question expires; the draft is then dropped
 REASON_WINDOW = dt.timedelta(minutes=10)  # after a Reject click, how long the clicker's next message is the reason
 QUICK_SLIPS = (1, 3, 5)  # working days offered as buttons
-_REOPEN = re.compile(r"重新打开|重开|重新开启|reopen", re.IGNORECASE)
 
 
 def card_tag(change_id: int, locale: str, *, budget: bool = True) -> str:
@@ -82,14 +82,13 @@ async def request_change(intent: RequestChange, ctx: Ctx) -> list[Reply]:
     if ctx.actor is None:
         raise UserError("q.no_user")
     summary = lookup.cut(ctx, _as_written(ctx, intent.summary), 500)
-    text = " ".join(x for x in (summary, ctx.text) if x)
     details: dict[str, Any] = {"new_due": intent.new_due, "extra_hours": intent.extra_hours,
-                               "budget": figures.money_in(text), "people": figures.people_in(text)}
-    if task is not None and task.status == "done" and _REOPEN.search(ctx.text):
+                               "budget": intent.budget, "people": intent.people}
+    if task is not None and task.status == "done" and intent.reopen:
         details["reopen"] = True  # asked for in so many words: approval reopens the task (issue 14.4)
     calendar = await load_calendar(ctx.session)
     if details["new_due"] is None:
-        details["new_due"] = _delayed(calendar, task, figures.delay_in(text))
+        details["new_due"] = _delayed(calendar, task, intent.delay)
     change_type = intent.change_type if intent.change_type in CHANGE_TYPES else "scope"
     change = await _draft(ctx, project, task, change_type, summary=summary,
                           reason=lookup.cut(ctx, _as_written(ctx, intent.reason), 1000), details=details)
@@ -185,14 +184,12 @@ async def _submit_or_ask(ctx: Ctx, change: ChangeRequest, project: Project, task
     return await _submit(ctx, change, project, task, calendar)
 
 
-def _not_an_answer(ctx: Ctx, tz: str) -> bool:
-    """A question or another command is answered as itself, never taken as the draft's reason or date
-    ("我的工时呢" while a draft waits for its reason)."""
-    from bot.nlu import Unknown, parse
+def _not_an_answer(ctx: Ctx, intent: AnyIntent) -> bool:
+    """A question or another command (the parser's reading of the message is not `unknown`) is answered as
+    itself, never taken as the draft's reason or date ("我的工时呢" while a draft waits for its reason)."""
     from bot.nlu.mood import is_question
 
-    text = ctx.text.strip()
-    return is_question(text) or not isinstance(parse(text, now=ctx.local_now(tz), tz=tz), Unknown)
+    return is_question(ctx.text.strip()) or not isinstance(intent, Unknown)
 
 
 async def _reason_asked(ctx: Ctx) -> ChangeRequest | None:
@@ -220,19 +217,19 @@ async def drop_reject(ctx: Ctx) -> list[Reply] | None:
     return [ctx.reply(ctx.t("change.reject_kept", id=change.id))]
 
 
-async def follow_up(ctx: Ctx) -> list[Reply] | None:
+async def follow_up(intent: AnyIntent, ctx: Ctx) -> list[Reply] | None:
     """The answer to a question the bot asked: the reason for a Reject click, or what a draft request lacks."""
     if ctx.actor is None:
         return None
     rejecting = await _reason_asked(ctx)
-    if rejecting is not None and ctx.text.strip() and not _not_an_answer(ctx, ctx.tz):
+    if rejecting is not None and ctx.text.strip() and not _not_an_answer(ctx, intent):
         return await decide(ctx, rejecting.id, "reject", reason=ctx.text.strip(), clicked=False)
     change = await changes.open_draft(ctx.session, ctx.actor.id, ctx.now - DRAFT_WINDOW)
     if change is None:
         return None
     text = ctx.text.strip()
     ask = change.details.get("ask")
-    if _not_an_answer(ctx, ctx.tz):
+    if _not_an_answer(ctx, intent):
         return None  # answered as what it is; the draft still waits
     details = dict(change.details)
     project = await ctx.session.get(Project, change.project_id)
@@ -746,3 +743,14 @@ async def waiting_on(ctx: Ctx) -> list[tuple[ChangeRequest, Project]]:
             if project is not None:
                 found.append((change, project))
     return found
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("changes")
+router.on_intent(RequestChange, request_change)
+router.on_intent(ChangeAction, change_action)
+router.on_action("cr", on_button)
+router.on_form("change_reject", from_form)
+router.on_form("change_request", request_form)
+router.on_answer(follow_up)

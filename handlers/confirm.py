@@ -15,7 +15,8 @@ import math
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
-from bot.nlu.intents import EditTask, Leave, LogEntry, LogHours, UpdateTask
+from bot.core.router import Router
+from bot.nlu.intents import EditTask, Leave, LogEntry, LogHours, TaskStatus, UpdateTask
 from handlers import lookup
 from handlers.cards import confirm_card, names
 from storage import people
@@ -106,7 +107,7 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     if verb == "no":
         return [ctx.reply(ctx.t("confirm.cancelled"), replace=True)]
     if verb in ("done", "start") and len(parts) == 3:
-        status = "done" if verb == "done" else "in_progress"
+        status: TaskStatus = "done" if verb == "done" else "in_progress"
         replies = await tasks.update_task(UpdateTask(task=parts[2], status=status), ctx)
     elif verb == "due" and len(parts) == 4:
         replies = await tasks.update_task(UpdateTask(task=parts[2], due=_iso(parts[3])), ctx)
@@ -130,3 +131,9 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     else:
         raise UserError("action.unknown")
     return [dataclasses.replace(replies[0], replace=True), *replies[1:]] if replies else replies
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("confirm")
+router.on_action("ok", on_button)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
+from bot.core.router import Router
 from bot.domain.contracts import Standing, ht, next_text, released, show_money, standing, state, summarize
-from bot.nlu.intents import ContractQuery, RecordPayment
+from bot.nlu.intents import ContractQuery, ContractView, RecordPayment
 from handlers import lookup, permissions
 from storage import contracts as store
 from storage.models import Contract, PaymentMilestone, Person, Project, Vendor
@@ -303,16 +305,29 @@ async def record_payment(ctx: Ctx, ref: str | None, name: str | None, amount: fl
 # ---- chat entry points ---------------------------------------------------------------------------------------
 
 async def contract_query(intent: ContractQuery, ctx: Ctx) -> list[Reply]:
-    """"CRM 合同" / "HT-1 付款计划" / "CRM 验收"."""
-    if intent.action == "plan":
-        return [ctx.reply("\n".join(await payment_plan(ctx, intent.contract)))]
-    if intent.action == "acceptances":
-        from handlers import acceptance
+    """"CRM 合同" / "HT-1 付款计划" / "CRM 验收" (`_VIEWS`, one per view, at the bottom)."""
+    return [ctx.reply("\n".join(await _VIEWS.get(intent.action, _VIEWS["list"])(intent, ctx)))]
 
-        return [ctx.reply("\n".join(await acceptance.list_lines(ctx, intent.project)))]
-    return [ctx.reply("\n".join(await list_contracts(ctx, intent.project)))]
+
+async def _acceptances(intent: ContractQuery, ctx: Ctx) -> list[str]:
+    from handlers import acceptance
+
+    return await acceptance.list_lines(ctx, intent.project)
 
 
 async def payment_paid(intent: RecordPayment, ctx: Ctx) -> list[Reply]:
     return [ctx.reply("\n".join(await record_payment(ctx, intent.contract, intent.payment, intent.amount,
                                                      intent.day)))]
+
+
+_VIEWS: dict[ContractView, Callable[[ContractQuery, Ctx], Awaitable[list[str]]]] = {
+    "list": lambda intent, ctx: list_contracts(ctx, intent.project),
+    "plan": lambda intent, ctx: payment_plan(ctx, intent.contract),
+    "acceptances": _acceptances,
+}
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("contracts")
+router.on_intent(ContractQuery, contract_query)
+router.on_intent(RecordPayment, payment_paid)

@@ -15,6 +15,8 @@ from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.events import Attachment
 from bot.core.replies import Button, Card, Field, Reply
+from bot.core.router import Router
+from bot.nlu.intents import AnyIntent
 from handlers import acceptance
 from handlers.cards import names
 from storage import contracts as store
@@ -40,7 +42,7 @@ async def _open_rounds(ctx: Ctx) -> list[tuple[Acceptance, AcceptanceRound]]:
     return sorted(found, key=lambda ar: ar[1].submitted_at, reverse=True)
 
 
-async def files_only(ctx: Ctx) -> list[Reply] | None:
+async def files_only(_: AnyIntent, ctx: Ctx) -> list[Reply] | None:
     """A message that is only files: offer them to the sender's open rounds, or say what files are for."""
     if not ctx.files or ctx.text.strip() or ctx.actor is None:
         return None
@@ -88,3 +90,10 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
 
 
 __all__ = ["files_only", "on_button"]
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("deliverables")
+router.on_action("files", on_button)
+router.on_answer(files_only)  # only a message that is files alone; after acceptance's answers

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button, Card, Reply
-from bot.nlu import asked, suggest
+from bot.core.router import Router
+from bot.nlu import suggest
 from bot.nlu.intents import Help, Unknown
 
 # Help topics the parser names -> the capability whose example answers them.
@@ -29,12 +30,12 @@ def _example(ctx: Ctx, cap: str) -> str:
 async def not_understood(intent: Unknown, ctx: Ctx) -> list[Reply]:
     """A greeting or thanks gets a friendly answer; anything else the closest things the bot can do, as buttons;
     never guess work out of chatter."""
-    said = suggest.kind(ctx.text)
+    said = intent.greeting
     if said is not None:
         return [ctx.reply(ctx.t("greet." + said) + "\n" + ctx.t("greet.examples"))]
-    caps = suggest.closest(ctx.text)
+    caps = intent.closest or list(suggest.DEFAULT)
     # A question the bot cannot answer is said to be one: it was not taken for anything else.
-    head = "unknown.question" if asked.QUESTION.search(ctx.text) else "unknown.closest"
+    head = "unknown.question" if intent.question else "unknown.closest"
     lines = [ctx.t(head)] + [f"• {_example(ctx, cap)}" for cap in caps] + [ctx.t("unknown.more")]
     buttons = tuple(Button(f"help:{cap}", ctx.t("cap." + cap)) for cap in caps)
     return [ctx.reply("\n".join(lines), card=Card(title="", buttons=buttons))]
@@ -56,3 +57,12 @@ async def no_such_button(action: str, ctx: Ctx) -> list[Reply]:
     if count in ("", "0"):
         return [ctx.reply(ctx.t("unknown.no_buttons", n=n))]
     return [ctx.reply(ctx.t("unknown.button", n=n, max=count))]
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("help")
+router.on_intent(Help, show_help)
+router.on_intent(Unknown, not_understood)
+router.on_action("help", on_button)
+router.on_action("nobutton", no_such_button)

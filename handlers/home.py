@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from bot.core.context import Ctx
 from bot.core.replies import Card, Field, Reply
+from bot.core.router import Router
 from handlers import changes, lookup
 from handlers.cards import hours
 from handlers.hours import week_of
@@ -36,3 +37,9 @@ async def home(_: None, ctx: Ctx) -> list[Reply]:
         Field(ctx.t("q.week_hours"), hours(logged)),
     )
     return [Reply(text=ctx.t("home.title"), card=Card(title=ctx.t("home.title"), fields=fields), home=True)]
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("home")
+router.on_home(home)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
+from bot.core.router import Router
 from bot.core.workdays import load_calendar
 from bot.nlu.intents import HoursQuery
 from handlers import lookup, permissions
@@ -186,3 +187,9 @@ async def _missing(ctx: Ctx, intent: HoursQuery, start: dt.date, end: dt.date) -
             line += " " + ctx.t("hq.excused", names=", ".join(excused))
         lines.append(line)
     return [ctx.reply("\n".join(lines))]
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("hours")
+router.on_intent(HoursQuery, hours_query)

@@ -8,6 +8,7 @@ import datetime as dt
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button, Card, Reply
+from bot.core.router import Router
 from bot.nlu.intents import Leave, LeaveAction
 from handlers import lookup, permissions
 from storage import projects, questions, standups
@@ -165,3 +166,11 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     if len(parts) == 4 and parts[1] == "undo":
         return await _cancel(ctx, days[0], days[1])
     raise UserError("action.unknown")
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("leave")
+router.on_intent(Leave, record)
+router.on_intent(LeaveAction, leave_action)
+router.on_action("leave", on_button)

@@ -10,6 +10,7 @@ from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.i18n import t
 from bot.core.replies import Reply
+from bot.core.router import Router
 from bot.nlu.intents import TaskList
 from handlers import lookup, permissions
 from handlers.queries import task_line, visible_projects, week_of
@@ -89,3 +90,7 @@ async def _risks(ctx: Ctx, key: str | None) -> list[Reply]:
     return [ctx.reply(ctx.t("list.risks", key=project.key, n=len(rows)) + "\n" + "\n".join(lines))]
 
 
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("lists")
+router.on_intent(TaskList, task_list)

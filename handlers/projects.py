@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
+from bot.core.router import Router
 from bot.domain import approvals
 from bot.nlu.intents import Admin
 from handlers import lookup, permissions
@@ -320,3 +321,9 @@ async def _set_mine(ctx: Ctx, field: str, value: str) -> list[Reply]:
 def _shown(ctx: Ctx, field: str, value: str) -> str:
     """A language by its name (中文 / English), a timezone as its IANA name."""
     return ctx.t(f"lang.{value}") if field == "locale" else value
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("projects")
+router.on_intent(Admin, admin)

@@ -3,6 +3,7 @@ handlers/hours.py; lists: handlers/lists.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -10,9 +11,10 @@ from sqlalchemy import select
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Card, Field, Reply
+from bot.core.router import Router
 from bot.core.workdays import load_calendar
 from bot.domain import metrics
-from bot.nlu.intents import HoursQuery, Query
+from bot.nlu.intents import HoursQuery, Query, QueryKind
 from handlers import lookup, permissions
 from handlers.cards import hours, show_change, task_card
 from handlers.hours import hours_query, week_of
@@ -30,17 +32,8 @@ def task_line(ctx: Ctx, task: Task, project: Project) -> str:
 
 
 async def query(intent: Query, ctx: Ctx) -> list[Reply]:
-    """Route a question to its answer."""
-    kind = intent.query or "my_tasks"
-    if kind == "task":
-        return await _task(ctx, intent.task)
-    if kind == "project_status":
-        return await _status(ctx, intent.project)
-    if kind == "overdue":
-        return await _overdue(ctx, intent.project)
-    if kind == "hours":  # the contract's bare hours question: mine, this week
-        return await hours_query(HoursQuery(person="me"), ctx)
-    return await _my_tasks(ctx)
+    """Route a question to its answer (`_ANSWERS`, one per kind, at the bottom)."""
+    return await _ANSWERS.get(intent.query, _ANSWERS["my_tasks"])(intent, ctx)
 
 
 async def _my_tasks(ctx: Ctx) -> list[Reply]:
@@ -119,3 +112,17 @@ async def _task(ctx: Ctx, key: str | None) -> list[Reply]:
         history.append(f"{when} {name} {ctx.t('a.' + entry.action)} {change if entry.action != 'task.created' else ''}".rstrip())
     text = ctx.t("q.task_history", key=tkey) + "\n" + ("\n".join(history) or "-")
     return [ctx.reply(text, card=await task_card(ctx, task, project))]
+
+
+_ANSWERS: dict[QueryKind, Callable[[Query, Ctx], Awaitable[list[Reply]]]] = {
+    "my_tasks": lambda _, ctx: _my_tasks(ctx),
+    "task": lambda intent, ctx: _task(ctx, intent.task),
+    "project_status": lambda intent, ctx: _status(ctx, intent.project),
+    "overdue": lambda intent, ctx: _overdue(ctx, intent.project),
+    "hours": lambda _, ctx: hours_query(HoursQuery(person="me"), ctx),  # the contract's bare hours question
+}
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("queries")
+router.on_intent(Query, query)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
+from bot.core.router import Router
 from bot.domain.standups import belonging
 from bot.nlu.intents import Standup
 from handlers import permissions
@@ -90,3 +91,10 @@ async def _block_tasks(ctx: Ctx, keys: list[str]) -> tuple[list[str], list[str]]
         else:
             blocked.append(key)
     return blocked, skipped
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("standups")
+router.on_intent(Standup, standup)
+router.on_form("standup", from_form)

@@ -9,6 +9,7 @@ from typing import Any
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button, Reply
+from bot.core.router import Router
 from bot.nlu.intents import EditTask, LogEntry, LogHours, TaskNote
 from handlers import lookup, permissions
 from handlers.cards import task_card, user_refs
@@ -76,3 +77,10 @@ async def _which_finished(ctx: Ctx, hours: float) -> list[Reply]:
     keys = [lookup.task_key(p, t) for t, p in mine[:4]]
     buttons = tuple(Button(f"ok:fin:{k}:{said}", f"{k} ✓ {said}h") for k in keys)
     raise UserError("log.which_task", hint=", ".join(keys) or "-", buttons=buttons)
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("task_edits")
+router.on_intent(TaskNote, task_note)
+router.on_intent(EditTask, edit_task)

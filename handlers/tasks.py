@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button, Reply
+from bot.core.router import Router
 from bot.nlu.intents import CreateTask, UpdateTask
 from handlers import lookup, permissions
 from handlers.cards import names, show_change, task_card, user_refs
@@ -268,3 +269,12 @@ async def _undo_create(ctx: Ctx, task: Task, project: Project) -> list[Reply]:
     await ctx.session.execute(delete(Task).where(Task.id == task.id))
     await ctx.audit("task.deleted", f"task:{key}", project_id=project.id, before=before)
     return [ctx.reply(ctx.t("task.undone", key=key), replace=True)]
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("tasks")
+router.on_intent(CreateTask, create_task)
+router.on_intent(UpdateTask, update_task)
+router.on_action("task", on_button)
+router.on_form("create_task", from_form)

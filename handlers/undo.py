@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
+from bot.core.router import Router
 from bot.nlu.intents import Cancel, Negated, Unanswered
 from handlers import lookup, permissions
 from handlers.cards import hours as fmt_hours
@@ -194,3 +195,11 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
         return await revert(ctx, parts[2])
     raise UserError("action.unknown")
 
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("undo")
+router.on_intent(Cancel, cancel)
+router.on_intent(Negated, negated)
+router.on_intent(Unanswered, unanswered)
+router.on_action("undo", on_button)

@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button, Card, Field, Reply
+from bot.core.router import Router
 from bot.domain import notify
 from handlers import lookup, permissions
 from storage import changes
@@ -85,3 +86,9 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
         return reader.t("verify.done", who=who, key=key), None
 
     return replies + await notify.direct(ctx, [row.reported_by], tell)
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("verify")
+router.on_action("verify", on_button)

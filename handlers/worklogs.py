@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button, Card, Reply
+from bot.core.router import Router
 from bot.core.workdays import load_calendar
 from bot.nlu.intents import LogEntry, LogHours
 from handlers import lookup, permissions
@@ -132,3 +133,10 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
         raise UserError("action.unknown")
     key = parts[2]
     return await log_hours(LogHours(entries=[LogEntry(task=key, hours=value, date=None, note=None)]), ctx)
+
+
+# ---- routes ------------------------------------------------------------------------------------------------
+
+router = Router("worklogs")
+router.on_intent(LogHours, log_hours)
+router.on_action("log", on_button)

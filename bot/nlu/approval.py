@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .intents import ChangeAction
+from .intents import ChangeAction, ChangeVerb, DelayUnit
 from .keys import PROJECT_TOKEN, is_project_key
 from .message import Message
 from .numbers import NUM_RE, to_number
@@ -63,7 +63,9 @@ def _reason(text: str, start: int) -> str | None:
 
 def parse_change_action(msg: Message) -> ChangeAction | None:
     text = msg.text.strip()
-    for verdict, pattern in (("approve", _APPROVE), ("reject", _REJECT), ("withdraw", _WITHDRAW)):
+    verdicts: tuple[tuple[ChangeVerb, re.Pattern[str]], ...] = (
+        ("approve", _APPROVE), ("reject", _REJECT), ("withdraw", _WITHDRAW))
+    for verdict, pattern in verdicts:
         m = pattern.search(text)
         if m:
             number = int(m["n"] or m["m"])
@@ -130,7 +132,7 @@ def people_in(text: str) -> int | None:
     return int(value) if value and value >= 1 else None
 
 
-def delay_in(text: str) -> tuple[int, str] | None:
+def delay_in(text: str) -> tuple[int, DelayUnit] | None:
     """A slip by an amount ("延期3天" -> (3, "days"), "delay by 2 working days" -> (2, "workdays"))."""
     m = _DELAY.search(text)
     if not m:

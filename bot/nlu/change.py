@@ -10,8 +10,9 @@ import re
 from datetime import datetime, time
 from typing import Any
 
+from .approval import delay_in, money_in, people_in
 from .dates import DEADLINE
-from .intents import RequestChange
+from .intents import ChangeType, RequestChange
 from .keys import PROJECT_TOKEN, is_project_key
 from .message import Message, cut, fillers, pieces, strip_words
 
@@ -68,6 +69,7 @@ _DELAY_BY = re.compile(
     r"(?:[\d一二两三四五六七八九十半]+\s*(?:个)?\s*(?:工作日|天|周|星期|(?:working\s+|business\s+)?days?|weeks?))",
     re.IGNORECASE,
 )
+_REOPEN = re.compile(r"重新打开|重开|重新开启|reopen", re.IGNORECASE)  # approval reopens a done task
 _PROJECT = re.compile(
     rf"\[\s*(?P<a>{PROJECT_TOKEN})\s*\]|(?:项目|project)\s*(?P<b>{PROJECT_TOKEN})(?![A-Za-z0-9\-])|"
     rf"(?<![A-Za-z0-9\-])(?P<c>{PROJECT_TOKEN})\s*(?:项目|project)|(?<![A-Za-z0-9\-])(?P<d>(?-i:[A-Z][A-Z0-9]{{1,9}}))(?![A-Za-z0-9\-])",
@@ -97,7 +99,7 @@ def _project(msg: Message) -> str | None:
     return None
 
 
-def _change_type(main: str, has_due: bool) -> str:
+def _change_type(main: str, has_due: bool) -> ChangeType:
     if _SCHEDULE_LABEL.search(main):
         return "schedule"
     if re.search(r"需求变更|范围变更", main):
@@ -196,6 +198,7 @@ def parse_change(msg: Message) -> RequestChange | None:
     summary = " ".join(p for p in parts if p) or None
     if reason is not None:
         reason = reason.strip(" ,;.。") or None
+    figures = " ".join(x for x in (summary, text) if x)  # the summary's figure first, then the message's
     return RequestChange(
         task=task,
         project=project or (_project(msg) if task is None else None),
@@ -204,6 +207,10 @@ def parse_change(msg: Message) -> RequestChange | None:
         new_due=dates[0].iso() if dates else None,
         extra_hours=hours[0].hours if hours else None,
         reason=reason,
+        budget=money_in(figures),
+        people=people_in(figures),
+        delay=delay_in(figures),
+        reopen=bool(_REOPEN.search(text)),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .intents import AcceptanceAction, ContractQuery, Intent, RecordPayment, SubmitAcceptance
+from .intents import AcceptanceAction, AcceptanceStage, ContractQuery, Intent, RecordPayment, SubmitAcceptance
 from .keys import PROJECT_TOKEN
 from .message import Message
 from .numbers import to_number
@@ -49,7 +49,7 @@ _PAID_ZH = re.compile(rf"^{_HT}\s*(?P<name>.+?)\s*(?:已付款|已支付|已付|
 _PAID_EN = re.compile(rf"^{_HT}\s*(?:mark\s+)?(?P<name>.+?)\s+(?:as\s+)?paid\b\s*(?P<rest>.*)$", re.IGNORECASE)
 _AMOUNT = re.compile(r"(?:金额|amount)?\s*[¥￥]?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<u>万元|万|元|k|w|cny|rmb)?",
                      re.IGNORECASE)
-_STAGE_ZH = {"初验": "initial", "初步验收": "initial", "终验": "final", "最终验收": "final", "竣工验收": "final"}
+_STAGE_ZH: dict[str, AcceptanceStage] = {"初验": "initial", "初步验收": "initial", "终验": "final", "最终验收": "final", "竣工验收": "final"}
 _SUBMIT_ZH = re.compile(
     rf"^(?:请)?(?:提交|申请)\s*(?P<stage>初验|初步验收|终验|最终验收|竣工验收)\s*(?:{_HT}|{_KEY})?\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL)
@@ -145,7 +145,7 @@ def parse_contracts(msg: Message) -> Intent | None:
         m = pattern.match(text)
         if m:
             word = m["stage"].lower()
-            stage = _STAGE_ZH.get(word) or ("final" if word == "final" else "initial")
+            stage: AcceptanceStage = _STAGE_ZH.get(word) or ("final" if word == "final" else "initial")
             rest, months, until = _trial(m["rest"])
             return SubmitAcceptance(stage=stage, project=m["key"].upper() if m["key"] else None,
                                     contract=f"HT-{m['ht']}" if m["ht"] else None,

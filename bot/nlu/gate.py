@@ -13,22 +13,18 @@ import re
 from collections.abc import Callable
 
 from .intents import (
-    AcceptanceAction,
+    ALL,
     Admin,
     AnyIntent,
     Cancel,
     ChangeAction,
     CreateTask,
-    EditTask,
     Leave,
     LeaveAction,
     LogHours,
     Negated,
     Query,
-    RecordPayment,
     RequestChange,
-    SubmitAcceptance,
-    TaskNote,
     Unanswered,
     Unknown,
     UpdateTask,
@@ -36,10 +32,9 @@ from .intents import (
 from .message import Message
 from .mood import about_someone_else, cancellation, is_hedged, is_negated, is_question
 
-WRITES = (CreateTask, UpdateTask, LogHours, RequestChange, Leave, EditTask, TaskNote, RecordPayment, SubmitAcceptance)
-_DECISIONS = ("approve", "reject", "withdraw")
-_SIGN_OFFS = ("pass", "fail")  # an acceptance signer's decision (issue 15)
-_MEMBERSHIP = ("add_member", "remove_member")  # the admin writes a question or a negation can name
+# Derived from what each intent class declares (`writes` in intents.py): a new write intent says so itself.
+WRITES = tuple(c for c in ALL if c.writes is True)
+
 # A negation of the cancelling verb itself ("不要取消请假", "don't remove @vic"); "明天不请假了" is the cancellation.
 _NEGATED_UNDO = re.compile(r"(不要|别|不用|先不|无需|不必|勿)\s*(再)?\s*(给我|帮我)?\s*(把.*)?(取消|撤销|删除|移出|踢出)"
                            r"|\b(don'?t|do not|never)\s+(cancel|remove|delete|kick)\b", re.I)
@@ -47,15 +42,14 @@ _NEG_START = re.compile(r"^\s*(不要|别|先不|不用|don'?t\b|do not\b)", re.
 
 
 def _undoes_itself(intent: AnyIntent) -> bool:
-    """A write whose own words are a cancellation or a command: "取消请假", "把 @vic 移出 CRM". (Set-up commands
-    such as "my timezone is Asia/Tokyo" stay outside the gate: "my …" there states, it does not ask.)"""
-    return (isinstance(intent, LeaveAction) and intent.action == "cancel") or (
-        isinstance(intent, Admin) and intent.action in _MEMBERSHIP)
+    """A write whose own words are a cancellation or a command: "取消请假", "把 @vic 移出 CRM" (the class's
+    `undoes`). (Set-up commands such as "my timezone is Asia/Tokyo" stay outside the gate: "my …" there states,
+    it does not ask.)"""
+    return intent.undoes_itself()
 
 
 def is_write(intent: AnyIntent) -> bool:
-    return (isinstance(intent, WRITES) or (isinstance(intent, ChangeAction) and intent.action in _DECISIONS)
-            or (isinstance(intent, AcceptanceAction) and intent.action in _SIGN_OFFS) or _undoes_itself(intent))
+    return intent.is_write()
 
 
 def _task_of(intent: AnyIntent) -> str | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .intents import CancelWhat
+
 # ---- questions ---------------------------------------------------------------------------------------------
 
 # Sentence-final particles and marks: "CRM-3 完成了吗", "bob 请假了没有", "我的工时呢", "CRM-3 done?".
@@ -102,7 +104,7 @@ def is_negated(text: str, *, anywhere: bool = True) -> bool:
 
 _CANCEL_VERB = (r"(?:取消|撤销|撤回|撤掉|删掉|删除|作废|不要了|算了|不用了|cancel|undo|revert|scrap|delete|remove|"
                 r"never\s*mind|nevermind|forget\s+it|take\s+(?:that|it)\s+back)")
-_TARGETS: list[tuple[str, re.Pattern[str]]] = [
+_TARGETS: list[tuple[CancelWhat, re.Pattern[str]]] = [
     ("leave", re.compile(r"请假|休假|年假|病假|\bleave\b|\bpto\b|\booo\b|day\s+off", re.IGNORECASE)),
     ("log", re.compile(r"工时|记录|\blogs?\b|\bhours?\b|\btime\s+entry\b|\bentry\b", re.IGNORECASE)),
     ("change", re.compile(r"变更申请|变更请求|变更|申请|草稿|\bchange\s+request\b|\bdraft\b|\brequest\b|\bchange\b|"
@@ -121,7 +123,7 @@ _KEY = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]{1,9}-\d{1,9})(?![0-9])"
 _NOT_CANCEL = re.compile(r"(?:取消|撤销)\s*(?:完成|阻塞|暂停)|cancel(?:led)?\s+(?:the\s+)?(?:meeting|call)", re.IGNORECASE)
 
 
-def cancellation(text: str) -> tuple[str, str | None] | None:
+def cancellation(text: str) -> tuple[CancelWhat, str | None] | None:
     """("leave" | "log" | "change" | "task" | "update" | "last", task key or None) when the whole message asks
     to cancel or undo one thing ("撤销", "undo CRM-19", "取消请假", "cancel my last log", "CRM-3 的工时撤销")."""
     if not _ANY_CANCEL.search(text) or _NOT_CANCEL.search(text):  # the cheap test first: most messages cancel nothing
@@ -134,7 +136,7 @@ def cancellation(text: str) -> tuple[str, str | None] | None:
     key = key_m[1].upper() if key_m else None
     if key_m:
         rest = rest[:key_m.start()] + " " + rest[key_m.end():]
-    what = "last"
+    what: CancelWhat = "last"
     for name, pattern in _TARGETS:
         hit = pattern.search(rest)
         if hit:

@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from . import suggest
 from .admin import parse_admin
 from .approval import parse_change_action
+from .asked import QUESTION
 from .change import parse_change
 from .contracts import parse_contracts  # issue 15
 from .create import parse_create
@@ -117,6 +119,30 @@ def parse(text: str, *, now: datetime, tz: str = "Asia/Shanghai", bot_id: str | 
     ``holidays(name, on_or_after)`` gives the first and last day of the named public holiday ending on or after
     a day ("国庆前", "节后第一天"), or None when the calendar cannot be sure; without it holiday names are no date.
     ``known_keys`` are the project keys that exist, so a key that is also a word ("QA", "IT") still names one."""
+    result = _parse(text, now=now, tz=tz, bot_id=bot_id, workday_end=workday_end, day_hours=day_hours,
+                    is_workday=is_workday, holidays=holidays, known_keys=known_keys)
+    if isinstance(result, Unknown):
+        _suggest(result, text)
+    return result
+
+
+def _suggest(result: Unknown, text: object) -> None:
+    """What the answer to a message not understood needs, read from the message as written (its mentions and
+    all), as that answer always read it."""
+    try:
+        said = text if isinstance(text, str) else str(text)
+        result.greeting = suggest.kind(said)
+        if result.greeting is None:
+            result.closest = suggest.closest(said)
+            result.question = bool(QUESTION.search(said))
+    except Exception:  # total, as parse is
+        log.exception("nlu suggest failed")
+
+
+def _parse(text: str, *, now: datetime, tz: str, bot_id: str | None, workday_end: time, day_hours: float,
+           is_workday: Callable[[date], bool] | None, holidays: HolidayLookup | None,
+           known_keys: Iterable[str]) -> AnyIntent:
+    """The body of :func:`parse`, before an unknown reading gets what its answer needs."""
     try:
         # "could you / please …" asks the bot to act: read the command itself (bot/nlu/mood.py).
         clean = strip_polite(normalize(text if isinstance(text, str) else str(text), bot_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .asked import QUESTION, period, who
-from .intents import HoursQuery, Query, TaskList
+from .intents import HoursQuery, ListScope, Query, TaskList
 from .keys import PROJECT_TOKEN, is_project_key
 from .message import Message
 
@@ -136,7 +136,7 @@ def _task_list(msg: Message, *, mine: bool) -> TaskList | None:
     project = _any_project(msg)
     whom = who(msg, project=project)
     person = whom.person or ("me" if mine or whom.me else None)
-    scope = "open"
+    scope: ListScope = "open"
     if _DUE.search(text):
         scope = "due_next_week" if re.search(r"下周|下个星期|下星期|next\s+week", text, re.I) else "due_this_week"
     elif _DONE.search(text) and not _OPEN.search(text):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .intents import Greeting
+
 GREETING = re.compile(
     r"^(?:@\S+\s*)?(?:你好|您好|嗨|哈喽|哈啰|早上好|早安|早|上午好|下午好|晚上好|大家好|在吗|在不在|有人在吗|"
     r"hi|hello|hey|hiya|yo|howdy|good\s+(?:morning|afternoon|evening)|morning)(?:\s*(?:啊|呀|呢|～|~|!|！|。|\.|,|，|"
@@ -22,7 +24,8 @@ THANKS = re.compile(
 
 # Capability -> the words that point at it, most telling first. Ranked by how many of its words a message holds.
 _CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("log_hours", re.compile(r"工时|小时|记|填|\blog|\bhours?\b|\bh\b|\d+\s*h\b|timesheet", re.IGNORECASE)),
+    # A number starts only where a digit run does: the same matches, and no quadratic retry inside "1111…".
+    ("log_hours", re.compile(r"工时|小时|记|填|\blog|\bhours?\b|\bh\b|(?<!\d)\d+\s*h\b|timesheet", re.IGNORECASE)),
     ("hours", re.compile(r"工时|多少|统计|\bhours\b|\bhow\s+many\b|\btotal\b", re.IGNORECASE)),
     ("leave", re.compile(r"假|休|不在|\bleave\b|\boff\b|\bpto\b|\booo\b|\bvacation\b|\bsick\b", re.IGNORECASE)),
     ("create_task", re.compile(r"新建|新增|创建|建|加个|任务|\bnew\b|\bcreate\b|\badd\b|\btask\b|\btodo\b", re.IGNORECASE)),
@@ -40,7 +43,7 @@ CAPABILITIES = tuple(cap for cap, _ in _CUES)
 DEFAULT = ("tasks", "log_hours", "create_task")
 
 
-def kind(text: str) -> str | None:
+def kind(text: str) -> Greeting | None:
     """"hello" or "thanks" when the whole message is one, else None."""
     text = text.strip()
     if GREETING.match(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .dates import DEADLINE
-from .intents import TaskNote, UpdateTask
+from .intents import TaskNote, TaskStatus, UpdateTask
 from .keys import KeySpan
 from .message import Message
 from .mood import FORECAST, PARTIAL, PARTIAL_ANY, RESUME
@@ -92,7 +92,7 @@ def _progress(text: str) -> tuple[int | None, tuple[int, int] | None]:
     return None, None
 
 
-def _status(text: str, progress_span: tuple[int, int] | None) -> str | None:
+def _status(text: str, progress_span: tuple[int, int] | None) -> TaskStatus | None:
     if _TODO.search(text):
         return "todo"
     if _BLOCKED.search(text):
