@@ -9,7 +9,7 @@ import pytest
 from bot.core.router import Router
 from bot.nlu import intents
 from bot.routes import FEATURES, build_router
-from handlers import acceptance, changes
+from handlers import acceptance, changes, deliverables
 
 
 async def _noop(*_: object) -> list:
@@ -34,7 +34,7 @@ def test_every_feature_router_is_included_once() -> None:
 
 def test_answers_keep_their_order() -> None:
     """A message that may answer the bot's question goes to a Reject's reason or a draft request first."""
-    assert build_router().answers == [changes.follow_up, acceptance.follow_up]
+    assert build_router().answers == [changes.follow_up, acceptance.follow_up, deliverables.files_only]
 
 
 def test_include_refuses_what_is_routed_twice() -> None:
