@@ -71,5 +71,6 @@ def _contracts(router: Router) -> None:
     router.on_intent(nlu.SubmitAcceptance, acceptance.submit)
     router.on_intent(nlu.AcceptanceAction, acceptance.action)
     router.on_action("acc", acceptance.on_button)
+    router.on_form("acceptance_submit", acceptance.submit_form)
     router.on_answer(acceptance.follow_up)
     router.on_action("verify", verify.on_button)
