@@ -9,6 +9,11 @@ card of a round carries one tag so a decision redraws all of them in place, and 
 
 A fail needs the issues (整改项). The fail button cannot carry them, so the bot asks and the signer's next
 message in that conversation is the list (`follow_up`, like a change request's questions).
+
+A passed 初验's card offers "submit 终验", a failed round's card "resubmit": both open the submission form
+(`forms.ACCEPTANCE_SUBMIT`: the deliverables, a note) where the platform has forms; its submission
+(`submit_form`) submits the stage exactly as the typed message does. Where no form opens (the console), the
+click answers with the message to send.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core import forms
+from bot.core.buttons import AcceptanceButton
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.events import Attachment
@@ -26,8 +33,9 @@ from bot.core.router import Router
 from bot.domain import contracts as terms
 from bot.domain import notify, payables
 from bot.domain.acceptance import policy
+from bot.nlu.contracts import deliverables as read_deliverables
 from bot.nlu.contracts import items
-from bot.nlu.intents import AcceptanceAction, AnyIntent, SubmitAcceptance
+from bot.nlu.intents import AcceptanceAction, AcceptanceStage, AnyIntent, SubmitAcceptance
 from handlers import contracts, lookup, permissions
 from handlers.cards import names
 from storage import changes
@@ -144,20 +152,42 @@ async def _may_submit(ctx: Ctx, project: Project, contract: Contract, stage: str
     return stand
 
 
-async def start_final(ctx: Ctx, acc_id: int) -> list[Reply]:
-    """The "submit final acceptance" button of a passed 初验: the same checks as the typed message, then the
-    message to send with the deliverables (they are the vendor's to list; nothing is written by the click)."""
+async def _opened(ctx: Ctx, acc_id: int, verb: str) -> tuple[AcceptanceStage, Project, Contract]:
+    """The stage a card's "submit 终验" (`final`) or "resubmit" button submits, after the typed message's checks."""
     acc = await ctx.session.get(Acceptance, acc_id)
     project = await ctx.session.get(Project, acc.project_id) if acc is not None else None
     contract = await ctx.session.get(Contract, acc.contract_id) if acc is not None and acc.contract_id else None
     if acc is None or project is None or contract is None or not await contracts.may_read(ctx, project, contract):
         raise UserError("acc.not_found", id=acc_id)
+    stage: AcceptanceStage = "final" if verb == "final" or acc.stage == "final" else "initial"
     contract, project = await _their_contract(ctx, project, terms.ht(contract))
-    await _may_submit(ctx, project, contract, "final")
-    return [ctx.reply(ctx.t("acc.final_how", ref=terms.ht(contract)))]
+    await _may_submit(ctx, project, contract, stage)
+    return stage, project, contract
 
 
-async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
+async def start_final(ctx: Ctx, acc_id: int, verb: str = "final") -> list[Reply]:
+    """The card's submit button clicked where no form opened (the console): the same checks as the typed
+    message, then the message to send with the deliverables (nothing is written by the click)."""
+    stage, _, contract = await _opened(ctx, acc_id, verb)
+    if stage == "final":
+        return [ctx.reply(ctx.t("acc.final_how", ref=terms.ht(contract)))]
+    return [ctx.reply(ctx.t("acc.resubmit_how", ref=terms.ht(contract), stage=ctx.t("stage." + stage)))]
+
+
+async def submit_form(values: dict[str, Any], ctx: Ctx) -> list[Reply]:
+    """The submission form (forms.ACCEPTANCE_SUBMIT) opened by a card's "submit 终验" / "resubmit" button:
+    `acceptance` and `verb` (the button's), `deliverables` (a list as a message writes it), an optional `note`."""
+    raw, verb = str(values.get("acceptance") or ""), str(values.get("verb") or "")
+    if not raw.isdigit() or verb not in ("final", "resubmit"):
+        raise UserError("action.unknown")
+    stage, _, contract = await _opened(ctx, int(raw), verb)
+    intent = SubmitAcceptance(stage=stage, contract=terms.ht(contract),
+                              deliverables=read_deliverables(str(values.get("deliverables") or "")))
+    note = lookup.cut(ctx, str(values.get("note") or "").strip(), 1000) or None
+    return await submit(intent, ctx, note=note)
+
+
+async def submit(intent: SubmitAcceptance, ctx: Ctx, *, note: str | None = None) -> list[Reply]:
     project = None if intent.contract else await lookup.project(ctx, intent.project)
     contract, project = await _their_contract(ctx, project, intent.contract)
     assert ctx.actor is not None
@@ -181,7 +211,8 @@ async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
     await ctx.session.flush()
     items = [{k: lookup.cut(ctx, v, 500) for k, v in d.items()} for d in listed[:50]]
     rnd = AcceptanceRound(acceptance_id=acc.id, n=acc.rounds, submitted_by=ctx.actor.id, submitted_at=ctx.now,
-                          deliverables={"items": items, "trial_months": intent.trial_months},
+                          deliverables={"items": items, "trial_months": intent.trial_months,
+                                        **({"note": note} if note else {})},
                           status="pending", issues={})
     ctx.session.add(rnd)
     await ctx.session.flush()
@@ -193,7 +224,7 @@ async def submit(intent: SubmitAcceptance, ctx: Ctx) -> list[Reply]:
     await ctx.audit("acceptance.submitted", f"acceptance:{ys(acc)}", project_id=project.id,
                     after={"contract": ref, "stage": stage, "round": rnd.n, "deliverables": items,
                            "chain": roles, "trial_end": acc.trial_end.isoformat() if acc.trial_end else None,
-                           "trial_months": intent.trial_months})
+                           "trial_months": intent.trial_months, **({"note": note} if note else {})})
     first = await signers(ctx, project, acc, roles[0])
     card = await acceptance_card(ctx, acc, rnd, steps, project, contract)
     text = ctx.t("acc.submitted", ref=ref, stage=ctx.t("stage." + stage), n=rnd.n, role=ctx.t("role." + roles[0]),
@@ -255,6 +286,7 @@ async def acceptance_card(ctx: Ctx, acc: Acceptance, rnd: AcceptanceRound, steps
               Field(ctx.t("f.round"), str(rnd.n)),
               Field(ctx.t("f.submitter"), submitter),
               Field(ctx.t("f.deliverables"), "\n".join(delivered) or "-"),
+              *((Field(ctx.t("f.submit_note"), str(rnd.deliverables["note"])),) if (rnd.deliverables or {}).get("note") else ()),
               Field(ctx.t("f.signers"), " → ".join(chain) or "-"),
               Field(ctx.t("f.status"), ctx.t("acc_status." + rnd.status))]
     issues = (rnd.issues or {}).get("items") or []
@@ -264,10 +296,13 @@ async def acceptance_card(ctx: Ctx, acc: Acceptance, rnd: AcceptanceRound, steps
         fields.append(Field(ctx.t("f.trial_end"), acc.trial_end.isoformat()))
     buttons: tuple[Button, ...] = ()
     if rnd.status == "pending":
-        buttons = (Button(f"acc:pass:{acc.id}", ctx.t("b.pass"), "primary"),
-                   Button(f"acc:fail:{acc.id}", ctx.t("b.fail"), "danger"))
+        buttons = (AcceptanceButton("pass", acc.id).button(ctx.t("b.pass"), "primary"),
+                   AcceptanceButton("fail", acc.id).button(ctx.t("b.fail"), "danger"))
     elif acc.stage == "initial" and rnd.status == "passed":
-        buttons = (Button(f"acc:final:{acc.id}", ctx.t("b.submit_final"), "primary"),)
+        buttons = (AcceptanceButton("final", acc.id).button(ctx.t("b.submit_final"), "primary",
+                                                            form=forms.ACCEPTANCE_SUBMIT),)
+    elif rnd.status == "failed":
+        buttons = (AcceptanceButton("resubmit", acc.id).button(ctx.t("b.resubmit"), form=forms.ACCEPTANCE_SUBMIT),)
     return Card(title=f"{ys(acc)} {terms.ht(contract)} {ctx.t('stage.' + acc.stage)}", fields=tuple(fields),
                 buttons=buttons)
 
@@ -275,13 +310,12 @@ async def acceptance_card(ctx: Ctx, acc: Acceptance, rnd: AcceptanceRound, steps
 # ---- deciding ------------------------------------------------------------------------------------------------
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
-    """`acc:pass:ID`, `acc:fail:ID` (asks for the issues), `acc:final:ID` (a passed 初验's "submit 终验")."""
-    parts = action.split(":")
-    if len(parts) != 3 or parts[1] not in ("pass", "fail", "final") or not parts[2].isdigit():
-        raise UserError("action.unknown")
-    if parts[1] == "final":
-        return await start_final(ctx, int(parts[2]))
-    return await decide(ctx, int(parts[2]), parts[1], issues=None, clicked=True)
+    """`acc:pass:ID`, `acc:fail:ID` (asks for the issues), `acc:final:ID` (a passed 初验's "submit 终验") and
+    `acc:resubmit:ID` (a failed round's), which reach here only where no form opened on the click."""
+    clicked = AcceptanceButton.unpack(action)
+    if clicked.verb in ("final", "resubmit"):
+        return await start_final(ctx, clicked.acceptance, clicked.verb)
+    return await decide(ctx, clicked.acceptance, clicked.verb, issues=None, clicked=True)
 
 
 async def action(intent: AcceptanceAction, ctx: Ctx) -> list[Reply]:
@@ -443,4 +477,5 @@ router = Router("acceptance")
 router.on_intent(SubmitAcceptance, submit)
 router.on_intent(AcceptanceAction, action)
 router.on_action("acc", on_button)
+router.on_form("acceptance_submit", submit_form)
 router.on_answer(follow_up)

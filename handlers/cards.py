@@ -7,6 +7,16 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core import forms
+from bot.core.buttons import (
+    ButtonData,
+    ChangeDecision,
+    ChangeNew,
+    ConfirmNo,
+    LogButton,
+    TaskButton,
+    UndoUpdate,
+)
 from bot.core.context import Ctx
 from bot.core.replies import Button, Card, Field
 from handlers.lookup import format_due, task_key
@@ -74,16 +84,16 @@ async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = Fals
     ]
     buttons = []
     if task.status == "todo":
-        buttons.append(Button(f"task:start:{key}", ctx.t("b.start")))
+        buttons.append(TaskButton("start", key).button(ctx.t("b.start")))
     if task.status != "done":
-        buttons.append(Button(f"task:done:{key}", ctx.t("b.done"), "primary"))
-        buttons.append(Button(f"log:1:{key}", ctx.t("b.log", h=1)))
-        buttons.append(Button(f"log:2:{key}", ctx.t("b.log", h=2)))
-        buttons.append(Button(f"cr:new:{key}", ctx.t("b.change")))
+        buttons.append(TaskButton("done", key).button(ctx.t("b.done"), "primary"))
+        buttons.append(LogButton(1, key).button(ctx.t("b.log", h=1)))
+        buttons.append(LogButton(2, key).button(ctx.t("b.log", h=2)))
+        buttons.append(ChangeNew(key).button(ctx.t("b.change"), form=forms.CHANGE_REQUEST))
     if undo:
-        buttons.append(Button(f"task:undo:{key}", ctx.t("b.undo"), "danger", ctx.confirm("undo", key=key)))
+        buttons.append(TaskButton("undo", key).button(ctx.t("b.undo"), "danger", ctx.confirm("undo", key=key)))
     elif revert:
-        buttons.append(Button(f"undo:upd:{key}", ctx.t("b.undo"), "danger", ctx.confirm("undo", key=key)))
+        buttons.append(UndoUpdate(key).button(ctx.t("b.undo"), "danger", ctx.confirm("undo", key=key)))
     if task.due_date is not None and task.status != "done":
         from bot.core.workdays import load_calendar
 
@@ -92,15 +102,15 @@ async def task_card(ctx: Ctx, task: Task, project: Project, *, undo: bool = Fals
     return Card(title=f"{key} {task.title}", fields=tuple(fields), buttons=tuple(buttons))
 
 
-def confirm_card(ctx: Ctx, title: str, reading: str, *, yes: str, other: tuple[str, str] | None = None,
+def confirm_card(ctx: Ctx, title: str, reading: str, *, yes: ButtonData, other: tuple[ButtonData, str] | None = None,
                  notes: tuple[str, ...] = ()) -> Card:
     """"Did you mean …?": the reading, then Yes / the other reading / Cancel. Nothing is written until a click;
     the click's handler re-reads the task and re-checks the clicker's permission."""
     fields = [Field(ctx.t("f.reading"), reading), *(Field(ctx.t("f.note"), n) for n in notes)]
-    buttons = [Button(yes, ctx.t("b.yes"), "primary")]
+    buttons = [yes.button(ctx.t("b.yes"), "primary")]
     if other is not None:
-        buttons.append(Button(other[0], other[1]))
-    buttons.append(Button("ok:no", ctx.t("b.cancel")))
+        buttons.append(other[0].button(other[1]))
+    buttons.append(ConfirmNo().button(ctx.t("b.cancel")))
     return Card(title=title, fields=tuple(fields), buttons=tuple(buttons))
 
 
@@ -184,9 +194,11 @@ async def change_card(ctx: Ctx, change: ChangeRequest, project: Project, *, targ
         fields.append(Field(ctx.t("f.reject_reason"), rejected.reason))
     buttons: tuple[Button, ...] = ()
     if change.status == "pending":
-        buttons = (Button(f"cr:approve:{change.id}", ctx.t("b.approve"), "primary"),
-                   Button(f"cr:reject:{change.id}", ctx.t("b.reject"), "danger", ctx.confirm("reject", id=change.id)),
-                   Button(f"cr:withdraw:{change.id}", ctx.t("b.withdraw"),
-                          confirm=ctx.confirm("withdraw", id=change.id)))
+        buttons = (ChangeDecision("approve", change.id).button(ctx.t("b.approve"), "primary"),
+                   ChangeDecision("reject", change.id).button(ctx.t("b.reject"), "danger",
+                                                              ctx.confirm("reject", id=change.id),
+                                                              form=forms.CHANGE_REJECT),
+                   ChangeDecision("withdraw", change.id).button(ctx.t("b.withdraw"),
+                                                                confirm=ctx.confirm("withdraw", id=change.id)))
     title = f"CR-{change.id} {ctx.t('ct.' + change.change_type)} · {target}"
     return Card(title=title, fields=tuple(fields), buttons=buttons)

@@ -18,10 +18,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core import forms
+from bot.core.buttons import ChangeDecision, ChangeNew, ChangeSlip, unpack_any
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.i18n import LOCALES
-from bot.core.replies import Button, Card, Reply
+from bot.core.replies import Card, Reply
 from bot.core.router import Router
 from bot.core.workdays import WorkCalendar, load_calendar
 from bot.domain import approvals, notify
@@ -147,8 +148,7 @@ async def _loaded(ctx: Ctx, change: ChangeRequest, project: Project) -> tuple[Ta
 
 
 def _slip_buttons(ctx: Ctx, change_id: int) -> Card:
-    return Card(title="", buttons=tuple(Button(f"cr:slip:{change_id}:{n}", ctx.t("b.slip", n=n))
-                                        for n in QUICK_SLIPS))
+    return Card(title="", buttons=tuple(ChangeSlip(change_id, n).button(ctx.t("b.slip", n=n)) for n in QUICK_SLIPS))
 
 
 async def _target(ctx: Ctx, task_key: str | None, project_key: str | None) -> tuple[Task | None, Project]:
@@ -377,20 +377,15 @@ async def _names_of(ctx: Ctx, person_ids: list[int]) -> str:
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """Card buttons `cr:approve:ID`, `cr:reject:ID`, `cr:withdraw:ID`, `cr:slip:ID:N`, `cr:new:TASK`."""
-    parts = action.split(":")
-    if len(parts) < 3:
-        raise UserError("action.unknown")
-    verb = parts[1]
-    if verb == "new":
-        return await _offer(ctx, parts[2])
-    if not parts[2].isdigit():
-        raise UserError("action.unknown")
-    change_id = int(parts[2])
-    if verb == "slip" and len(parts) == 4 and parts[3].isdigit() and int(parts[3]) in QUICK_SLIPS:
-        return await _quick_slip(ctx, change_id, int(parts[3]))
-    if verb in ("approve", "reject", "withdraw") and len(parts) == 3:
-        return await decide(ctx, change_id, verb, reason=None, clicked=True)
-    raise UserError("action.unknown")
+    clicked = unpack_any(action, ChangeNew, ChangeSlip, ChangeDecision)
+    if isinstance(clicked, ChangeNew):  # where no form opens on the click (Feishu, console): ask in the chat
+        return await _offer(ctx, clicked.task)
+    if isinstance(clicked, ChangeSlip):
+        if clicked.days not in QUICK_SLIPS:
+            raise UserError("action.unknown")
+        return await _quick_slip(ctx, clicked.change, clicked.days)
+    assert isinstance(clicked, ChangeDecision)
+    return await decide(ctx, clicked.change, clicked.verb, reason=None, clicked=True)
 
 
 async def _offer(ctx: Ctx, key: str) -> list[Reply]:
@@ -487,7 +482,8 @@ def _form_summary(ctx: Ctx, details: dict[str, Any]) -> str:
 
 
 async def from_form(values: dict[str, Any], ctx: Ctx) -> list[Reply]:
-    """A reject form (Feishu card input / Slack modal): `change` and `reason`."""
+    """The reject form (forms.CHANGE_REJECT: a Feishu card form, a Slack modal): `change` (the opening button's
+    `ChangeDecision.change`) and `reason`."""
     raw = str(values.get("change") or "")
     if not raw.isdigit():
         raise UserError("action.unknown")
@@ -723,8 +719,8 @@ async def _mine(ctx: Ctx) -> list[Reply]:
     for change, project in mine:
         lines.append(f"• CR-{change.id} {project.key} [{ctx.t('ct.' + change.change_type)}] {change.summary or '-'}")
         lines += [f"    {line}" for line in change_lines(ctx, change, budget=await permissions.budget_shown(ctx, project))]
-    buttons = tuple(b for change, _ in mine[:3] for b in (Button(f"cr:approve:{change.id}", f"CR-{change.id} "
-                                                                  + ctx.t("b.approve"), "primary"),))
+    buttons = tuple(b for change, _ in mine[:3] for b in (ChangeDecision("approve", change.id).button(
+        f"CR-{change.id} " + ctx.t("b.approve"), "primary"),))
     return [ctx.reply("\n".join(lines), card=Card(title="", buttons=buttons))]
 
 

@@ -1,6 +1,6 @@
 """Confirm before a write that rests on weak cues: show the reading, write only on the click.
 
-Buttons carry small typed payloads (design rule 9), prefix `ok`:
+Buttons carry small typed payloads (design rule 9), prefix `ok` (bot/core/buttons.py, `Confirm*`):
 `ok:done:KEY`, `ok:start:KEY`, `ok:due:KEY:YYYYMMDD`, `ok:as:KEY:ID.ID`, `ok:log:KEY:H:YYYYMMDD`,
 `ok:leave:YYYYMMDD:YYYYMMDD`, `ok:fin:KEY:H` (done, and H hours logged), `ok:no`. On a click the task is read again and the clicker's permission checked
 again by the same functions a typed message goes through.
@@ -10,8 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 
+from bot.core.buttons import (
+    ConfirmAssign,
+    ConfirmDue,
+    ConfirmFinish,
+    ConfirmLeave,
+    ConfirmLog,
+    ConfirmNo,
+    ConfirmStatus,
+    unpack_any,
+)
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
@@ -22,24 +31,8 @@ from handlers.cards import confirm_card, names
 from storage import people
 
 
-def _day(value: str) -> str:
-    return value[:10].replace("-", "")
-
-
-def _iso(compact: str) -> str:
-    if not (len(compact) == 8 and compact.isdigit()):
-        raise UserError("action.unknown")
-    return f"{compact[:4]}-{compact[4:6]}-{compact[6:]}"
-
-
-def _hours(raw: str) -> float:
-    try:
-        hours = float(raw)
-    except ValueError:
-        raise UserError("action.unknown") from None
-    if not math.isfinite(hours):
-        raise UserError("action.unknown")
-    return hours
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value[:10])
 
 
 def _why(ctx: Ctx, weak: list[str]) -> tuple[str, ...]:
@@ -55,16 +48,15 @@ async def update(intent: UpdateTask, ctx: Ctx) -> list[Reply]:
     title = f"{key} {task.title}"
     if intent.assignees:
         found = [await lookup.person(ctx, token) for token in intent.assignees]
-        ids = ".".join(str(p.id) for p in found)
         reading = ctx.t("confirm.assign", key=key, names=", ".join(p.display_name for p in found))
-        card = confirm_card(ctx, title, reading, yes=f"ok:as:{key}:{ids}", notes=notes)
+        card = confirm_card(ctx, title, reading, yes=ConfirmAssign(key, tuple(p.id for p in found)), notes=notes)
     elif intent.due:
         reading = ctx.t("confirm.due", key=key, due=intent.due.replace("T", " "))
-        card = confirm_card(ctx, title, reading, yes=f"ok:due:{key}:{_day(intent.due)}", notes=notes)
+        card = confirm_card(ctx, title, reading, yes=ConfirmDue(key, _date(intent.due)), notes=notes)
     else:
         reading = ctx.t("confirm.done", key=key)
-        card = confirm_card(ctx, title, reading, yes=f"ok:done:{key}",
-                            other=(f"ok:start:{key}", ctx.t("b.still_doing")), notes=notes)
+        card = confirm_card(ctx, title, reading, yes=ConfirmStatus("done", key),
+                            other=(ConfirmStatus("start", key), ctx.t("b.still_doing")), notes=notes)
     replies = [ctx.reply(ctx.t("confirm.ask"), card=card)]
     for other in intent.also:  # "CRM-1,CRM-2 …": one card per key, each written on its own click
         replies += await update(dataclasses.replace(intent, task=other, also=[]), ctx)
@@ -75,7 +67,7 @@ async def log(ctx: Ctx, entry: LogEntry, key: str, hours: float, day: dt.date, r
     """One log that looks wrong (more than a working day, long ago, before the project): ask first."""
     said = f"{hours:g}"
     reading = ctx.t("confirm.log", key=key, hours=said, day=day.isoformat())
-    card = confirm_card(ctx, key, reading, yes=f"ok:log:{key}:{said}:{day:%Y%m%d}", notes=_why(ctx, reasons))
+    card = confirm_card(ctx, key, reading, yes=ConfirmLog(key, float(said), day), notes=_why(ctx, reasons))
     return [ctx.reply(ctx.t("confirm.ask"), card=card)]
 
 
@@ -83,8 +75,8 @@ async def finish(ctx: Ctx, key: str, title: str, hours: float) -> list[Reply]:
     """"CRM-3 完成 2h": done and 2h logged (Yes), or only 2h logged (the other reading)."""
     said = f"{hours:g}"
     reading = ctx.t("confirm.finish", key=key, hours=said)
-    card = confirm_card(ctx, f"{key} {title}", reading, yes=f"ok:fin:{key}:{said}",
-                        other=(f"ok:log:{key}:{said}:{ctx.today():%Y%m%d}", ctx.t("b.only_log", hours=said)))
+    card = confirm_card(ctx, f"{key} {title}", reading, yes=ConfirmFinish(key, float(said)),
+                        other=(ConfirmLog(key, float(said), ctx.today()), ctx.t("b.only_log", hours=said)))
     return [ctx.reply(ctx.t("confirm.ask"), card=card)]
 
 
@@ -93,7 +85,7 @@ async def leave(intent: Leave, ctx: Ctx) -> list[Reply]:
     start = intent.start or ctx.today().isoformat()
     end = intent.end or start
     reading = ctx.t("confirm.leave", start=start, end=end)
-    card = confirm_card(ctx, ctx.t("confirm.leave_title"), reading, yes=f"ok:leave:{_day(start)}:{_day(end)}",
+    card = confirm_card(ctx, ctx.t("confirm.leave_title"), reading, yes=ConfirmLeave(_date(start), _date(end)),
                         notes=_why(ctx, intent.weak))
     return [ctx.reply(ctx.t("confirm.ask"), card=card)]
 
@@ -102,34 +94,31 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """The confirm card's buttons: do what the card showed, through the ordinary handlers."""
     from handlers import leave, tasks, worklogs
 
-    parts = action.split(":")
-    verb = parts[1] if len(parts) > 1 else ""
-    if verb == "no":
+    clicked = unpack_any(action, ConfirmNo, ConfirmStatus, ConfirmDue, ConfirmAssign, ConfirmLog, ConfirmFinish,
+                         ConfirmLeave)
+    if isinstance(clicked, ConfirmNo):
         return [ctx.reply(ctx.t("confirm.cancelled"), replace=True)]
-    if verb in ("done", "start") and len(parts) == 3:
-        status: TaskStatus = "done" if verb == "done" else "in_progress"
-        replies = await tasks.update_task(UpdateTask(task=parts[2], status=status), ctx)
-    elif verb == "due" and len(parts) == 4:
-        replies = await tasks.update_task(UpdateTask(task=parts[2], due=_iso(parts[3])), ctx)
-    elif verb == "as" and len(parts) == 4:
-        ids = [int(x) for x in parts[3].split(".") if x.isdigit()]
-        if not ids:
-            raise UserError("action.unknown")
+    if isinstance(clicked, ConfirmStatus):
+        status: TaskStatus = "done" if clicked.verb == "done" else "in_progress"
+        replies = await tasks.update_task(UpdateTask(task=clicked.key, status=status), ctx)
+    elif isinstance(clicked, ConfirmDue):
+        replies = await tasks.update_task(UpdateTask(task=clicked.key, due=clicked.due.isoformat()), ctx)
+    elif isinstance(clicked, ConfirmAssign):
+        ids = list(clicked.people)
         refs = await people.external_ids(ctx.session, ids, ctx.platform)
         if len(refs) != len(ids):
             raise UserError("person.not_found", name=", ".join(await names(ctx, ids)))
-        replies = await tasks.update_task(UpdateTask(task=parts[2], assignees=[refs[i] for i in ids]), ctx)
-    elif verb == "log" and len(parts) == 5:
-        entry = LogEntry(task=parts[2], hours=_hours(parts[3]), date=_iso(parts[4]), note=None)
+        replies = await tasks.update_task(UpdateTask(task=clicked.key, assignees=[refs[i] for i in ids]), ctx)
+    elif isinstance(clicked, ConfirmLog):
+        entry = LogEntry(task=clicked.key, hours=clicked.hours, date=clicked.day.isoformat(), note=None)
         replies = await worklogs.log_hours(LogHours(entries=[entry]), ctx, confirmed=True)
-    elif verb == "fin" and len(parts) == 4:
+    elif isinstance(clicked, ConfirmFinish):
         from handlers.task_edits import edit_task
 
-        replies = await edit_task(EditTask(task=parts[2], done_hours=_hours(parts[3])), ctx)
-    elif verb == "leave" and len(parts) == 4:
-        replies = await leave.record(Leave(start=_iso(parts[2]), end=_iso(parts[3])), ctx)
+        replies = await edit_task(EditTask(task=clicked.key, done_hours=clicked.hours), ctx)
     else:
-        raise UserError("action.unknown")
+        assert isinstance(clicked, ConfirmLeave)
+        replies = await leave.record(Leave(start=clicked.start.isoformat(), end=clicked.end.isoformat()), ctx)
     return [dataclasses.replace(replies[0], replace=True), *replies[1:]] if replies else replies
 
 

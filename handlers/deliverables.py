@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.buttons import FilesButton
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.events import Attachment
-from bot.core.replies import Button, Card, Field, Reply
+from bot.core.replies import Card, Field, Reply
 from bot.core.router import Router
 from bot.nlu.intents import AnyIntent
 from handlers import acceptance
@@ -51,23 +52,21 @@ async def files_only(_: AnyIntent, ctx: Ctx) -> list[Reply] | None:
     row = await inbox.row_id(ctx.session, ctx.platform, ctx.event_id)
     if not rounds or row is None:
         return [ctx.reply(ctx.t("files.nowhere", names=listed))]
-    buttons = tuple(Button(f"files:add:{a.id}:{row}", ctx.t("b.add_files", ys=acceptance.ys(a), n=r.n),
-                           "primary" if i == 0 else "default") for i, (a, r) in enumerate(rounds))
+    buttons = tuple(FilesButton(a.id, row).button(ctx.t("b.add_files", ys=acceptance.ys(a), n=r.n),
+                                                  "primary" if i == 0 else "default") for i, (a, r) in enumerate(rounds))
     card = Card(title=ctx.t("files.title"), fields=(Field(ctx.t("f.files"), listed),), buttons=buttons)
     return [ctx.reply(ctx.t("files.offer", names=listed), card=card)]
 
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """`files:add:ACCEPTANCE:INBOX_ROW`: add the files of that message to the acceptance's open round."""
-    parts = action.split(":")
-    if len(parts) != 4 or parts[1] != "add" or not parts[2].isdigit() or not parts[3].isdigit():
-        raise UserError("action.unknown")
-    stored = await inbox.payload(ctx.session, int(parts[3]))
+    clicked = FilesButton.unpack(action)
+    stored = await inbox.payload(ctx.session, clicked.row)
     # Only the person who sent the files can add them (the row says who that was, on which platform).
     if stored is None or stored[0] != ctx.platform or (stored[1].get("user") or {}).get("user_id") != ctx.actor_ref:
         raise UserError("files.gone")
     files = [Attachment(**f) for f in stored[1].get("files") or [] if isinstance(f, dict)]
-    acc, project, contract, rnd, steps = await acceptance.loaded(ctx, int(parts[2]), lock=True)
+    acc, project, contract, rnd, steps = await acceptance.loaded(ctx, clicked.acceptance, lock=True)
     if ctx.actor is None or rnd.submitted_by != ctx.actor.id or rnd.status != "pending" or acc.status != "pending":
         raise UserError("files.round_closed", ys=acceptance.ys(acc), n=rnd.n)
     had = list((rnd.deliverables or {}).get("items", []))

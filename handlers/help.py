@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.buttons import HelpButton, NoSuchButton
 from bot.core.context import Ctx
 from bot.core.errors import UserError
-from bot.core.replies import Button, Card, Reply
+from bot.core.replies import Card, Reply
 from bot.core.router import Router
 from bot.nlu import suggest
 from bot.nlu.intents import Help, Unknown
@@ -37,13 +38,13 @@ async def not_understood(intent: Unknown, ctx: Ctx) -> list[Reply]:
     # A question the bot cannot answer is said to be one: it was not taken for anything else.
     head = "unknown.question" if intent.question else "unknown.closest"
     lines = [ctx.t(head)] + [f"• {_example(ctx, cap)}" for cap in caps] + [ctx.t("unknown.more")]
-    buttons = tuple(Button(f"help:{cap}", ctx.t("cap." + cap)) for cap in caps)
+    buttons = tuple(HelpButton(cap).button(ctx.t("cap." + cap)) for cap in caps)
     return [ctx.reply("\n".join(lines), card=Card(title="", buttons=buttons))]
 
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """help:<capability>: that capability's example (what to type)."""
-    cap = action.split(":", 1)[1] if ":" in action else ""
+    cap = HelpButton.unpack(action).capability
     if cap not in suggest.CAPABILITIES:
         raise UserError("action.unknown")
     return [ctx.reply(_example(ctx, cap))]
@@ -51,12 +52,10 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
 
 async def no_such_button(action: str, ctx: Ctx) -> list[Reply]:
     """nobutton:<n>:<count>: the console user typed a number no shown button has."""
-    parts = action.split(":")
-    n = parts[1] if len(parts) > 1 else "?"
-    count = parts[2] if len(parts) > 2 else "0"
-    if count in ("", "0"):
-        return [ctx.reply(ctx.t("unknown.no_buttons", n=n))]
-    return [ctx.reply(ctx.t("unknown.button", n=n, max=count))]
+    clicked = NoSuchButton.unpack(action)
+    if not clicked.count:
+        return [ctx.reply(ctx.t("unknown.no_buttons", n=clicked.n))]
+    return [ctx.reply(ctx.t("unknown.button", n=clicked.n, max=clicked.count))]
 
 
 # ---- routes ------------------------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.core.buttons import LeaveAdd, LeaveUndo, unpack_any
 from bot.core.context import Ctx
 from bot.core.errors import UserError
-from bot.core.replies import Button, Card, Reply
+from bot.core.replies import Card, Reply
 from bot.core.router import Router
 from bot.nlu.intents import Leave, LeaveAction
 from handlers import lookup, permissions
@@ -40,18 +41,16 @@ async def _add(ctx: Ctx, start: dt.date, end: dt.date) -> list[Reply]:
     await standups.add_leave(ctx.session, ctx.actor.id, start, end, note="", now=ctx.now)
     await ctx.audit("leave.added", f"person:{ctx.actor_ref}", after={"start": start.isoformat(), "end": end.isoformat()})
     return [ctx.reply(ctx.t("leave.recorded", start=start.isoformat(), end=end.isoformat()),
-                      card=Card(title="", buttons=(Button(f"leave:undo:{start.isoformat()}:{end.isoformat()}",
-                                                          ctx.t("b.undo"), "danger",
-                                                          ctx.confirm("undo_leave", start=start.isoformat(),
-                                                                      end=end.isoformat())),)))]
+                      card=Card(title="", buttons=(LeaveUndo(start, end).button(
+                          ctx.t("b.undo"), "danger",
+                          ctx.confirm("undo_leave", start=start.isoformat(), end=end.isoformat())),)))]
 
 
 def _ask(ctx: Ctx) -> list[Reply]:
     """Which days? The two likeliest answers as buttons; any other answer can be typed ("下周一到周三请假")."""
     today = ctx.today()
     tomorrow = today + dt.timedelta(days=1)
-    buttons = (Button(f"leave:add:{today.isoformat()}", ctx.t("leave.b_today")),
-               Button(f"leave:add:{tomorrow.isoformat()}", ctx.t("leave.b_tomorrow")))
+    buttons = (LeaveAdd(today).button(ctx.t("leave.b_today")), LeaveAdd(tomorrow).button(ctx.t("leave.b_tomorrow")))
     return [ctx.reply(ctx.t("leave.which_days"), card=Card(title="", buttons=buttons))]
 
 
@@ -156,16 +155,11 @@ async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """leave:add:<day> (an answer to "which days?"), leave:undo:<start>:<end> (cancel what was just recorded)."""
     if ctx.actor is None:
         raise UserError("q.no_user")
-    parts = action.split(":")
-    try:
-        days = [dt.date.fromisoformat(p) for p in parts[2:]]
-    except ValueError:
-        raise UserError("action.unknown") from None
-    if len(parts) == 3 and parts[1] == "add":
-        return await _add(ctx, days[0], days[0])
-    if len(parts) == 4 and parts[1] == "undo":
-        return await _cancel(ctx, days[0], days[1])
-    raise UserError("action.unknown")
+    clicked = unpack_any(action, LeaveAdd, LeaveUndo)
+    if isinstance(clicked, LeaveAdd):
+        return await _add(ctx, clicked.day, clicked.day)
+    assert isinstance(clicked, LeaveUndo)
+    return await _cancel(ctx, clicked.start, clicked.end)
 
 
 # ---- routes ------------------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.buttons import ConfirmFinish
 from bot.core.context import Ctx
 from bot.core.errors import UserError
-from bot.core.replies import Button, Reply
+from bot.core.replies import Reply
 from bot.core.router import Router
 from bot.nlu.intents import EditTask, LogEntry, LogHours, TaskNote
 from handlers import lookup, permissions
@@ -75,7 +76,7 @@ async def _which_finished(ctx: Ctx, hours: float) -> list[Reply]:
     mine = await tasks.open_assigned(ctx.session, ctx.actor.id) if ctx.actor else []
     said = f"{hours:g}"
     keys = [lookup.task_key(p, t) for t, p in mine[:4]]
-    buttons = tuple(Button(f"ok:fin:{k}:{said}", f"{k} ✓ {said}h") for k in keys)
+    buttons = tuple(ConfirmFinish(k, float(said)).button(f"{k} ✓ {said}h") for k in keys)
     raise UserError("log.which_task", hint=", ".join(keys) or "-", buttons=buttons)
 
 

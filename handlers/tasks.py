@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from bot.core.buttons import TaskButton
 from bot.core.context import Ctx
 from bot.core.errors import UserError
-from bot.core.replies import Button, Reply
+from bot.core.replies import Reply
 from bot.core.router import Router
 from bot.nlu.intents import CreateTask, UpdateTask
 from handlers import lookup, permissions
@@ -125,7 +126,7 @@ async def _update_one(intent: UpdateTask, ctx: Ctx) -> list[Reply]:
     verb = {"done": "done", "in_progress": "start"}.get(intent.status or "")
     if verb and intent.progress is None and not intent.assignees and not intent.due:
         task, project = await lookup.task(
-            ctx, intent.task, retry=lambda k: Button(f"task:{verb}:{k}", f"{k} {ctx.t('b.' + verb)}"))
+            ctx, intent.task, retry=lambda k: TaskButton(verb, k).button(f"{k} {ctx.t('b.' + verb)}"))
     else:
         task, project = await lookup.task(ctx, intent.task)
     changes: dict[str, Any] = {}
@@ -228,10 +229,8 @@ def _apply_fields(ctx: Ctx, task: Task, changes: dict[str, Any]) -> None:
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """Card buttons `task:start:KEY`, `task:done:KEY`, `task:undo:KEY`."""
-    parts = action.split(":", 2)
-    if len(parts) != 3:
-        raise UserError("action.unknown")
-    _, verb, key = parts
+    clicked = TaskButton.unpack(action)
+    verb, key = clicked.verb, clicked.key
     task, project = await lookup.task(ctx, key)
     wanted = {"start": "in_progress", "done": "done"}.get(verb)
     if wanted is not None:

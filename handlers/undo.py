@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from bot.core.buttons import UndoLog, UndoUpdate, unpack_any
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Reply
@@ -186,14 +187,11 @@ async def revert(ctx: Ctx, key: str, row: AuditEntry | None = None) -> list[Repl
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """Undo buttons: `undo:log:ID` (a work log), `undo:upd:KEY` (the update just made)."""
-    parts = action.split(":", 2)
-    if len(parts) != 3:
-        raise UserError("action.unknown")
-    if parts[1] == "log" and parts[2].isdigit():
-        return await undo_log(ctx, int(parts[2]))
-    if parts[1] == "upd":
-        return await revert(ctx, parts[2])
-    raise UserError("action.unknown")
+    clicked = unpack_any(action, UndoLog, UndoUpdate)
+    if isinstance(clicked, UndoLog):
+        return await undo_log(ctx, clicked.log)
+    assert isinstance(clicked, UndoUpdate)
+    return await revert(ctx, clicked.key)
 
 
 # ---- routes ------------------------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import delete
 
+from bot.core.buttons import VerifyButton
 from bot.core.context import Ctx
 from bot.core.errors import UserError
-from bot.core.replies import Button, Card, Field, Reply
+from bot.core.replies import Card, Field, Reply
 from bot.core.router import Router
 from bot.domain import notify
 from handlers import lookup, permissions
@@ -58,16 +59,13 @@ async def after_update(ctx: Ctx, task: Task, project: Project, after: dict[str, 
 def _card(ctx: Ctx, task: Task, key: str, *, verified: bool, who: str = "") -> Card:
     status = ctx.t("status.done") if verified else ctx.t("status.done_unverified")
     fields = [Field(ctx.t("f.status"), status + (f" · {who}" if who else ""))]
-    buttons = () if verified else (Button(f"verify:ok:{key}", ctx.t("b.verify"), "primary"),)
+    buttons = () if verified else (VerifyButton(key).button(ctx.t("b.verify"), "primary"),)
     return Card(title=f"{key} {task.title}", fields=tuple(fields), buttons=buttons)
 
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """`verify:ok:KEY`: the PM or the sponsor checks vendor-reported work."""
-    parts = action.split(":", 2)
-    if len(parts) != 3 or parts[1] != "ok":
-        raise UserError("action.unknown")
-    task, project = await lookup.task(ctx, parts[2])
+    task, project = await lookup.task(ctx, VerifyButton.unpack(action).key)
     key = lookup.task_key(project, task)
     role = await permissions.require_view(ctx, project)
     if role not in VERIFIERS:

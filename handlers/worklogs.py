@@ -9,6 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bot.core.buttons import LogButton, UndoLog
 from bot.core.context import Ctx
 from bot.core.errors import UserError
 from bot.core.replies import Button, Card, Reply
@@ -69,8 +70,8 @@ async def log_hours(intent: LogHours, ctx: Ctx, *, confirmed: bool = False) -> l
         lines.append(ctx.t("log.line", key=key, hours=fmt_hours(amount), date=day.isoformat()))
         if not calendar.is_workday(day):
             lines.append(ctx.t("safety.log_not_workday", day=day.isoformat()))
-        undo.append(Button(f"undo:log:{row.id}", f"{ctx.t('b.undo')} {key} {fmt_hours(amount)}", "danger",
-                              ctx.confirm("undo", key=key)))
+        undo.append(UndoLog(row.id).button(f"{ctx.t('b.undo')} {key} {fmt_hours(amount)}", "danger",
+                                           ctx.confirm("undo", key=key)))
     totals = ", ".join(f"{d.isoformat()}: {fmt_hours(h)}" for d, h in day_totals.items())
     card = Card(title="", buttons=tuple(undo[:5]))
     return [ctx.reply(ctx.t("log.done", lines="\n".join(lines), totals=totals), card=card), *asks]
@@ -96,7 +97,7 @@ def _log_button(entry: LogEntry) -> Callable[[str], Button]:
     """A "log these hours on that task" button; hours that could not be logged become 1h."""
     h = entry.hours
     said = f"{h:g}" if h is not None and math.isfinite(h) and 0 < h <= float(MAX_DAY) else "1"
-    return lambda key: Button(f"log:{said}:{key}", f"{key} {said}h")
+    return lambda key: LogButton(float(said), key).button(f"{key} {said}h")
 
 
 async def _check(ctx: Ctx, entry: LogEntry) -> tuple[Task, Project, Decimal, dt.date, str]:
@@ -109,7 +110,7 @@ async def _check(ctx: Ctx, entry: LogEntry) -> tuple[Task, Project, Decimal, dt.
     await permissions.require_act(ctx, project)
     if entry.hours is None:
         key = lookup.task_key(project, task)
-        raise UserError("log.how_many", key=key, buttons=tuple(Button(f"log:{h}:{key}", f"{h}h") for h in (1, 2, 4)))
+        raise UserError("log.how_many", key=key, buttons=tuple(LogButton(h, key).button(f"{h}h") for h in (1, 2, 4)))
     if not math.isfinite(entry.hours):
         raise UserError("log.bad_hours", value=str(entry.hours))
     amount = Decimal(str(round(entry.hours, 2)))
@@ -124,15 +125,9 @@ async def _check(ctx: Ctx, entry: LogEntry) -> tuple[Task, Project, Decimal, dt.
 
 async def on_button(action: str, ctx: Ctx) -> list[Reply]:
     """Card buttons `log:1:KEY` / `log:2:KEY`: log that many hours today."""
-    parts = action.split(":", 2)
-    try:
-        value = float(parts[1])
-    except (IndexError, ValueError):
-        raise UserError("action.unknown") from None
-    if len(parts) != 3 or not math.isfinite(value):
-        raise UserError("action.unknown")
-    key = parts[2]
-    return await log_hours(LogHours(entries=[LogEntry(task=key, hours=value, date=None, note=None)]), ctx)
+    clicked = LogButton.unpack(action)
+    entry = LogEntry(task=clicked.key, hours=clicked.hours, date=None, note=None)
+    return await log_hours(LogHours(entries=[entry]), ctx)
 
 
 # ---- routes ------------------------------------------------------------------------------------------------

@@ -61,7 +61,10 @@ async def test_a_failed_initial_acceptance_is_fixed_and_passes_on_resubmission(d
     assert any(r["user"] == "vic" and "1. 登录页响应慢" in r["text"] and "2. 报表缺少导出字段" in r["text"]
                for r in failed)
     updated = [r for r in failed if r["card"] and r["card"]["title"].startswith("YS-1")]
-    assert {r["user"] for r in updated} >= {"vic", "sam"} and all(not r["card"]["buttons"] for r in updated)
+    assert {r["user"] for r in updated} >= {"vic", "sam"}
+    assert all([x["id"] for x in r["card"]["buttons"]] == ["acc:resubmit:1"] for r in updated)  # decided; resubmit
+    assert "供应商" in (await deal.click("sam", "acc:resubmit:1"))[0]["text"]  # the client does not submit
+    assert "提交初验 HT-1，交付物：" in (await deal.click("vic", "acc:resubmit:1"))[0]["text"]  # console: what to send
     assert await deal.scalar("select status from acceptances where id = 1") == "failed"
 
     again = await deal.say("vic", "提交初验 CRM，交付物：部署手册 v2 https://docs.example.cn/deploy2；整改报告")

@@ -379,11 +379,13 @@ async def test_change_form_and_reject_reason_are_slack_modals(slack: SlackRig) -
                      content_type="application/x-www-form-urlencoded")
     opened = slack.fake.of("views.open")[-1]
     form = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
-    assert form["callback_id"] == "change_request_modal" and "CRM-1" in form["private_metadata"]
+    # the button of a card posted before buttons named their form (action_id pmo_btn_0): its id still opens it
+    assert form["callback_id"] == "pmo_form" and "CRM-1" in form["private_metadata"]
+    assert form["title"]["text"] == "Change CRM-1"
     body = _submit(form, HUMAN, {
-        "type_block": {"change_type_select": {"type": "static_select", "selected_option": {"value": "schedule"}}},
-        "due_block": {"new_due_picker": {"type": "datepicker", "selected_date": "2026-12-08"}},
-        "reason_block": {"reason_input": {"type": "plain_text_input", "value": "vendor API is late"}}}, "V0CR1")
+        "change_type": {"change_type": {"type": "static_select", "selected_option": {"value": "schedule"}}},
+        "new_due": {"new_due": {"type": "datepicker", "selected_date": "2026-12-08"}},
+        "reason": {"reason": {"type": "plain_text_input", "value": "vendor API is late"}}}, "V0CR1")
     assert (await slack.post(body, content_type="application/x-www-form-urlencoded")).status == 200
     await slack.settle()
     assert await slack.sql("select status from change_requests") == "pending"
@@ -394,10 +396,10 @@ async def test_change_form_and_reject_reason_are_slack_modals(slack: SlackRig) -
                      content_type="application/x-www-form-urlencoded")
     opened = slack.fake.of("views.open")[-1]
     form = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
-    assert form["callback_id"] == "change_reject_modal"
+    assert form["callback_id"] == "pmo_form" and form["title"]["text"] == "驳回 CR-1"  # PM: default zh
     assert await slack.sql("select status from change_requests") == "pending"  # opening the form decides nothing
-    body = _submit(form, PM, {"reason_block": {"reason_input": {"type": "plain_text_input",
-                                                                 "value": "test the fallback first"}}}, "V0RJ1")
+    body = _submit(form, PM, {"reason": {"reason": {"type": "plain_text_input",
+                                                    "value": "test the fallback first"}}}, "V0RJ1")
     assert (await slack.post(body, content_type="application/x-www-form-urlencoded")).status == 200
     await slack.settle()
     assert await slack.sql("select status from change_requests") == "rejected"
@@ -602,25 +604,25 @@ async def test_a_bad_value_in_a_modal_is_shown_on_the_field_and_the_modal_stays_
     opened = slack.fake.of("views.open")[-1]
     form = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
     values = {
-        "type_block": {"change_type_select": {"type": "static_select", "selected_option": {"value": "scope"}}},
-        "hours_block": {"extra_hours_input": {"type": "plain_text_input", "value": "lots"}},
-        "budget_block": {"budget_input": {"type": "plain_text_input", "value": "-5"}},
-        "reason_block": {"reason_input": {"type": "plain_text_input", "value": "   "}}}
+        "change_type": {"change_type": {"type": "static_select", "selected_option": {"value": "scope"}}},
+        "extra_hours": {"extra_hours": {"type": "plain_text_input", "value": "lots"}},
+        "budget": {"budget": {"type": "plain_text_input", "value": "-5"}},
+        "reason": {"reason": {"type": "plain_text_input", "value": "   "}}}
     body = _submit(form, HUMAN, values, "V0BAD1")
     async with slack.http.post(f"{slack.base}/slack/events", data=body,
                                headers={"Content-Type": FORM, **sign(body)}) as resp:
         assert resp.status == 200
         answer = await resp.json()
     assert answer["response_action"] == "errors"
-    assert set(answer["errors"]) == {"hours_block", "budget_block", "reason_block"}
-    assert "lots" in answer["errors"]["hours_block"] and "10000" in answer["errors"]["hours_block"]  # en: alice
+    assert set(answer["errors"]) == {"extra_hours", "budget", "reason"}
+    assert "lots" in answer["errors"]["extra_hours"] and "10000" in answer["errors"]["extra_hours"]  # en: alice
     await slack.settle()
     assert await slack.sql("select count(*) from change_requests") == 0  # nothing stored, nothing posted
     assert await slack.sql("select count(*) from inbox where event_id like 'view:V0BAD1%'") == 0
     assert len(slack.fake.of("chat.postMessage")) == posts_before
-    values["hours_block"]["extra_hours_input"]["value"] = "16"
-    values["budget_block"]["budget_input"]["value"] = ""
-    values["reason_block"]["reason_input"]["value"] = "the customer asked for SSO"
+    values["extra_hours"]["extra_hours"]["value"] = "16"
+    values["budget"]["budget"]["value"] = ""
+    values["reason"]["reason"]["value"] = "the customer asked for SSO"
     fixed = _submit(form, HUMAN, values, "V0BAD1")
     async with slack.http.post(f"{slack.base}/slack/events", data=fixed,
                                headers={"Content-Type": FORM, **sign(fixed)}) as resp:

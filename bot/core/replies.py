@@ -29,6 +29,7 @@ class Button:
     label: str
     style: Literal["default", "primary", "danger"] = "default"  # primary: the expected click; danger: undoes
     confirm: Confirm | None = None
+    form: str | None = None  # the form the click opens (bot/core/forms.py: a FormSpec's name)
 
     def __post_init__(self) -> None:
         if len(self.id.encode()) > MAX_BUTTON_ID:
@@ -57,12 +58,14 @@ class Card:
 
 def _button_dict(b: Button) -> dict[str, Any]:
     """The stored form of a button (outbox payloads); keys beyond id and label only when set, so rows
-    written before style and confirm existed read the same."""
+    written before style, confirm and form existed read the same."""
     out: dict[str, Any] = {"id": b.id, "label": b.label}
     if b.style != "default":
         out["style"] = b.style
     if b.confirm is not None:
         out["confirm"] = b.confirm.to_dict()
+    if b.form is not None:
+        out["form"] = b.form
     return out
 
 

@@ -109,6 +109,9 @@ def _deliverables(text: str) -> list[dict[str, str]]:
     return out
 
 
+deliverables = _deliverables  # a form's deliverables field reads as the message's list does
+
+
 def _trial(text: str) -> tuple[str, int | None, str | None]:
     """Take "试运行3个月" / "trial until 2027-03-31" out of a submission's text."""
     m = _TRIAL_MONTHS.search(text)

@@ -1,7 +1,9 @@
 """The local console: a terminal chat (cards as text with numbered buttons) and its JSON-lines form.
 
-Input (`--json`): one object per line, `{"user", "chat"?, "text"}` or `{"user", "chat"?, "action"}`;
-a line without `chat` is a direct message. Output: one line per delivered message,
+Input (`--json`): one object per line, `{"user", "chat"?, "text"}`, `{"user", "chat"?, "action"}` (a click)
+or `{"user", "chat"?, "form", "button"?, "values"}` (a submitted form, bot/core/forms.py: the console draws no
+form, so a click on a button that opens one reaches its handler, which says what to type); a line without
+`chat` is a direct message. Output: one line per delivered message,
 `{"id", "chat", "user", "text", "card"}` (`user` is set for direct messages, `chat` for chat messages), plus
 `"updates": <id>` when the message redraws an earlier one in place (a card whose request was decided).
 """
@@ -13,7 +15,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from bot.core.events import Attachment, CardAction, Event, IncomingMessage, UserRef
+from bot.core import forms
+from bot.core.buttons import NoSuchButton
+from bot.core.events import Attachment, CardAction, Event, FormSubmission, IncomingMessage, UserRef
 from bot.delivery import Outgoing, SendError
 
 PLATFORM = "console"
@@ -83,9 +87,17 @@ def make_event(data: dict[str, Any], *, default_user: str, default_chat: str | N
     ref = UserRef(platform=PLATFORM, user_id=user[:64], name=str(data.get("name") or user)[:200])
     if "action" in data:
         return CardAction(platform=PLATFORM, event_id=event_id, user=ref, action=str(data["action"]), chat=chat)
+    if "form" in data:  # {"form": name, "button": the id that opens it, "values": {field: text}}
+        spec = forms.spec(str(data["form"]))
+        values = data.get("values") or {}
+        if spec is None or not isinstance(values, dict):
+            raise ValueError(f"no form {str(data['form'])[:40]!r}, or its values are not an object")
+        button = str(data["button"]) if data.get("button") else None
+        return FormSubmission(platform=PLATFORM, event_id=event_id, user=ref, form=spec.name,
+                              values=forms.submitted(spec, button, values), chat=chat)
     text = data.get("text", "" if data.get("files") else None)
     if not isinstance(text, str):
-        raise ValueError("a line needs `text` or `action`")
+        raise ValueError("a line needs `text`, `action` or `form`")
     return IncomingMessage(platform=PLATFORM, event_id=event_id, user=ref, text=text, chat=chat,
                            files=_files(data.get("files")))
 
@@ -109,5 +121,5 @@ def typed_event(text: str, *, user: str, chat: str | None, buttons: list[str],
         return CardAction(platform=PLATFORM, event_id=new_id(), user=ref, action=buttons[int(stripped) - 1], chat=chat)
     if stripped.isdigit() and len(stripped) <= 3:  # a button number that no shown button has: say so
         return CardAction(platform=PLATFORM, event_id=new_id(), user=ref,
-                          action=f"nobutton:{int(stripped)}:{len(buttons)}", chat=chat)
+                          action=NoSuchButton(int(stripped), len(buttons)).pack(), chat=chat)
     return IncomingMessage(platform=PLATFORM, event_id=new_id(), user=ref, text=text, chat=chat)

@@ -118,6 +118,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     "b.log": {"zh": "记 {h} 小时", "en": "Log {h}h"},
     "b.undo": {"zh": "撤销", "en": "Undo"},
     "form.required": {"zh": "请填写此项。", "en": "Please fill this in."},
+    "form.required_mark": {"zh": "{label}（必填）", "en": "{label} (required)"},
     "form.not_a_date": {"zh": "“{value}”不是日期。", "en": "“{value}” is not a date."},
     "form.not_a_number": {
         "zh": "“{value}”应为 0 到 {high} 之间的数字。",

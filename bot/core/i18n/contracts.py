@@ -124,6 +124,17 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "{ref} can go to final acceptance now. Send: submit {ref} for final acceptance: … "
         "(deliverables separated by semicolons, links welcome)",
     },
+    "acc.resubmit_how": {
+        "zh": "整改后请重新提交。请发送：提交{stage} {ref}，交付物：…（交付物用分号分隔，可附链接）",
+        "en": "Resubmit once it is fixed. Send: submit {ref} for {stage}: … "
+        "(deliverables separated by semicolons, links welcome)",
+    },
+    "b.resubmit": {"zh": "重新提交", "en": "Resubmit"},
+    "f.submit_note": {"zh": "备注", "en": "Note"},
+    "modal.acc_title": {"zh": "提交验收", "en": "Submit"},
+    "modal.acc_submit": {"zh": "提交", "en": "Submit"},
+    "modal.deliverables": {"zh": "交付物（每行一项，可附链接）", "en": "Deliverables (one a line, links welcome)"},
+    "modal.note": {"zh": "备注", "en": "Note"},
     "acc.need_deliverables": {
         "zh": "请列出交付物，例如“提交初验 CRM，交付物：部署手册 https://…；测试报告”。",
         "en": 'Please list the deliverables, e.g. "submit CRM for preliminary acceptance: '

@@ -10,8 +10,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.core import forms, i18n
 from bot.platforms import split
-from bot.platforms.feishu.translate import REASON_FIELD, REASON_FORMS, VALUE_KEY
+from bot.platforms.feishu.translate import FORM_KEY, VALUE_KEY
 
 MAX_TEXT = 4000  # per text element
 MAX_FIELDS = 30
@@ -19,8 +20,7 @@ MAX_BUTTONS = 10
 # A card or post is at most 30 KB of JSON; the text in it is kept under this many UTF-8 bytes, leaving room for
 # the card's structure (long lists are split into elements, and past this they end with "… N more").
 MAX_BYTES = 24_000
-REASON_PLACEHOLDER = "原因（必填） / Reason (required)"  # when the reader's language is not known
-REASON_PLACEHOLDERS = {"zh": "原因（必填）", "en": "Reason (required)"}
+MAX_INPUT = 1000  # Feishu's input max_length
 POST_LOCALES = {"zh": "zh_cn", "en": "en_us"}  # a post's content is keyed by the language it is written in
 
 
@@ -44,35 +44,71 @@ def _parts(texts: list[str]) -> list[str]:
     return split.fit(parts, max(room, 1)) if room < len(parts) else parts
 
 
-def _button(b: dict[str, Any], index: int, *, submit: bool = False) -> dict[str, Any]:
+def _button(b: dict[str, Any], index: int, *, form: str | None = None) -> dict[str, Any]:
     style = b.get("style") or "default"  # the neutral Button's style; no guessing from the id
     element: dict[str, Any] = {
         "tag": "button", "element_id": f"b{index}", "name": f"b{index}",
         "text": _plain(str(b["label"])[:40]),
         "type": {"primary": "primary_filled", "danger": "danger"}.get(style, "default"),
         # Our small typed payload; the server re-reads state and re-checks permission on every click.
-        "behaviors": [{"type": "callback", "value": {VALUE_KEY: b["id"]}}],
+        "behaviors": [{"type": "callback", "value": {VALUE_KEY: b["id"], **({FORM_KEY: form} if form else {})}}],
     }
     confirm = b.get("confirm")
     if confirm:  # Feishu's own dialog (its OK/Cancel buttons are the client's): the click counts after OK
         element["confirm"] = {"title": _plain(str(confirm["title"])[:100]), "text": _plain(str(confirm["text"])[:300])}
-    if submit:
+    if form:
         element["form_action_type"] = "submit"
     return element
 
 
-def _reason_form(b: dict[str, Any], index: int, locale: str | None = None) -> dict[str, Any]:
-    """A reject needs a reason: a required input and the button that submits it (form_value.reason)."""
-    return {"tag": "form", "element_id": f"f{index}", "name": f"f{index}", "elements": [
-        {"tag": "input", "element_id": f"i{index}", "name": REASON_FIELD, "required": True, "max_length": 500,
-         "placeholder": _plain(REASON_PLACEHOLDERS.get(locale or "", REASON_PLACEHOLDER))},
-        _button(b, index, submit=True),
-    ]}
+def _say(key: str, locale: str | None, **params: Any) -> str:
+    """Catalogue text in the reader's language; both languages when it is not known."""
+    if locale in i18n.LOCALES:
+        return i18n.t(str(locale), key, **params)
+    return " / ".join(i18n.t(lang, key, **params) for lang in i18n.LOCALES)
+
+
+def _placeholder(field: forms.FormField, locale: str | None) -> str:
+    def one(lang: str) -> str:
+        label = i18n.t(lang, field.label)
+        return i18n.t(lang, "form.required_mark", label=label) if field.required else label
+
+    return one(str(locale)) if locale in i18n.LOCALES else " / ".join(one(lang) for lang in i18n.LOCALES)
+
+
+def _input(field: forms.FormField, element_id: str, locale: str | None) -> dict[str, Any]:
+    """A neutral field as a card form input; its `name` is the field's (form_value[name] on submit)."""
+    base: dict[str, Any] = {"element_id": element_id, "name": field.name, "required": field.required}
+    if field.kind == "date":
+        return {"tag": "date_picker", **base, "placeholder": _plain(_placeholder(field, locale))}
+    if field.kind == "user":
+        return {"tag": "select_person", **base, "placeholder": _plain(_placeholder(field, locale))}
+    if field.kind == "select":
+        return {"tag": "select_static", **base, "placeholder": _plain(_placeholder(field, locale)),
+                "options": [{"text": _plain(_say(label, locale)), "value": value} for value, label in field.options]}
+    element = {"tag": "input", **base, "max_length": min(field.max_length, MAX_INPUT),
+               "placeholder": _plain(_placeholder(field, locale))}
+    if field.kind == "multiline":
+        element.update(input_type="multiline_text", rows=3, auto_resize=True)
+    return element
+
+
+def _form(spec: forms.FormSpec, b: dict[str, Any], index: int, locale: str | None = None) -> dict[str, Any]:
+    """A neutral form inside the card: its inputs and the button, which submits them (form_value)."""
+    inputs = [_input(f, f"i{index}" if j == 0 else f"i{index}_{j}", locale) for j, f in enumerate(spec.fields)]
+    return {"tag": "form", "element_id": f"f{index}", "name": f"f{index}",
+            "elements": [*inputs, _button(b, index, form=spec.name)]}
+
+
+def _inline_form(b: dict[str, Any]) -> forms.FormSpec | None:
+    """The form a button opens, when it fits inside the card (larger ones: a plain button, the handler asks)."""
+    spec = forms.opened_by(str(b["id"]), b.get("form"))
+    return spec if spec is not None and spec.inline and forms.opens(spec, str(b["id"])) else None
 
 
 def card(text: str, data: dict[str, Any] | None, locale: str | None = None) -> dict[str, Any]:
     """A neutral card (Card.to_dict()) with an optional leading text -> card JSON 2.0; `locale` is the
-    reader's language (the reason input's placeholder)."""
+    reader's language (a form's placeholders)."""
     texts = [text] if text else []
     if data:
         fields = data.get("fields") or []
@@ -81,13 +117,17 @@ def card(text: str, data: dict[str, Any] | None, locale: str | None = None) -> d
     elements: list[dict[str, Any]] = [_div(p) for p in _parts(texts)] if texts else []
     if data:
         plain: list[tuple[int, dict[str, Any]]] = []
-        forms: list[tuple[int, dict[str, Any]]] = []
+        with_form: list[tuple[int, dict[str, Any], forms.FormSpec]] = []
         for i, b in enumerate((data.get("buttons") or [])[:MAX_BUTTONS]):
-            (forms if str(b["id"]).rpartition(":")[0] in REASON_FORMS else plain).append((i, b))
+            spec = _inline_form(b)
+            if spec is None:
+                plain.append((i, b))
+            else:
+                with_form.append((i, b, spec))
         if plain:
             elements.append({"tag": "column_set", "flex_mode": "flow", "horizontal_spacing": "8px", "columns": [
                 {"tag": "column", "width": "auto", "elements": [_button(b, i)]} for i, b in plain]})
-        elements += [_reason_form(b, i, locale) for i, b in forms]
+        elements += [_form(spec, b, i, locale) for i, b, spec in with_form]
     out: dict[str, Any] = {"schema": "2.0", "config": {"update_multi": True, "width_mode": "fill"},
                            "body": {"direction": "vertical", "elements": elements or [_div(" ")]}}
     if data and data.get("title"):

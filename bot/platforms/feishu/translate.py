@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from bot.core import forms
 from bot.core.events import Attachment, CardAction, FormSubmission, IncomingMessage, UserRef
 from bot.platforms.shape import Malformed, Schema, check, sound
 
@@ -13,10 +14,9 @@ PLATFORM = "feishu"
 MESSAGE = "im.message.receive_v1"
 CARD_ACTION = "card.action.trigger"
 VALUE_KEY = "a"  # a button's callback value is {"a": "<our button id>"}: small, typed, re-checked on click
-REASON_FIELD = "reason"  # the input of a form that needs a reason (a reject)
-# Buttons that need a reason are rendered as a small form; its submission is the named neutral form, with the
-# button's last id part as `values[<key>]` (`cr:reject:12` + reason -> change_reject {change: 12, reason}).
-REASON_FORMS = {"cr:reject": ("change_reject", "change")}
+# A button that opens an inline form (render.py) is that form's submit button, and its value names the form too:
+# {"a": id, "f": form}. Its submission is the neutral FormSubmission of the spec (bot/core/forms.py).
+FORM_KEY = "f"
 
 _PLACEHOLDER = re.compile(r"@_user_\d+|@_all")
 _SPACES = re.compile(r"[ \t]{2,}")
@@ -43,7 +43,7 @@ FILE_TYPES = ("file", "image", "media")
 CARD_SCHEMA: Schema = {
     "event.operator": dict, "event.operator.open_id": str, "event.action": dict, "event.action.value": (dict, str),
     f"event.action.value.{VALUE_KEY}": str, "event.action.form_value": dict,
-    f"event.action.form_value.{REASON_FIELD}": str, "event.context": dict,
+    "event.context": dict,
     "event.context.open_message_id": str, "event.context.open_chat_id": str}
 
 
@@ -194,7 +194,7 @@ def message_files(message: dict[str, Any]) -> tuple[Attachment, ...]:
 
 
 def card_action(body: dict[str, Any]) -> CardAction | FormSubmission | None:
-    """card.action.trigger -> CardAction; a reason form's submit button -> FormSubmission (REASON_FORMS).
+    """card.action.trigger -> CardAction; a form's submit button -> FormSubmission (bot/core/forms.py).
 
     The button's callback value is {"a": button id}; a form's inputs come as `form_value`. `chat` is the card's
     chat, p2p or group alike (the callback does not say which; answers to a click go back to that chat either
@@ -213,12 +213,14 @@ def card_action(body: dict[str, Any]) -> CardAction | FormSubmission | None:
     context = event.get("context") or {}
     message, chat = context.get("open_message_id"), context.get("open_chat_id")
     form_value = action.get("form_value")
-    prefix, _, key = ours.rpartition(":")
-    if isinstance(form_value, dict) and prefix in REASON_FORMS:
-        form, field = REASON_FORMS[prefix]
-        values = {field: key, REASON_FIELD: str(form_value.get(REASON_FIELD) or "")[:1000]}
+    # The form the button names, else (a card posted before buttons named their form) the one its id opens.
+    named = value.get(FORM_KEY) if isinstance(value, dict) else None
+    spec = forms.opened_by(ours, str(named)) if named else forms.opened_by(ours)
+    if isinstance(form_value, dict) and spec is not None:
+        read = {f.name: str(form_value.get(f.name) or "") for f in spec.fields}
         return sound(FormSubmission(platform=PLATFORM, event_id=f"card:{event_id}",
-                                    user=UserRef(PLATFORM, str(user)), form=form, values=values,
+                                    user=UserRef(PLATFORM, str(user)), form=spec.name,
+                                    values=forms.submitted(spec, ours, read),
                                     chat=str(chat) if chat else None, thread=str(message) if message else None))
     return sound(CardAction(platform=PLATFORM, event_id=f"card:{event_id}", user=UserRef(PLATFORM, str(user)),
                             action=ours, chat=str(chat) if chat else None,

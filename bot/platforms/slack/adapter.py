@@ -200,7 +200,8 @@ class SlackAdapter:
         bolt.action(re.compile(".*"))(self._on_action)
         bolt.command(re.compile(".*"))(self._on_command)
         bolt.shortcut(translate.SHORTCUT_CALLBACK)(self._on_shortcut)
-        for callback in (translate.MODAL_CALLBACK, translate.CHANGE_MODAL, translate.REJECT_MODAL):
+        for callback in (translate.MODAL_CALLBACK, translate.FORM_CALLBACK, translate.CHANGE_MODAL,
+                         translate.REJECT_MODAL):
             bolt.view(callback)(self._on_view)
         return bolt
 
@@ -246,30 +247,24 @@ class SlackAdapter:
         await ack()
 
     async def _on_action(self, body: dict[str, Any], ack: AsyncAck) -> None:
-        value = str(((body.get("actions") or [{}])[0] or {}).get("value") or "")
-        if value.startswith(("cr:new:", "cr:reject:")):
-            # A form first (the change request; a rejection's reason): trigger_id lives for 3 s, so it opens now;
-            # its submission is the event, checked like any other.
+        action = (body.get("actions") or [{}])[0] or {}
+        spec = translate.form_of(action)
+        if spec is not None:
+            # A button that opens a form (the neutral Button's `form`): trigger_id lives for 3 s, so the modal
+            # opens now; its submission is the event, checked like any other.
             await ack()
-            await self._open_change_form(body, value)
+            await self._open_form(body, spec, str(action.get("value") or ""))
             return
         await self._store(translate.block_action(body))
         await ack()
 
-    async def _open_change_form(self, body: dict[str, Any], value: str) -> None:
-        labels = await self._labels((body.get("user") or {}).get("id", ""), (
-            "change_title", "submit_change", "change_type", "ct_schedule", "ct_scope", "ct_budget", "ct_resource",
-            "new_due", "extra_hours", "budget", "people", "reason", "reject_title", "submit_reject"))
+    async def _open_form(self, body: dict[str, Any], spec: forms.FormSpec, button: str) -> None:
+        locale = await self._locale((body.get("user") or {}).get("id", ""))
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-        _, verb, ref = value.split(":", 2)
-        if verb == "reject":
-            if not (ref.isascii() and ref.isdigit() and len(ref) <= 18):  # our button: cr:reject:<change id>
-                return
-            view = render.reject_modal(change=int(ref), channel=channel, labels=labels)
-        else:
-            view = render.change_modal(task=ref, channel=channel, labels=labels,
-                                       thread=container.get("thread_ts") or container.get("message_ts"))
+        view = render.form_modal(spec, button=button, channel=channel,
+                                 thread=container.get("thread_ts") or container.get("message_ts"),
+                                 t=lambda key, **kw: i18n.t(locale, key, **kw))
         await self._open(body, view)
 
     async def _open(self, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -300,8 +295,7 @@ class SlackAdapter:
         if submission is not None:  # a bad value: Slack shows it next to the field and the modal stays open
             locale = await self._locale(submission.user.user_id)
             found = forms.problems(submission.form, submission.values, lambda key, **kw: i18n.t(locale, key, **kw))
-            errors = {translate.FIELD_BLOCKS[name]: text[:150] for name, text in found.items()
-                      if name in translate.FIELD_BLOCKS}
+            errors = {translate.error_block(body, name): text[:150] for name, text in found.items()}
             if errors:
                 await ack(response_action="errors", errors=errors)
                 return

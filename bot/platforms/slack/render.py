@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
+from bot.core import forms
 from bot.platforms import split
 
 MAX_FIELDS = 10  # a section holds at most 10 fields
@@ -16,6 +19,11 @@ ACTIONS = "pmo_actions"
 # bot is not in, where chat.update and chat.postMessage fail, so its clicks are answered through their own
 # response_url (translate.block_action reads this block id back).
 ACTIONS_VIA_RESPONSE_URL = "pmo_actions_ru"
+# A button that opens a form names it in its action_id (`pmo_form_<index>:<form>`; translate.form_of reads it):
+# the click opens the modal at once, since trigger_id lives for 3 s, too short for the outbox.
+FORM_ACTION = "pmo_form_"
+FORM_CALLBACK = "pmo_form"  # every modal rendered from a neutral FormSpec (form_modal)
+MAX_MODAL_TITLE = 24
 
 
 def escape(text: str) -> str:
@@ -66,8 +74,9 @@ def blocks(text: str, card: dict[str, Any] | None, *, via_response_url: bool = F
 
 
 def button(b: dict[str, Any], index: int) -> dict[str, Any]:
+    form = b.get("form")
     element: dict[str, Any] = {
-        "type": "button", "action_id": f"pmo_btn_{index}",
+        "type": "button", "action_id": f"{FORM_ACTION}{index}:{form}" if form else f"pmo_btn_{index}",
         "text": {"type": "plain_text", "text": b["label"][:MAX_BUTTON_LABEL], "emoji": True},
         "value": b["id"],  # our small typed payload; the server re-reads state and re-checks permissions
     }
@@ -105,9 +114,7 @@ def home_view(text: str, card: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def task_modal(*, title: str, channel: str | None, thread: str | None, labels: dict[str, str]) -> dict[str, Any]:
-    """The "new task" modal, pre-filled from a message (message shortcut)."""
-    import json
-
+    """The "new task" modal, pre-filled from a message (message shortcut; no button opens it)."""
     def field(block: str, label: str, element: dict[str, Any], optional: bool = True) -> dict[str, Any]:
         return {"type": "input", "block_id": block, "optional": optional,
                 "label": {"type": "plain_text", "text": label}, "element": element}
@@ -135,40 +142,35 @@ def _input(block: str, label: str, element: dict[str, Any], optional: bool = Tru
             "label": {"type": "plain_text", "text": label[:2000]}, "element": element}
 
 
-def change_modal(*, task: str, channel: str | None, thread: str | None, labels: dict[str, str]) -> dict[str, Any]:
-    """The change-request form for a task (its card's "request change" button)."""
-    import json
+def _element(field: forms.FormField, t: Callable[..., str]) -> dict[str, Any]:
+    """A neutral field's input element; its action_id is the field's name (translate reads it back)."""
+    if field.kind == "date":
+        return {"type": "datepicker", "action_id": field.name}
+    if field.kind == "user":
+        return {"type": "users_select", "action_id": field.name}
+    if field.kind == "select":
+        options = [{"text": {"type": "plain_text", "text": t(label)[:75]}, "value": value}
+                   for value, label in field.options]
+        element: dict[str, Any] = {"type": "static_select", "action_id": field.name, "options": options}
+        if field.required and options:
+            element["initial_option"] = options[0]
+        return element
+    element = {"type": "plain_text_input", "action_id": field.name}
+    if field.kind == "multiline":
+        element["multiline"] = True
+    return element
 
-    types = [{"text": {"type": "plain_text", "text": labels[f"ct_{t}"]}, "value": t}
-             for t in ("schedule", "scope", "budget", "resource")]
+
+def form_modal(spec: forms.FormSpec, *, button: str, channel: str | None, thread: str | None,
+               t: Callable[..., str]) -> dict[str, Any]:
+    """A neutral form as a modal, in the clicker's language (`t`); private_metadata says which form, which
+    button opened it and where the answer goes. A field's block id is its name, where Slack shows its error."""
+    title = f"{t(spec.title)} {forms.subject(spec, button)}".strip()
     return {
-        "type": "modal", "callback_id": "change_request_modal",
-        "title": {"type": "plain_text", "text": f"{labels['change_title']} {task}"[:24]},
-        "submit": {"type": "plain_text", "text": labels["submit_change"][:24]},
-        "private_metadata": json.dumps({"channel_id": channel, "thread_ts": thread, "task": task}),
-        "blocks": [
-            _input("type_block", labels["change_type"], {"type": "static_select", "action_id": "change_type_select",
-                                                         "options": types, "initial_option": types[0]},
-                   optional=False),
-            _input("due_block", labels["new_due"], {"type": "datepicker", "action_id": "new_due_picker"}),
-            _input("hours_block", labels["extra_hours"], {"type": "plain_text_input", "action_id": "extra_hours_input"}),
-            _input("budget_block", labels["budget"], {"type": "plain_text_input", "action_id": "budget_input"}),
-            _input("people_block", labels["people"], {"type": "plain_text_input", "action_id": "people_input"}),
-            _input("reason_block", labels["reason"], {"type": "plain_text_input", "action_id": "reason_input",
-                                                      "multiline": True}, optional=False),
-        ],
-    }
-
-
-def reject_modal(*, change: int, channel: str | None, labels: dict[str, str]) -> dict[str, Any]:
-    """A rejection needs a reason: the reject button opens this form."""
-    import json
-
-    return {
-        "type": "modal", "callback_id": "change_reject_modal",
-        "title": {"type": "plain_text", "text": f"{labels['reject_title']} CR-{change}"[:24]},
-        "submit": {"type": "plain_text", "text": labels["submit_reject"][:24]},
-        "private_metadata": json.dumps({"channel_id": channel, "change": change}),
-        "blocks": [_input("reason_block", labels["reason"], {"type": "plain_text_input", "action_id": "reason_input",
-                                                             "multiline": True}, optional=False)],
+        "type": "modal", "callback_id": FORM_CALLBACK,
+        "title": {"type": "plain_text", "text": title[:MAX_MODAL_TITLE]},
+        "submit": {"type": "plain_text", "text": t(spec.submit)[:MAX_MODAL_TITLE]},
+        "private_metadata": json.dumps({"form": spec.name, "button": button, "channel_id": channel,
+                                        "thread_ts": thread}),
+        "blocks": [_input(f.name, t(f.label), _element(f, t), optional=not f.required) for f in spec.fields],
     }

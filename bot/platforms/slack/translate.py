@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from bot.core import forms
 from bot.core.events import Attachment, CardAction, FormSubmission, HomeOpened, IncomingMessage, UserRef
 from bot.platforms.shape import (
     MAX_CHAT_ID,
@@ -21,10 +22,15 @@ from bot.platforms.shape import (
 
 PLATFORM = "slack"
 MODAL_CALLBACK = "create_task_modal"
-CHANGE_MODAL = "change_request_modal"  # render.change_modal
-REJECT_MODAL = "change_reject_modal"  # render.reject_modal
+FORM_CALLBACK = "pmo_form"  # render.form_modal: a neutral FormSpec
+FORM_ACTION = "pmo_form_"  # render.button: the action_id of a button that opens a form, `pmo_form_<i>:<form>`
+# Modals opened before forms were neutral specs (render.change_modal, render.reject_modal): still read, so one
+# open across an upgrade can be submitted.
+CHANGE_MODAL = "change_request_modal"
+REJECT_MODAL = "change_reject_modal"
 SHORTCUT_CALLBACK = "create_task_from_message"
-# A form's neutral field -> the modal block it comes from (render.py), where Slack shows an error in place.
+# The "new task" modal's neutral field -> its block (render.task_modal), where Slack shows an error in place; a
+# modal rendered from a spec names its blocks by field.
 FIELD_BLOCKS = {"title": "title_block", "estimate_hours": "estimate_block", "new_due": "due_block",
                 "extra_hours": "hours_block", "budget": "budget_block", "people": "people_block",
                 "reason": "reason_block"}
@@ -81,7 +87,8 @@ VIEW_SUBMISSION: Schema = {
     "view.state.values.*.*.selected_users.*": str}
 SHORTCUT: Schema = {"user": dict, "channel": dict, "message.text": str}
 COMMAND: Schema = {"command": str, "text": str}  # a form: every value is a string there, not in Socket Mode
-PRIVATE_METADATA: Schema = {"channel_id": str, "thread_ts": str, "task": str, "change": (str, int)}
+PRIVATE_METADATA: Schema = {"channel_id": str, "thread_ts": str, "task": str, "change": (str, int), "form": str,
+                            "button": str}
 _BY_TYPE = {"event_callback": EVENT, "url_verification": URL_VERIFICATION, "block_actions": BLOCK_ACTIONS,
             "view_submission": VIEW_SUBMISSION, "message_action": SHORTCUT, "shortcut": SHORTCUT}
 # What Slack always sends with each type: bolt indexes these without looking, so a payload without them is
@@ -198,6 +205,15 @@ def block_action(payload: dict[str, Any]) -> CardAction | None:
                             reply_url=str(reply_url) if reply_url else None))
 
 
+def form_of(action: dict[str, Any]) -> forms.FormSpec | None:
+    """The form a click opens: the one its button names (render.FORM_ACTION), else — a card posted before
+    buttons named their form — the spec that claims the button id's prefix."""
+    action_id = str(action.get("action_id") or "")
+    name = action_id.partition(":")[2] if action_id.startswith(FORM_ACTION) else None
+    found = forms.opened_by(str(action.get("value") or ""), name)
+    return found if found is not None and forms.opens(found, str(action.get("value") or "")) else None
+
+
 def slash_command(form: dict[str, str]) -> IncomingMessage | None:
     """`/pm task ...` -> the same grammar as a message; the answer goes to the command's response_url."""
     user, channel = form.get("user_id"), form.get("channel_id")
@@ -218,9 +234,11 @@ def slash_command(form: dict[str, str]) -> IncomingMessage | None:
 
 
 def view_submission(payload: dict[str, Any]) -> FormSubmission | None:
-    """Our modals -> FormSubmission: "new task" -> create_task, the change-request form -> change_request, the
-    reject form -> change_reject; private_metadata carries where it came from."""
+    """Our modals -> FormSubmission: a neutral form (render.form_modal) -> its spec's name, "new task" ->
+    create_task; private_metadata carries which form, the button that opened it and where it came from."""
     view = payload.get("view") or {}
+    if view.get("callback_id") == FORM_CALLBACK:
+        return _spec_form(payload, view)
     if view.get("callback_id") in (CHANGE_MODAL, REJECT_MODAL):
         return _change_form(payload, view)
     if view.get("callback_id") != MODAL_CALLBACK:
@@ -265,6 +283,25 @@ def _values(view: dict[str, Any]) -> dict[str, Any]:
             values[action_id] = (field.get("value") or field.get("selected_user") or field.get("selected_date")
                                  or (field.get("selected_option") or {}).get("value") or field.get("selected_users"))
     return values
+
+
+def error_block(payload: dict[str, Any], name: str) -> str:
+    """The modal block where Slack shows field `name`'s error."""
+    callback = ((payload.get("view") or {}).get("callback_id"))
+    return name if callback == FORM_CALLBACK else FIELD_BLOCKS.get(name, name)
+
+
+def _spec_form(payload: dict[str, Any], view: dict[str, Any]) -> FormSubmission | None:
+    meta = _metadata(view)
+    spec = forms.spec(str(meta.get("form") or ""))
+    if spec is None:  # a form this build does not know (renamed since the modal opened): nothing to store
+        return None
+    values = _values(view)
+    channel = meta.get("channel_id")
+    is_dm = not channel or str(channel).startswith("D")
+    return sound(FormSubmission(platform=PLATFORM, event_id=_view_id(view), user=_submitter(payload),
+                                form=spec.name, values=forms.submitted(spec, meta.get("button"), values),
+                                chat=None if is_dm else channel, thread=None if is_dm else meta.get("thread_ts")))
 
 
 def _change_form(payload: dict[str, Any], view: dict[str, Any]) -> FormSubmission:
