@@ -1,7 +1,8 @@
 """The local console: a terminal chat (cards as text with numbered buttons) and its JSON-lines form.
 
-Input (`--json`): one object per line, `{"user", "chat"?, "text"}` or `{"user", "chat"?, "action"}`;
-a line without `chat` is a direct message. Output: one line per delivered message,
+Input (`--json`): one object per line, `{"user", "chat"?, "text"}`, `{"user", "chat"?, "action", "message"?}`
+(a click; `message` is the clicked message's `id`, so its card can change in place) or `{"user", "chat"?, "form",
+"values"}` (a submitted form); a line without `chat` is a direct message. Output: one line per delivered message,
 `{"id", "chat", "user", "text", "card"}` (`user` is set for direct messages, `chat` for chat messages), plus
 `"updates": <id>` when the message redraws an earlier one in place (a card whose request was decided).
 """
@@ -13,10 +14,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from bot.core.events import CardAction, Event, IncomingMessage, UserRef
-from bot.delivery import Outgoing, SendError
+from aiohttp import web
 
-PLATFORM = "console"
+from bot.core.events import CardAction, Event, FormSubmission, IncomingMessage, UserRef
+from bot.platforms import CONSOLE
+from bot.platforms.base import Outgoing, SendError
+
+PLATFORM = CONSOLE
 
 
 class ConsoleSender:
@@ -65,6 +69,29 @@ class ConsoleSender:
         return "\n".join(lines)
 
 
+class Console:
+    """The console as a platform (bot/platforms/base.py): no connection, no webhook, no user lookup; events come
+    from the terminal loop in bot/console_chat.py, which hands them to the app itself."""
+
+    name = PLATFORM
+    bot_user_id: str | None = None
+
+    def __init__(self, out: TextIO, *, json_mode: bool) -> None:
+        self.sender = ConsoleSender(out, json_mode=json_mode)
+
+    async def start(self) -> ConsoleSender:
+        return self.sender
+
+    async def stop(self) -> None:
+        return None
+
+    def routes(self) -> list[web.RouteDef]:
+        return []
+
+    async def enrich(self, event: Event) -> Event:
+        return event
+
+
 def parse_line(line: str, *, default_user: str, default_chat: str | None) -> Event:
     """Turn one `--json` input line into a neutral event; raises ValueError with a reason."""
     data = json.loads(line)
@@ -82,10 +109,18 @@ def make_event(data: dict[str, Any], *, default_user: str, default_chat: str | N
     event_id = str(data.get("event_id") or uuid.uuid4().hex)
     ref = UserRef(platform=PLATFORM, user_id=user[:64], name=str(data.get("name") or user)[:200])
     if "action" in data:
-        return CardAction(platform=PLATFORM, event_id=event_id, user=ref, action=str(data["action"]), chat=chat)
+        message = str(data["message"]) if data.get("message") else None  # the clicked message's "id"
+        return CardAction(platform=PLATFORM, event_id=event_id, user=ref, action=str(data["action"]), chat=chat,
+                          message=message)
+    if "form" in data:
+        values = data.get("values") or {}
+        if not isinstance(values, dict):
+            raise ValueError("`values` must be an object")
+        return FormSubmission(platform=PLATFORM, event_id=event_id, user=ref, form=str(data["form"]),
+                              values=dict(values), chat=chat)
     text = data.get("text")
     if not isinstance(text, str):
-        raise ValueError("a line needs `text` or `action`")
+        raise ValueError("a line needs `text`, `action` or `form`")
     return IncomingMessage(platform=PLATFORM, event_id=event_id, user=ref, text=text, chat=chat)
 
 
