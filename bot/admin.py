@@ -19,7 +19,8 @@ from bot.core import i18n, workdays
 from bot.core.context import Ctx, Settings
 from bot.core.errors import UserError
 from bot.domain import approvals
-from bot.platforms.console import PLATFORM
+from bot.platforms import CONSOLE as PLATFORM
+from bot.platforms import NAMES as PLATFORM_NAMES
 from handlers import projects as project_admin
 from handlers.export import export_project, to_csv, to_xlsx
 from storage import calendar as calendar_store
@@ -32,7 +33,7 @@ from storage.models import Milestone, Project
 def split_ref(ref: str) -> tuple[str, str]:
     """`slack:U0123` -> ("slack", "U0123"); a bare name is a console user or chat."""
     platform, sep, ident = ref.partition(":")
-    if sep and platform in ("slack", "feishu", "console") and ident:
+    if sep and platform in PLATFORM_NAMES and ident:
         return platform, ident
     return PLATFORM, ref
 

@@ -6,21 +6,22 @@ import asyncio
 import datetime as dt
 import gc
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot import instance
+from bot import instance, platforms
 from bot.config import Config
 from bot.core.events import Event
-from bot.delivery import Delivery, Sender
+from bot.delivery import Delivery
 from bot.dispatch import Dispatcher, Outcome, utc_clock
 from bot.intake import Intake
 from bot.metrics import Metrics
+from bot.platforms.base import Deps, Platform, Sender
 from bot.routes import build_router
 from bot.web import make_web_app
-from storage.db import Database
+from storage import outbox
+from storage.db import Database, outage
 from storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
@@ -32,18 +33,43 @@ class App:
         self.clock = clock
         self.db = Database(config.database_url)
         self.metrics = Metrics()
-        self.dispatcher = Dispatcher(self.db, build_router(), settings=config.settings, clock=clock,
-                                     metrics=self.metrics)
+        # What the running platforms lend the shell, by platform name, filled by `add_platform` as each one
+        # starts: the parts below are built with these mappings, nothing is set inside them afterwards.
         self.senders: dict[str, Sender] = {}
-        self.adapters: list[Any] = []
+        self.enrichers: dict[str, Callable[[Event], Awaitable[Event]]] = {}
+        self.bot_ids: dict[str, str] = {}
+        self.adapters: list[Platform] = []
+        self.dispatcher = Dispatcher(self.db, build_router(), settings=config.settings, clock=clock,
+                                     metrics=self.metrics, bot_ids=self.bot_ids)
         self.delivery = Delivery(self.db, self.senders, clock=clock, metrics=self.metrics)
         # SQLite has one writer, so more workers would only queue on its lock; PostgreSQL runs several.
         self.intake = Intake(self.db, self.dispatcher, clock=clock, workers=1 if self.db.sqlite else 8,
                              on_processed=self.delivery.wake, metrics=self.metrics,
-                             max_attempts=config.inbox_max_attempts)
+                             max_attempts=config.inbox_max_attempts, enrichers=self.enrichers)
 
     def add_sender(self, platform: str, sender: Sender) -> None:
+        """A sender with no platform around it (the console; tests)."""
         self.senders[platform] = sender
+
+    async def add_platform(self, platform: Platform) -> list[web.RouteDef]:
+        """Start one platform and register what it lends the shell: its sender, its user lookup and the bot's
+        id there. Stopped with the app. Returns its HTTP routes."""
+        self.senders[platform.name] = await platform.start()
+        self.enrichers[platform.name] = platform.enrich
+        if platform.bot_user_id:
+            self.bot_ids[platform.name] = platform.bot_user_id
+        self.adapters.append(platform)
+        return platform.routes()
+
+    def deps(self) -> Deps:
+        """What a platform may use of the shell (bot/platforms/base.py)."""
+        return Deps(accept=self.intake.accept, connections=self.metrics.connections,
+                    default_locale=self.config.settings.default_locale, outage=outage,
+                    posted_in_thread=self._posted_in_thread)
+
+    async def _posted_in_thread(self, platform: str, chat: str, thread: str) -> bool:
+        async with self.db.unit_of_work() as session:
+            return await outbox.posted_in_thread(session, platform, chat, thread)
 
     async def migrate(self) -> None:
         await upgrade(self.db.engine)
@@ -113,40 +139,10 @@ class App:
                     logger.warning("event loop stalled for %.0f ms", stall * 1000)
 
     async def _start_platforms(self) -> list[web.RouteDef]:
-        """Start the configured platform adapters; return their HTTP routes."""
+        """Start the configured platforms (bot/platforms/__init__.py, the registry); return their HTTP routes."""
         routes: list[web.RouteDef] = []
-        cfg = self.config
-        if cfg.slack_bot_token:
-            from bot.platforms.slack.adapter import SlackAdapter, SlackConfig
-
-            slack = SlackAdapter(SlackConfig(bot_token=cfg.slack_bot_token, signing_secret=cfg.slack_signing_secret,
-                                             app_token=cfg.slack_app_token, api_url=cfg.slack_api_url,
-                                             bot_user_id=cfg.slack_bot_user_id),
-                                 db=self.db, accept=self.intake.accept, default_locale=cfg.settings.default_locale,
-                                 connections=self.metrics.connections)
-            self.add_sender("slack", await slack.start())
-            self.intake.enrichers["slack"] = slack.enrich
-            if slack.bot_user_id:
-                self.dispatcher.bot_ids["slack"] = slack.bot_user_id
-            self.adapters.append(slack)
-            routes += slack.routes()
-        if cfg.feishu_app_id:
-            from bot.platforms.feishu.adapter import FeishuAdapter, FeishuConfig
-
-            if cfg.feishu_mode not in ("webhook", "websocket"):
-                raise ValueError(f"FEISHU_MODE must be webhook or websocket, not {cfg.feishu_mode!r}")
-            feishu = FeishuAdapter(FeishuConfig(app_id=cfg.feishu_app_id, app_secret=cfg.feishu_app_secret,
-                                                verification_token=cfg.feishu_verification_token,
-                                                encrypt_key=cfg.feishu_encrypt_key, mode=cfg.feishu_mode,
-                                                domain=cfg.feishu_domain, bot_open_id=cfg.feishu_bot_open_id,
-                                                send_rate=cfg.feishu_send_rate),
-                                   accept=self.intake.accept, connections=self.metrics.connections)
-            self.add_sender("feishu", await feishu.start())
-            self.intake.enrichers["feishu"] = feishu.enrich
-            if feishu.bot_open_id:
-                self.dispatcher.bot_ids["feishu"] = feishu.bot_open_id
-            self.adapters.append(feishu)
-            routes += feishu.routes()
+        for name, settings in self.config.platforms.items():
+            routes += await self.add_platform(platforms.entry(name).create(settings, self.deps()))
         return routes
 
     async def close(self) -> None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import config as config_mod
-from bot import logs
+from bot import logs, platforms
 
 
 def _clock(now: str | None, tz: str) -> Callable[[], dt.datetime] | None:
@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", help="listen address (default: $HOST or 127.0.0.1)")
     run.add_argument("--port", type=int, help="HTTP port (default: $PORT or 8080)")
     run.add_argument("--console", choices=["auto", "on", "off"], default="auto",
-                     help="open the console chat (auto: when no Slack/Feishu credentials are set)")
+                     help="open the console chat (auto: when no platform is configured: "
+                          f"{', '.join(platforms.PLATFORMS)})")
     run.add_argument("--user", default="me", help="who you are in the console (/user NAME switches)")
     run.add_argument("--chat", default=None, help="console chat id to start in (default: a direct message)")
 

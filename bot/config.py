@@ -1,4 +1,5 @@
-"""Settings from the environment (and an optional `.env`); the README's configuration table mirrors this."""
+"""Settings from the environment (and an optional `.env`); the README's configuration table mirrors this.
+Each platform's variables are read by the platform itself (`from_env` in `bot/platforms/<name>/__init__.py`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from bot import platforms
 from bot.core.context import Settings
 from storage.db import DEFAULT_URL
 
@@ -31,26 +34,16 @@ class Config:
     log_file: str | None = None
     log_level: str = "INFO"
     settings: Settings = field(default_factory=Settings)
-    slack_bot_token: str | None = None
-    slack_signing_secret: str = ""
-    slack_app_token: str | None = None
-    slack_api_url: str = "https://slack.com/api/"
-    slack_bot_user_id: str | None = None
-    feishu_app_id: str | None = None
-    feishu_app_secret: str = ""
-    feishu_verification_token: str = ""
-    feishu_encrypt_key: str = ""
-    feishu_mode: str = "webhook"  # or websocket (the long connection)
-    feishu_domain: str = "feishu"  # feishu, lark, or an origin such as http://127.0.0.1:8089
-    feishu_bot_open_id: str | None = None
-    feishu_send_rate: float = 50.0  # messages/s for the app (Feishu's quota for message create)
+    # The configured platforms' own settings, by registry name (bot/platforms/__init__.py): each platform
+    # reads its variables itself (`from_env` in its package) and is absent when they do not turn it on.
+    platforms: dict[str, Any] = field(default_factory=dict)
     jobs_enabled: bool = True  # scheduled jobs (standups, risks, digests, reports) in this process
     instance_id: str | None = None  # this replica's stable name (bot/instance.py); default: a slot file
     inbox_max_attempts: int = 5  # failed tries before an inbound event is dead-lettered
 
     @property
     def platforms_configured(self) -> bool:
-        return bool(self.slack_bot_token or self.feishu_app_id)
+        return bool(self.platforms)
 
 
 def _time(value: str) -> dt.time:
@@ -78,19 +71,7 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         log_file=e.get("LOG_FILE") or None,
         log_level=e.get("LOG_LEVEL", "INFO").upper(),
         settings=settings,
-        slack_bot_token=e.get("SLACK_BOT_TOKEN") or None,
-        slack_signing_secret=e.get("SLACK_SIGNING_SECRET", ""),
-        slack_app_token=e.get("SLACK_APP_TOKEN") or None,
-        slack_api_url=e.get("SLACK_API_URL") or "https://slack.com/api/",
-        slack_bot_user_id=e.get("SLACK_BOT_USER_ID") or None,
-        feishu_app_id=e.get("FEISHU_APP_ID") or None,
-        feishu_app_secret=e.get("FEISHU_APP_SECRET", ""),
-        feishu_verification_token=e.get("FEISHU_VERIFICATION_TOKEN", ""),
-        feishu_encrypt_key=e.get("FEISHU_ENCRYPT_KEY", ""),
-        feishu_mode=(e.get("FEISHU_MODE") or "webhook").lower(),
-        feishu_domain=e.get("FEISHU_DOMAIN") or "feishu",
-        feishu_bot_open_id=e.get("FEISHU_BOT_OPEN_ID") or None,
-        feishu_send_rate=float(e.get("FEISHU_SEND_RATE") or 50),
+        platforms=platforms.configured(e),
         jobs_enabled=e.get("PMO_JOBS", "on").strip().lower() not in ("off", "0", "false", "no"),
         instance_id=e.get("PMO_INSTANCE_ID") or None,
         inbox_max_attempts=int(e.get("PMO_INBOX_MAX_ATTEMPTS") or 5),

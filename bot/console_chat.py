@@ -13,7 +13,7 @@ from typing import TextIO
 from bot.app import App
 from bot.config import Config
 from bot.dispatch import utc_clock
-from bot.platforms.console import PLATFORM, ConsoleSender, parse_line, typed_event
+from bot.platforms.console import Console, ConsoleSender, parse_line, typed_event
 
 
 class _Lines:
@@ -56,9 +56,10 @@ async def chat_main(cfg: Config, *, user: str, chat: str | None, json_mode: bool
     """Talk to the bot in this process: every line is dispatched, then the console's outbox is delivered."""
     app = App(cfg, clock=clock or utc_clock)
     out = stdout or sys.stdout
-    sender = ConsoleSender(out, json_mode=json_mode)
-    app.add_sender(PLATFORM, sender)
+    console = Console(out, json_mode=json_mode)
+    sender = console.sender
     try:
+        await app.add_platform(console)
         await app.migrate()
         await app.delivery.drain()
         if json_mode:
@@ -142,8 +143,9 @@ async def serve_main(cfg: Config, *, console: bool, user: str, chat: str | None,
     stop = asyncio.Event()
     install_signals(stop)
     await app.migrate()
-    sender = ConsoleSender(sys.stdout, json_mode=False)
-    app.add_sender(PLATFORM, sender)
+    terminal = Console(sys.stdout, json_mode=False)
+    sender = terminal.sender
+    await app.add_platform(terminal)
     ready = asyncio.Event()
     server = asyncio.create_task(app.serve(stop, host=cfg.host, port=cfg.port, ready=ready))
     bound = asyncio.create_task(ready.wait())

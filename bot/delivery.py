@@ -16,47 +16,15 @@ import datetime as dt
 import logging
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from dataclasses import replace
 
 from bot import instance as instances
 from bot.metrics import Metrics
+from bot.platforms.base import Outgoing, Sender, SendError
 from storage import outbox
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    id: int
-    platform: str
-    chat: str | None
-    user: str | None
-    thread: str | None
-    payload: dict[str, Any]
-    attempts: int
-    kind: str = "message"  # message, card, update (replace a clicked card), ephemeral, home
-
-    @property
-    def idempotency_key(self) -> str:
-        return f"outbox:{self.id}"
-
-
-class SendError(Exception):
-    """A failed send. `permanent` stops retrying; `retry_after` (seconds) overrides the backoff."""
-
-    def __init__(self, message: str, *, permanent: bool = False, retry_after: float | None = None,
-                 deferred: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        self.retry_after = retry_after
-        self.deferred = deferred  # not a failure: the sender paces this conversation; try again later
-
-
-class Sender(Protocol):
-    async def send(self, message: Outgoing) -> str | None:
-        """Send; return the platform's id of the posted message when there is one."""
 
 
 LEASE = 10.0  # seconds a claimed batch stays this sender's without a renewal

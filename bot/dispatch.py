@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,13 +56,13 @@ class Outcome:
 class Dispatcher:
     def __init__(self, db: Database, router: Router, *, settings: Settings | None = None,
                  clock: Callable[[], dt.datetime] = utc_clock, metrics: Metrics | None = None,
-                 bot_ids: dict[str, str] | None = None) -> None:
+                 bot_ids: Mapping[str, str] | None = None) -> None:
         self.db = db
         self.router = router
         self.settings = settings or Settings()
         self.clock = clock
         self.metrics = metrics or Metrics()
-        self.bot_ids = bot_ids or {}
+        self.bot_ids = bot_ids if bot_ids is not None else {}  # the composition root's, filled as platforms start
         self._cal: tuple[float, WorkCalendar] | None = None
         self._keys: tuple[float, frozenset[str]] | None = None  # project keys for the parser, per process
 

@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from bot import instance as instances
-from bot.core.events import Event, IncomingMessage, UserRef
+from bot.core.events import Event
 from bot.dispatch import Dispatcher, event_of, payload_of
 from bot.metrics import Metrics
 from storage import inbox
@@ -49,21 +48,14 @@ RETRY_AFTER = dt.timedelta(seconds=5)  # before a failed row is tried again (a d
 MAX_ATTEMPTS = 5
 
 
-async def with_profiles(event: Event, profile: Callable[[UserRef], Awaitable[UserRef]]) -> Event:
-    """The event with its writer (and the people it mentions) filled in by a platform's profile lookup."""
-    user = await profile(event.user)
-    if isinstance(event, IncomingMessage) and event.mentions:
-        mentions = tuple([await profile(m) for m in event.mentions])
-        return dataclasses.replace(event, user=user, mentions=mentions)
-    return dataclasses.replace(event, user=user)
-
-
 class Intake:
     def __init__(self, db: Database, dispatcher: Dispatcher, *, clock: Callable[[], dt.datetime], workers: int = 2,
                  on_processed: Callable[[], None] | None = None, metrics: Metrics | None = None,
-                 max_attempts: int = MAX_ATTEMPTS, instance: instances.Instance | None = None) -> None:
-        # Per platform: look the user up (names, timezone...) outside the unit of work, before processing.
-        self.enrichers: dict[str, Callable[[Event], Awaitable[Event]]] = {}
+                 max_attempts: int = MAX_ATTEMPTS, instance: instances.Instance | None = None,
+                 enrichers: Mapping[str, Callable[[Event], Awaitable[Event]]] | None = None) -> None:
+        # Per platform: look the user up (names, timezone...) outside the unit of work, before processing. The
+        # composition root passes its running platforms' hooks (a mapping it fills as each platform starts).
+        self.enrichers: Mapping[str, Callable[[Event], Awaitable[Event]]] = enrichers if enrichers is not None else {}
         self.db = db
         self.dispatcher = dispatcher
         self.clock = clock

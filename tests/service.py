@@ -5,12 +5,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
 from sqlalchemy import text
 
+from bot import platforms
 from bot.app import App
+from bot.config import Config
+
+
+def config(database_url: str, **settings: Any) -> Config:
+    """A Config for a test. `slack_*` / `feishu_*` keywords are that platform's environment variables in lower
+    case (slack_app_token="xapp-…" is SLACK_APP_TOKEN), read by the platform itself; the rest are Config fields."""
+    env = {k.upper(): str(v) for k, v in settings.items() if k.split("_")[0] in platforms.PLATFORMS}
+    fields = {k: v for k, v in settings.items() if k.split("_")[0] not in platforms.PLATFORMS}
+    return replace(Config(), database_url=database_url, platforms=platforms.configured(env), **fields)
 
 
 async def scalar(app: App, query: str) -> Any:

@@ -78,3 +78,71 @@ def test_every_catalogue_key_used_exists_in_both_languages() -> None:
     assert missing == []
     for key, entry in CATALOGUE.items():
         assert set(LOCALES) <= set(entry), key
+
+
+# ---- platforms (bot/platforms/base.py is the contract) ----------------------------------------------------
+
+PLATFORM_PACKAGES = ("slack", "feishu", "console")  # the registry's entries and the console
+# The composition root: the only modules that may name a platform or the scheduler. bot/jobs_cli.py is the
+# `pmo-bot jobs` command (it runs the scheduler's jobs once).
+COMPOSITION_ROOT = {ROOT / "bot" / p for p in ("app.py", "platforms/__init__.py", "console_chat.py", "cli.py",
+                                               "jobs_cli.py")}
+
+
+def _targets(path: Path) -> set[str]:
+    """Every module of ours a file imports, `from a import b` counted as both `a` and `a.b` (b may be one)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return {m for m in found if m.split(".")[0] in PACKAGES}
+
+
+def _module(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_platforms_import_only_the_contract_and_the_toolkit() -> None:
+    """A platform package imports bot.platforms (the contract, shape/split/watchdog) and bot.core: never the
+    shell (bot.intake, bot.delivery...), storage, handlers or jobs. What it needs of those comes in `Deps`."""
+    for path, mods in _ours("bot/platforms").items():
+        assert all(m.startswith(("bot.platforms", "bot.core")) for m in mods), f"{path}: {mods}"
+
+
+def test_a_platform_imports_no_other_platform() -> None:
+    for path in (ROOT / "bot" / "platforms").rglob("*.py"):
+        for name in PLATFORM_PACKAGES:
+            other = f"bot.platforms.{name}"
+            if path in COMPOSITION_ROOT or _within(_module(path), other):
+                continue
+            assert not any(_within(m, other) for m in _targets(path)), f"{path} imports {other}"
+
+
+def test_only_the_composition_root_names_a_platform_or_the_scheduler() -> None:
+    named = [f"bot.platforms.{name}" for name in PLATFORM_PACKAGES] + ["jobs.scheduler"]
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if path in COMPOSITION_ROOT or path.is_relative_to(ROOT / "bot" / "platforms") or \
+                    path == ROOT / "jobs" / "scheduler.py":
+                continue
+            wrong = sorted(m for m in _targets(path) if any(_within(m, n) for n in named))
+            assert not wrong, f"{_module(path)} imports {wrong}: only {sorted(map(_module, COMPOSITION_ROOT))} may"
+
+
+def test_every_registry_entry_is_a_platform_package_with_the_contract() -> None:
+    import importlib
+
+    from bot import platforms
+
+    for name, module in platforms.PLATFORMS.items():
+        entry = importlib.import_module(module)
+        assert name == entry.NAME, module
+        assert callable(entry.from_env) and callable(entry.create), module
+        assert entry.from_env({}) is None, f"{module}: configured by an empty environment"

@@ -54,6 +54,7 @@ async def test_a_deaf_socket_mode_connection_is_replaced_and_healthz_says_so(db_
 
 async def test_start_up_fails_clearly_when_slack_refuses_the_bot_token(db_url: str,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.platforms.base import Deps
     from bot.platforms.slack.adapter import SlackAdapter, SlackConfig
     from storage.db import Database
     from tests.fakes.slack import FakeSlack
@@ -67,7 +68,7 @@ async def test_start_up_fails_clearly_when_slack_refuses_the_bot_token(db_url: s
 
     db = Database(db_url)
     try:
-        adapter = SlackAdapter(SlackConfig(bot_token="xoxb-revoked", api_url=fake.api_url), db=db, accept=accept)
+        adapter = SlackAdapter(SlackConfig(bot_token="xoxb-revoked", api_url=fake.api_url), Deps(accept=accept))
         with pytest.raises(CredentialsRejected, match="SLACK_BOT_TOKEN"):
             await adapter.start()
     finally:

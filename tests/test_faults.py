@@ -149,8 +149,8 @@ async def rig(db_url: str, clock: Clock, *, members: int = 1) -> AsyncIterator[R
     fake = await FakeSlack().start()
     fake.users[HUMAN] = {"id": HUMAN, "name": "alice", "tz": "Asia/Shanghai", "locale": "en-US",
                          "profile": {"display_name": "alice"}}
-    cfg = replace(Config(), database_url=db_url, jobs_enabled=False, slack_bot_token="xoxb-test",
-                  slack_signing_secret="8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59", slack_api_url=fake.api_url)
+    cfg = service.config(db_url, jobs_enabled=False, slack_bot_token="xoxb-test",
+                         slack_signing_secret="8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59", slack_api_url=fake.api_url)
     app = App(cfg, clock=clock)
     await service.seed_crm(app, "slack", pm=PM, member=HUMAN, chat="C0CHAN0001")
     await add_members(app, [member(n) for n in range(members)])

@@ -8,14 +8,13 @@ import copy
 import json
 import socket
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
 
 from bot.app import App
-from bot.config import Config
 from tests import service
 from tests.fakes.feishu import (
     APP_ID,
@@ -93,9 +92,9 @@ async def rig(db_url: str, *, seed: bool = True, ping_interval: int = 120, **ext
                          "time_zone": "Asia/Shanghai"}
     fake.users[BOB] = {"open_id": BOB, "name": "Bob Li", "email": "bob@example.com"}
     port = _free_port()
-    cfg = replace(Config(), **{"database_url": db_url, "jobs_enabled": False, "feishu_app_id": APP_ID,
-                               "feishu_app_secret": APP_SECRET, "feishu_verification_token": VERIFICATION_TOKEN,
-                               "feishu_encrypt_key": ENCRYPT_KEY, "feishu_domain": fake.url, **extra})
+    cfg = service.config(db_url, **{"jobs_enabled": False, "feishu_app_id": APP_ID,
+                                    "feishu_app_secret": APP_SECRET, "feishu_verification_token": VERIFICATION_TOKEN,
+                                    "feishu_encrypt_key": ENCRYPT_KEY, "feishu_domain": fake.url, **extra})
     app = App(cfg)
     await app.migrate()
     if seed:
@@ -587,6 +586,7 @@ async def _get_text(feishu: FeishuRig, path: str) -> str:
 
 
 async def test_start_up_fails_clearly_when_feishu_refuses_the_app_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.platforms.base import Deps
     from bot.platforms.feishu.adapter import FeishuAdapter, FeishuConfig
     from bot.platforms.watchdog import CredentialsRejected
 
@@ -597,7 +597,7 @@ async def test_start_up_fails_clearly_when_feishu_refuses_the_app_secret(monkeyp
             return True
 
         adapter = FeishuAdapter(FeishuConfig(app_id=APP_ID, app_secret="not-the-secret", domain=fake.url),
-                                accept=accept)
+                                Deps(accept=accept))
         with pytest.raises(CredentialsRejected, match="FEISHU_APP_SECRET"):
             await adapter.start()
     finally:

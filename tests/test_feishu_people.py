@@ -36,10 +36,11 @@ async def test_slack_and_feishu_in_one_process_and_one_person_by_email(db_url: s
     feishu = FakeFeishu().start()
     feishu.users[ALICE] = {"open_id": ALICE, "name": "王爱丽", "email": "Alice@Example.com"}
     port = _free_port()
-    cfg = replace(Config(), database_url=db_url, jobs_enabled=False, slack_bot_token="xoxb-test",
-                  slack_signing_secret=slack_fake.SIGNING_SECRET, slack_api_url=slack.api_url,
-                  feishu_app_id=APP_ID, feishu_app_secret=APP_SECRET, feishu_verification_token=VERIFICATION_TOKEN,
-                  feishu_encrypt_key=ENCRYPT_KEY, feishu_domain=feishu.url)
+    cfg = service.config(db_url, jobs_enabled=False, slack_bot_token="xoxb-test",
+                         slack_signing_secret=slack_fake.SIGNING_SECRET, slack_api_url=slack.api_url,
+                         feishu_app_id=APP_ID, feishu_app_secret=APP_SECRET,
+                         feishu_verification_token=VERIFICATION_TOKEN,
+                         feishu_encrypt_key=ENCRYPT_KEY, feishu_domain=feishu.url)
     assert await _admin(db_url, "project", "create", "CRM", "--name", "CRM", "--locale", "en") == 0
     assert await _admin(db_url, "member", "add", "CRM", f"slack:{SLACK_ALICE}", "--role", "pm") == 0
     app = App(cfg)

@@ -8,14 +8,13 @@ import json
 import socket
 import urllib.parse
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
 
 from bot.app import App
-from bot.config import Config
 from tests import service
 from tests.conftest import Clock
 from tests.fakes.slack import FakeSlack, fixture_bytes, fixture_json, sign
@@ -73,9 +72,9 @@ async def rig(db_url: str, **extra: Any) -> AsyncIterator[SlackRig]:
     fake.users[HUMAN] = {"id": HUMAN, "name": "alice", "real_name": "Alice Wang", "tz": "Asia/Shanghai",
                          "locale": "en-US", "profile": {"display_name": "alice", "email": "alice@example.com"}}
     port = _free_port()
-    cfg = replace(Config(), **{"database_url": db_url, "jobs_enabled": False, "slack_bot_token": "xoxb-test",
-                               "slack_signing_secret": "8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59",
-                               "slack_api_url": fake.api_url, **extra})
+    cfg = service.config(db_url, **{"jobs_enabled": False, "slack_bot_token": "xoxb-test",
+                                    "slack_signing_secret": "8c3b3f6a1e2d4c5b9a7f0e1d2c3b4a59",
+                                    "slack_api_url": fake.api_url, **extra})
     app = App(cfg)
     await app.migrate()
     await service.seed_crm(app, "slack", pm=PM, member=HUMAN, chat="C0CHAN0001")
@@ -137,14 +136,14 @@ async def test_bad_signature_stale_timestamp_and_malformed_body(slack: SlackRig)
 def test_signature_check_is_slacks_v0_hmac_with_a_replay_window() -> None:
     import time
 
+    from bot.platforms.base import Deps
     from bot.platforms.slack.adapter import SlackAdapter, SlackConfig
     from tests.fakes.slack import SIGNING_SECRET
 
     async def accept(_: object) -> bool:
         return True
 
-    adapter = SlackAdapter(SlackConfig(bot_token="xoxb-x", signing_secret=SIGNING_SECRET), db=None,  # type: ignore[arg-type]
-                           accept=accept)  # type: ignore[arg-type]
+    adapter = SlackAdapter(SlackConfig(bot_token="xoxb-x", signing_secret=SIGNING_SECRET), Deps(accept=accept))
     body = fixture_bytes("slack_message_im.json")
     ok = sign(body)
     assert adapter._signed(body, ok["X-Slack-Request-Timestamp"], ok["X-Slack-Signature"])
@@ -156,7 +155,7 @@ def test_signature_check_is_slacks_v0_hmac_with_a_replay_window() -> None:
         assert not adapter._signed(body, old["X-Slack-Request-Timestamp"], old["X-Slack-Signature"])
     assert not adapter._signed(body, "", ok["X-Slack-Signature"])
     assert not adapter._signed(body, "12ab", ok["X-Slack-Signature"])
-    unsigned = SlackAdapter(SlackConfig(bot_token="xoxb-x"), db=None, accept=accept)  # type: ignore[arg-type]
+    unsigned = SlackAdapter(SlackConfig(bot_token="xoxb-x"), Deps(accept=accept))
     empty_key = sign(body, secret="")
     assert not unsigned._signed(body, empty_key["X-Slack-Request-Timestamp"], empty_key["X-Slack-Signature"])
 

@@ -1,9 +1,10 @@
 """The local console: a terminal chat (cards as text with numbered buttons) and its JSON-lines form.
 
-Input (`--json`): one object per line, `{"user", "chat"?, "text"}`, `{"user", "chat"?, "action"}` (a click)
-or `{"user", "chat"?, "form", "button"?, "values"}` (a submitted form, bot/core/forms.py: the console draws no
-form, so a click on a button that opens one reaches its handler, which says what to type); a line without
-`chat` is a direct message. Output: one line per delivered message,
+Input (`--json`): one object per line, `{"user", "chat"?, "text", "files"?}`, `{"user", "chat"?, "action",
+"message"?}` (a click; `message` is the clicked message's `id`, so its card can change in place) or `{"user",
+"chat"?, "form", "button"?, "values"}` (a submitted form, bot/core/forms.py: the console draws no form, so a
+click on a button that opens one reaches its handler, which says what to type); a line without `chat` is a
+direct message. Output: one line per delivered message,
 `{"id", "chat", "user", "text", "card"}` (`user` is set for direct messages, `chat` for chat messages), plus
 `"updates": <id>` when the message redraws an earlier one in place (a card whose request was decided).
 """
@@ -15,12 +16,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from aiohttp import web
+
 from bot.core import forms
 from bot.core.buttons import NoSuchButton
 from bot.core.events import Attachment, CardAction, Event, FormSubmission, IncomingMessage, UserRef
-from bot.delivery import Outgoing, SendError
+from bot.platforms import CONSOLE
+from bot.platforms.base import Outgoing, SendError
 
-PLATFORM = "console"
+PLATFORM = CONSOLE
 
 
 class ConsoleSender:
@@ -69,6 +73,29 @@ class ConsoleSender:
         return "\n".join(lines)
 
 
+class Console:
+    """The console as a platform (bot/platforms/base.py): no connection, no webhook, no user lookup; events come
+    from the terminal loop in bot/console_chat.py, which hands them to the app itself."""
+
+    name = PLATFORM
+    bot_user_id: str | None = None
+
+    def __init__(self, out: TextIO, *, json_mode: bool) -> None:
+        self.sender = ConsoleSender(out, json_mode=json_mode)
+
+    async def start(self) -> ConsoleSender:
+        return self.sender
+
+    async def stop(self) -> None:
+        return None
+
+    def routes(self) -> list[web.RouteDef]:
+        return []
+
+    async def enrich(self, event: Event) -> Event:
+        return event
+
+
 def parse_line(line: str, *, default_user: str, default_chat: str | None) -> Event:
     """Turn one `--json` input line into a neutral event; raises ValueError with a reason."""
     data = json.loads(line)
@@ -86,7 +113,9 @@ def make_event(data: dict[str, Any], *, default_user: str, default_chat: str | N
     event_id = str(data.get("event_id") or uuid.uuid4().hex)
     ref = UserRef(platform=PLATFORM, user_id=user[:64], name=str(data.get("name") or user)[:200])
     if "action" in data:
-        return CardAction(platform=PLATFORM, event_id=event_id, user=ref, action=str(data["action"]), chat=chat)
+        message = str(data["message"]) if data.get("message") else None  # the clicked message's "id"
+        return CardAction(platform=PLATFORM, event_id=event_id, user=ref, action=str(data["action"]), chat=chat,
+                          message=message)
     if "form" in data:  # {"form": name, "button": the id that opens it, "values": {field: text}}
         spec = forms.spec(str(data["form"]))
         values = data.get("values") or {}

@@ -15,49 +15,42 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
 from bot.core.events import Event, UserRef
-from bot.intake import with_profiles
-from bot.platforms.feishu import translate
+from bot.platforms.base import Deps, with_profiles
+from bot.platforms.feishu import FeishuConfig, translate
 from bot.platforms.feishu.api import ApiError, FeishuApi
 from bot.platforms.feishu.crypto import Rejected, Verifier
 from bot.platforms.feishu.sender import CardAnswers, FeishuProfiles, FeishuSender
 from bot.platforms.shape import Malformed, Unavailable
-from bot.platforms.watchdog import Connections, CredentialsRejected
+from bot.platforms.watchdog import CredentialsRejected
 
 logger = logging.getLogger(__name__)
 
 CARD_ANSWER_WAIT = 2.4  # seconds a click waits for its new card; Feishu gives up at 3 s
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class FeishuConfig:
-    app_id: str
-    app_secret: str = ""
-    verification_token: str = ""
-    encrypt_key: str = ""
-    mode: str = "webhook"  # or "websocket" (the long connection: no public URL needed)
-    domain: str = "feishu"  # feishu, lark, or an origin (a test server)
-    bot_open_id: str | None = None
-    send_rate: float = 50.0  # messages/s for the app
+__all__ = ["FeishuAdapter", "FeishuConfig"]
 
 
 class FeishuAdapter:
-    def __init__(self, config: FeishuConfig, *, accept: Callable[[Event], Awaitable[bool]],
-                 clock: Callable[[], float] = time.time, card_wait: float = CARD_ANSWER_WAIT,
-                 connections: Connections | None = None) -> None:
+    name = translate.PLATFORM
+
+    def __init__(self, config: FeishuConfig, deps: Deps, *, clock: Callable[[], float] = time.time,
+                 card_wait: float = CARD_ANSWER_WAIT) -> None:
         self.config = config
-        self.connections = connections if connections is not None else Connections()
-        self.accept = accept
+        self.deps = deps
+        self.connections = deps.connections
+        self.accept = deps.accept
         self.card_wait = card_wait
         self.verifier = Verifier(encrypt_key=config.encrypt_key, verification_token=config.verification_token,
                                  clock=clock)
-        self.bot_open_id = config.bot_open_id
+        self.bot_user_id = config.bot_open_id
         self.answers = CardAnswers()
         self.session: aiohttp.ClientSession | None = None
         self._long: Any = None
@@ -78,10 +71,10 @@ class FeishuAdapter:
             logger.error("feishu tenant_access_token failed at start-up (will retry on use): %s", exc)
         except (TimeoutError, aiohttp.ClientError) as exc:
             logger.error("feishu unreachable at start-up (will retry on use): %r", exc)
-        if self.bot_open_id is None:
+        if self.bot_user_id is None:
             try:  # for "was the bot mentioned?"; without it we trust Feishu's group filter
                 info = await self.api.call("GET", "/open-apis/bot/v3/info")
-                self.bot_open_id = str((info.get("bot") or {}).get("open_id") or "") or None
+                self.bot_user_id = str((info.get("bot") or {}).get("open_id") or "") or None
             except (ApiError, TimeoutError, aiohttp.ClientError) as exc:
                 logger.error("feishu bot/v3/info failed: %r", exc)
         if not self.config.verification_token and self.config.mode == "webhook":
@@ -162,7 +155,7 @@ class FeishuAdapter:
     async def _dispatch(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
         if kind == translate.MESSAGE:
             self._note_chat_type(body)
-            event = translate.message_event(body, bot_open_id=self.bot_open_id)
+            event = translate.message_event(body, bot_open_id=self.bot_user_id)
             if event is not None:
                 await self._accept(event)
             return {}

@@ -24,7 +24,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.delivery import Outgoing, SendError
+from bot.platforms.base import Outgoing, SendError
 from bot.platforms.feishu import render
 from bot.platforms.feishu.api import ApiError, FeishuApi
 from bot.platforms.feishu.codes import EPHEMERAL_NOT_IN_P2P

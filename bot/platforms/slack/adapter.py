@@ -18,7 +18,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -33,42 +33,32 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core import forms, i18n
 from bot.core.events import Event, UserRef
-from bot.intake import with_profiles
+from bot.platforms.base import Deps, with_profiles
 from bot.platforms.shape import DATA_ERRORS, RETRY_AFTER, Malformed, Refused, Unavailable, log_failure
-from bot.platforms.slack import render, translate
+from bot.platforms.slack import DEFAULT_API_URL, SlackConfig, render, translate
 from bot.platforms.slack.sender import SlackProfiles, SlackSender, web_client
-from bot.platforms.watchdog import SLACK_REJECTED, Connections, CredentialsRejected, watch_socket_mode
-from storage import outbox
-from storage.db import Database, outage
+from bot.platforms.watchdog import SLACK_REJECTED, CredentialsRejected, watch_socket_mode
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://slack.com/api/"
+__all__ = ["DEFAULT_API_URL", "SlackAdapter", "SlackConfig"]
 REPLAY_WINDOW = 300  # seconds: Slack's documented window for X-Slack-Request-Timestamp
 NO_RETRY = {"X-Slack-No-Retry": "1"}  # on a non-2xx answer: Slack does not send the request again
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class SlackConfig:
-    bot_token: str
-    signing_secret: str = ""
-    app_token: str | None = None
-    api_url: str = DEFAULT_API_URL
-    bot_user_id: str | None = None
 
 
 SOCKET_PING_INTERVAL = 10.0  # Socket Mode pings (bolt's default); the watchdog allows 4 unanswered
 
 
 class SlackAdapter:
-    def __init__(self, config: SlackConfig, *, db: Database, accept: Callable[[Event], Awaitable[bool]],
-                 default_locale: str = "zh", connections: Connections | None = None) -> None:
+    name = translate.PLATFORM
+
+    def __init__(self, config: SlackConfig, deps: Deps) -> None:
         self.config = config
-        self.connections = connections if connections is not None else Connections()
+        self.deps = deps
+        self.connections = deps.connections
         self._watch: asyncio.Task[None] | None = None
-        self.db = db
-        self.accept = accept
-        self.default_locale = default_locale
+        self.accept = deps.accept
+        self.default_locale = deps.default_locale
         self.session: aiohttp.ClientSession | None = None
         self.bot_user_id = config.bot_user_id
         self.bot_id: str | None = None
@@ -211,7 +201,7 @@ class SlackAdapter:
             logger.info("slack request not handled: %s", _kind(error.body))
             return BoltResponse(status=404, body=json.dumps({"error": "not handled"}),
                                 headers={"content-type": "application/json", **NO_RETRY})
-        if outage(error) is not None:  # the intake logged the database fault once for the batch
+        if self.deps.outage(error) is not None:  # the intake logged the database fault once for the batch
             return BoltResponse(status=503, body=json.dumps({"error": "storage unavailable"}),
                                 headers={"content-type": "application/json", "retry-after": RETRY_AFTER})
         status, reason = log_failure("slack request", error)
@@ -236,8 +226,7 @@ class SlackAdapter:
         await ack()
 
     async def _bot_in_thread(self, channel: str, thread_ts: str) -> bool:
-        async with self.db.unit_of_work() as session:
-            return await outbox.posted_in_thread(session, translate.PLATFORM, channel, thread_ts)
+        return await self.deps.posted_in_thread(translate.PLATFORM, channel, thread_ts)
 
     async def _on_home(self, body: dict[str, Any], ack: AsyncAck) -> None:
         await self._store(translate.home_opened(body))

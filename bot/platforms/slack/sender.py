@@ -12,7 +12,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import Outgoing, SendError
+from bot.platforms.base import Outgoing, SendError
 from bot.platforms.slack import render
 
 logger = logging.getLogger(__name__)
