@@ -22,12 +22,13 @@ import socket
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 import aiohttp
 import pytest
 
 from bot.app import App
+from bot.core import forms
 from bot.platforms.base import Outgoing
 from bot.platforms.console import Console, ConsoleSender, make_event
 from storage import outbox
@@ -165,8 +166,6 @@ class ConsoleDriver:
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     # The form behind a button, and which part of the button id the form carries (the console has no modals:
     # its JSON input names the form; bot/platforms/console.py).
-    FORMS: ClassVar[dict[str, tuple[str, str]]] = {"cr:reject": ("change_reject", "change")}
-
     async def _handle(self, data: dict[str, Any]) -> None:
         data.setdefault("event_id", f"console-{next(self._ids)}")
         await self.app.handle(make_event(data, default_user=data["user"], default_chat=None))
@@ -178,9 +177,9 @@ class ConsoleDriver:
         await self._handle({"user": user, "action": button, "chat": on.chat, "message": on.sent_ref})
 
     async def submit(self, user: str, button: str, on: Row, values: dict[str, str]) -> None:
-        prefix, _, ref = button.rpartition(":")
-        form, key = self.FORMS[prefix]
-        await self._handle({"user": user, "form": form, "values": {key: ref, **values}, "chat": on.chat})
+        spec = forms.opened_by(button)  # the console draws no form: the JSON line names it and the button
+        assert spec is not None, f"{button} opens no form"
+        await self._handle({"user": user, "form": spec.name, "button": button, "values": values, "chat": on.chat})
 
     def rate_limit_next_post(self, seconds: int) -> bool:
         return False  # a terminal has no rate limit
@@ -285,16 +284,14 @@ class SlackDriver:
         await self._post(("payload=" + urllib.parse.quote(json.dumps(payload))).encode(), SLACK_FORM)
 
     async def submit(self, user: str, button: str, on: Row, values: dict[str, str]) -> None:
-        from bot.platforms.slack.translate import FIELD_BLOCKS
-
         opened = len(self.fake.of("views.open"))
         await self.click(user, button, on)  # the button opens a modal
         assert len(self.fake.of("views.open")) == opened + 1, "the button opened no modal"
         view = self.fake.of("views.open")[-1]["view"]
         view = json.loads(view) if isinstance(view, str) else view
         actions = {b["block_id"]: b["element"]["action_id"] for b in view["blocks"] if "element" in b}
-        state = {FIELD_BLOCKS[name]: {actions[FIELD_BLOCKS[name]]: {"type": "plain_text_input", "value": value}}
-                 for name, value in values.items()}
+        # the modal's blocks are named after the form's fields (bot/core/forms.py)
+        state = {name: {actions[name]: {"type": "plain_text_input", "value": value}} for name, value in values.items()}
         submission = slack_fake.fixture_json("slack_view_submission.payload.json")
         submission["user"]["id"] = user
         view_id = f"V0CONTRACT{next(self._ids)}"
