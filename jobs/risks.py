@@ -55,8 +55,9 @@ def evaluate(facts: store.Facts, projects: dict[int, Any], cfgs: dict[int, dict[
 
 
 def _task(f: store.TaskFact, scope: Scope, rule: str, **params: Any) -> tuple[Found]:
-    return Found(f.project_id, rule, f"task:{f.id}", {"task": f"{scope.project.key}-{f.seq}", "title": f.title,
-                                                      **params}, tuple(scope.assignees.get(f.id, ()))),
+    """A task's risk, its assignees the owners (a one-item tuple: what a rule returns)."""
+    params = {"task": f"{scope.project.key}-{f.seq}", "title": f.title, **params}
+    return (Found(f.project_id, rule, f"task:{f.id}", params, tuple(scope.assignees.get(f.id, ()))),)
 
 
 @rule("overdue", reads="due", setting="overdue")
