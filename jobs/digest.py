@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.core.i18n import t
+from bot.core.outbound import Image
 from bot.core.workdays import load_calendar
 from handlers import metrics
 from jobs import common, contract_digest
@@ -71,9 +72,8 @@ async def daily(ctx: JobContext) -> None:
                 continue
             rows.append(common.dm(*d.to, d.text, job=DAILY))
             for i, spec in enumerate(d.charts):
-                rows.append(dict(common.dm(*d.to, "", job=DAILY, image={
-                    "data": encoded[_key(spec)], "filename": f"digest-{i + 1}.png", "title": spec[1][0]}),
-                                 kind="image"))
+                rows.append(common.dm(*d.to, "", job=DAILY, image=Image(
+                    data=encoded[_key(spec)], filename=f"digest-{i + 1}.png", title=spec[1][0])))
         await ctx.send(session, rows)
 
 

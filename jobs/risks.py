@@ -16,12 +16,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from bot.core.i18n import t
+from bot.core.outbound import Outbound
 from bot.core.workdays import WorkCalendar, WorkingHours, load_calendar
 from handlers import approvals, metrics
 from jobs import common, contract_risks, trial_payables
 from jobs.config import merged
 from jobs.context import JobContext, zone
-from storage import jobruns, standups
+from storage import jobruns, outbox, standups
 from storage import risks as store
 from storage.db import Database
 from storage.models import Project
@@ -318,11 +319,11 @@ async def _write(ctx: JobContext, session: Any, projects: dict[int, ProjectInfo]
     pms = outcome.pms
     chats = await standups.project_chats(session, touched)
     threads = await store.day_threads(session, {pid: days[pid] for pid in touched})
-    refs = await jobruns.sent_refs(session, list(threads.values()))
+    refs = await outbox.sent_refs(session, list(threads.values()))
     ids = await standups.identities(session, sorted(
         {i for pid in touched for i in outcome.texts[pid][1]} | {p for pid in touched for p in pms.get(pid, [])}))
-    firsts: list[dict[str, Any]] = []  # the message to each project's first chat (its id starts the thread)
-    rest: list[dict[str, Any]] = []
+    firsts: list[Outbound] = []  # the message to each project's first chat (its id starts the thread)
+    rest: list[Outbound] = []
     for pid in touched:
         text, mention_ids = outcome.texts[pid]
         targets = chats.get(pid) or []

@@ -5,12 +5,11 @@ transaction as its cards, so two replicas scanning at once send its payable card
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import select
 
+from bot.core import outbound
 from bot.core.context import Ctx
-from bot.core.replies import Reply
 from handlers import payables
 from jobs.context import JobContext
 from storage.models import Acceptance, Contract, PaymentMilestone, Project
@@ -46,13 +45,4 @@ async def run(ctx: JobContext) -> None:
                        actor_ref="job", chat=None, locale=project.locale or ctx.settings.default_locale,
                        tz=project.timezone or ctx.settings.default_tz, settings=ctx.settings)
             replies = await payables.released(hctx, acc, project, contract, trial_ended=True, only=mine)
-            await ctx.send(session, [_row(r) for r in replies])
-
-
-def _row(reply: Reply) -> dict[str, Any]:
-    """A direct message from notify.direct as an outbox row (it names its platform and user)."""
-    payload: dict[str, Any] = {"text": reply.text, "card": reply.card.to_dict() if reply.card else None}
-    if reply.extra:
-        payload["extra"] = reply.extra
-    return {"platform": reply.platform, "chat": reply.chat, "user": reply.user, "thread": None,
-            "kind": "card" if reply.card else "message", "payload": payload, "tag": reply.tag}
+            await ctx.send(session, [outbound.of_reply(r) for r in replies])  # notify.direct: each names its user

@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.core.replies import Button, Card
 from bot.platforms import split
 from bot.platforms.feishu.translate import REASON_FIELD, REASON_FORMS, VALUE_KEY
 
@@ -44,24 +45,24 @@ def _parts(texts: list[str]) -> list[str]:
     return split.fit(parts, max(room, 1)) if room < len(parts) else parts
 
 
-def _button(b: dict[str, Any], index: int, *, submit: bool = False) -> dict[str, Any]:
-    style = b.get("style") or "default"  # the neutral Button's style; no guessing from the id
+def _button(b: Button, index: int, *, submit: bool = False) -> dict[str, Any]:
     element: dict[str, Any] = {
         "tag": "button", "element_id": f"b{index}", "name": f"b{index}",
-        "text": _plain(str(b["label"])[:40]),
-        "type": {"primary": "primary_filled", "danger": "danger"}.get(style, "default"),
+        "text": _plain(b.label[:40]),
+        # the neutral Button's style; no guessing from the id
+        "type": {"primary": "primary_filled", "danger": "danger"}.get(b.style, "default"),
         # Our small typed payload; the server re-reads state and re-checks permission on every click.
-        "behaviors": [{"type": "callback", "value": {VALUE_KEY: b["id"]}}],
+        "behaviors": [{"type": "callback", "value": {VALUE_KEY: b.id}}],
     }
-    confirm = b.get("confirm")
-    if confirm:  # Feishu's own dialog (its OK/Cancel buttons are the client's): the click counts after OK
-        element["confirm"] = {"title": _plain(str(confirm["title"])[:100]), "text": _plain(str(confirm["text"])[:300])}
+    confirm = b.confirm
+    if confirm is not None:  # Feishu's own dialog (its OK/Cancel buttons are the client's): the click counts after OK
+        element["confirm"] = {"title": _plain(confirm.title[:100]), "text": _plain(confirm.text[:300])}
     if submit:
         element["form_action_type"] = "submit"
     return element
 
 
-def _reason_form(b: dict[str, Any], index: int, locale: str | None = None) -> dict[str, Any]:
+def _reason_form(b: Button, index: int, locale: str | None = None) -> dict[str, Any]:
     """A reject needs a reason: a required input and the button that submits it (form_value.reason)."""
     return {"tag": "form", "element_id": f"f{index}", "name": f"f{index}", "elements": [
         {"tag": "input", "element_id": f"i{index}", "name": REASON_FIELD, "required": True, "max_length": 500,
@@ -70,28 +71,26 @@ def _reason_form(b: dict[str, Any], index: int, locale: str | None = None) -> di
     ]}
 
 
-def card(text: str, data: dict[str, Any] | None, locale: str | None = None) -> dict[str, Any]:
-    """A neutral card (Card.to_dict()) with an optional leading text -> card JSON 2.0; `locale` is the
+def card(text: str, data: Card | None, locale: str | None = None) -> dict[str, Any]:
+    """A neutral card with an optional leading text -> card JSON 2.0; `locale` is the
     reader's language (the reason input's placeholder)."""
     texts = [text] if text else []
-    if data:
-        fields = data.get("fields") or []
-        if fields:
-            texts.append("\n".join(f"{f['label']}: {f['value']}" for f in fields[:MAX_FIELDS]))
+    if data is not None and data.fields:
+        texts.append("\n".join(f"{f.label}: {f.value}" for f in data.fields[:MAX_FIELDS]))
     elements: list[dict[str, Any]] = [_div(p) for p in _parts(texts)] if texts else []
-    if data:
-        plain: list[tuple[int, dict[str, Any]]] = []
-        forms: list[tuple[int, dict[str, Any]]] = []
-        for i, b in enumerate((data.get("buttons") or [])[:MAX_BUTTONS]):
-            (forms if str(b["id"]).rpartition(":")[0] in REASON_FORMS else plain).append((i, b))
+    if data is not None:
+        plain: list[tuple[int, Button]] = []
+        forms: list[tuple[int, Button]] = []
+        for i, b in enumerate(data.buttons[:MAX_BUTTONS]):
+            (forms if b.id.rpartition(":")[0] in REASON_FORMS else plain).append((i, b))
         if plain:
             elements.append({"tag": "column_set", "flex_mode": "flow", "horizontal_spacing": "8px", "columns": [
                 {"tag": "column", "width": "auto", "elements": [_button(b, i)]} for i, b in plain]})
         elements += [_reason_form(b, i, locale) for i, b in forms]
     out: dict[str, Any] = {"schema": "2.0", "config": {"update_multi": True, "width_mode": "fill"},
                            "body": {"direction": "vertical", "elements": elements or [_div(" ")]}}
-    if data and data.get("title"):
-        out["header"] = {"title": _plain(str(data["title"])[:200]), "template": "blue"}
+    if data is not None and data.title:
+        out["header"] = {"title": _plain(data.title[:200]), "template": "blue"}
     return out
 
 
@@ -113,10 +112,10 @@ def post(text: str, mentions: Sequence[str] = (), locale: str | None = None) -> 
     return {POST_LOCALES.get(locale or "", "zh_cn"): {"title": "", "content": content}}
 
 
-def content(text: str, data: dict[str, Any] | None, mentions: Sequence[str] = (),
+def content(text: str, data: Card | None, mentions: Sequence[str] = (),
             locale: str | None = None) -> tuple[str, str]:
     """(msg_type, content JSON string) of a message: a card when there is one, else rich text."""
-    if data:
+    if data is not None:
         return "interactive", json.dumps(card(text, data, locale), ensure_ascii=False)
     return "post", json.dumps(post(text, mentions, locale), ensure_ascii=False)
 
@@ -125,10 +124,10 @@ def toast(text: str, kind: str = "success") -> dict[str, Any]:
     return {"type": kind, "content": (text or "OK")[:200]}
 
 
-def card_answer(text: str, data: dict[str, Any] | None, *, replace: bool, kind: str = "success",
+def card_answer(text: str, data: Card | None, *, replace: bool, kind: str = "success",
                 locale: str | None = None) -> dict[str, Any]:
     """The body answering card.action.trigger: a toast, and the replacement card when the card changes."""
-    answer: dict[str, Any] = {"toast": toast(text or (data or {}).get("title") or "", kind)}
+    answer: dict[str, Any] = {"toast": toast(text or (data.title if data is not None else ""), kind)}
     if replace:
         answer["card"] = {"type": "raw", "data": card(text, data, locale)}
     return answer
