@@ -9,7 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,16 +22,10 @@ from storage import jobruns, outbox
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class _DryRun(Exception):
     """Raised at the end of a dry unit of work so it rolls back."""
-
-
-async def to_thread(fn: Callable[..., T], *args: Any) -> T:
-    """Run blocking work (chart rendering) off the event loop."""
-    return await asyncio.to_thread(functools.partial(fn, *args))
 
 
 @dataclass(slots=True)
@@ -41,7 +35,6 @@ class JobContext:
     settings: Settings = field(default_factory=Settings)
     dry_run: bool = False
     sent: list[dict[str, Any]] = field(default_factory=list)  # every outbox row this run produced (outbound.to_row)
-    offload: Callable[..., Awaitable[Any]] = to_thread  # pure Python work (it releases the GIL every 5 ms)
     render: Callable[[list[charts.Spec]], Awaitable[list[bytes]]] = charts.render  # charts: worker processes
     process: Callable[..., Awaitable[Any]] = workers.call  # heavy Python work: a job worker process
     counters: dict[str, int] = field(default_factory=dict)  # e.g. statements run by worker processes

@@ -154,8 +154,10 @@ def to_row(out: Outbound, *, created_at: dt.datetime) -> dict[str, Any]:
     payload["text"] = out.text
     payload["card"] = out.card.to_dict() if out.card is not None else None
     thread: str | None = None
-    if out.thread is not None:
-        thread = out.thread.id if out.thread.id is not None else TAG_REF + str(out.thread.tag)
+    if out.thread is not None and out.thread.id is not None:
+        thread = out.thread.id
+    elif out.thread is not None and out.thread.tag is not None:
+        thread = TAG_REF + out.thread.tag
     if out.target is not None:
         if out.target.outbox is not None:
             payload["target_outbox"] = out.target.outbox
