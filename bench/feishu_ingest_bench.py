@@ -85,20 +85,21 @@ def sends_count(fake: FakeFeishu) -> int:
 
 async def sender_rates(fake: FakeFeishu, n: int) -> tuple[float, float, float]:
     """Sends/s to the fake: our sender (one shared session, async token) vs lark-oapi's `acreate`."""
+    from bot.core.outbound import Outbound
     from bot.delivery import Outgoing
     from bot.platforms.feishu.api import FeishuApi
     from bot.platforms.feishu.sender import FeishuSender
 
     async with aiohttp.ClientSession() as session:
         sender = FeishuSender(FeishuApi(session, fake.url, APP_ID, APP_SECRET), app_interval=0, chat_interval=0)
-        messages = [Outgoing(i, "feishu", None, f"ou_{i}", None, {"text": "hi", "card": None}, 1) for i in range(n)]
+        messages = [Outgoing(i, Outbound("feishu", text="hi", user=f"ou_{i}"), 1) for i in range(n)]
         await sender.send(messages[0])  # the token
         t0 = time.perf_counter()
         for m in messages[1:]:
             await sender.send(m)
         ours_serial = (n - 1) / (time.perf_counter() - t0)
         t0 = time.perf_counter()
-        more = [Outgoing(n + i, "feishu", None, f"ou_{i}", None, {"text": "hi", "card": None}, 1) for i in range(n)]
+        more = [Outgoing(n + i, Outbound("feishu", text="hi", user=f"ou_{i}"), 1) for i in range(n)]
         sem = asyncio.Semaphore(16)
 
         async def one(m: Outgoing) -> None:

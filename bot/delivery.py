@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from bot import instance as instances
+from bot.core import outbound
 from bot.metrics import Metrics
 from bot.platforms.base import Outgoing, Sender, SendError
 from storage import outbox
@@ -65,10 +66,22 @@ class Delivery:
         async with self.db.unit_of_work() as session:
             rows = await outbox.claim(session, now=self.clock(), lease=self.lease, limit=self.batch,
                                       token=self.token, platforms=list(self.senders))
-            batch = [Outgoing(r.id, r.platform, r.chat, r.user, r.thread, dict(r.payload), r.attempts + 1, r.kind)
-                     for r in rows]
+            batch: list[Outgoing] = []
+            unreadable: list[tuple[int, str]] = []
+            for r in rows:
+                try:
+                    batch.append(Outgoing(r.id, outbound.from_row(
+                        platform=r.platform, chat=r.chat, user=r.user, thread=r.thread, kind=r.kind,
+                        payload=r.payload, tag=r.tag), r.attempts + 1))
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:  # no retry makes it readable
+                    unreadable.append((r.id, f"unreadable outbox row: {exc!r}"))
+        for row_id, error in unreadable:
+            logger.error("outbox %s dead: %s", row_id, error)
+            async with self.db.unit_of_work() as session:
+                await outbox.mark_dead(session, row_id, error=error, token=self.token)
+            self.metrics.sent["dead"] += 1
         if not batch:
-            return 0
+            return len(unreadable)
         lease_end = [self.clock() + self.lease]
         renewing = asyncio.create_task(self._renew([m.id for m in batch], lease_end))
         try:
@@ -80,7 +93,7 @@ class Delivery:
             renewing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await renewing
-        return len(batch)
+        return len(batch) + len(unreadable)
 
     async def _renew(self, ids: list[int], lease_end: list[dt.datetime]) -> None:
         """While the batch is being sent, extend the lease on its rows not yet settled (every lease/3)."""
@@ -104,23 +117,25 @@ class Delivery:
         return taken
 
     async def _resolve(self, message: Outgoing) -> Outgoing | None:
-        """Swap references to other messages (a thread by tag, an update's target) for their platform ids.
-        None: nothing to send (the message to update was never posted)."""
-        thread = message.thread or ""
-        thread_tag = thread[len(outbox.TAG_REF):] if thread.startswith(outbox.TAG_REF) else None
-        target_id = message.payload.get("target_outbox")
+        """Swap references to other messages (a thread by tag, an update's target by outbox row) for their
+        platform ids. None: nothing to send (the message to update was never posted)."""
+        out = message.out
+        thread_tag = out.thread.tag if out.thread is not None and out.thread.pending else None
+        target_id = out.target.outbox if out.target is not None and out.target.pending else None
         if thread_tag is None and target_id is None:
             return message
         async with self.db.unit_of_work() as session:
             state, found = await outbox.resolve(session, thread_tag=thread_tag, target_id=target_id,
-                                                platform=message.platform)
+                                                platform=out.platform)
         if state == "wait" and message.attempts < REFERENCE_WAITS:
             raise SendError("waiting for the message it refers to", retry_after=REFERENCE_RETRY)
         if found is None:  # never sent: post outside the thread; an update has nothing to update
-            return None if target_id is not None else replace(message, thread=None)
-        if target_id is not None:
-            return replace(message, payload=dict(message.payload, target_message=found))
-        return replace(message, thread=found["ref"])
+            return None if target_id is not None else replace(message, out=replace(out, thread=None))
+        if target_id is not None and out.target is not None:
+            target = replace(out.target, id=found["ref"], chat=found["chat"], user=found["user"])
+            return replace(message, out=replace(out, target=target))
+        assert out.thread is not None
+        return replace(message, out=replace(out, thread=replace(out.thread, id=found["ref"])))
 
     async def _send(self, message: Outgoing) -> None:
         sender = self.senders[message.platform]
@@ -131,6 +146,9 @@ class Delivery:
                     await outbox.mark_sent(session, message.id, now=self.clock(), token=self.token)
                 return
             ref = await sender.send(resolved)
+        except outbound.CannotSend as exc:  # a kind this platform has no way to show: no retry helps
+            await self._failed(message, str(exc), permanent=True, retry_after=None)
+            return
         except SendError as exc:
             await self._failed(message, str(exc), permanent=exc.permanent, retry_after=exc.retry_after,
                                deferred=exc.deferred)

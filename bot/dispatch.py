@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import nlu
-from bot.core import i18n
+from bot.core import i18n, outbound
 from bot.core.context import Ctx, Settings
 from bot.core.errors import UserError
 from bot.core.events import (
@@ -26,11 +26,12 @@ from bot.core.events import (
     IncomingMessage,
     UserRef,
 )
+from bot.core.outbound import Kind, Outbound, Ref
 from bot.core.replies import Card, Reply
 from bot.core.router import Router
 from bot.core.workdays import WorkCalendar, load_calendar
 from bot.metrics import Metrics
-from storage import inbox, outbox, people, projects
+from storage import inbox, people, projects
 from storage.db import Database, outage
 from storage.models import Chat, Person, Project
 
@@ -91,7 +92,7 @@ class Dispatcher:
                     ctx = await self._context(session, event, now)
                     locale = ctx.locale
                     replies = await self._route(event, ctx)
-                    await outbox.enqueue(session, await outbox.expand_updates(session, self._rows(event, replies, now)))
+                    await outbound.enqueue(session, self._outbound(event, replies), now=now)
                     outcome = Outcome("handled", len(replies))
         except UserError as refusal:
             text = i18n.t(locale, refusal.key, **refusal.params)
@@ -125,7 +126,7 @@ class Dispatcher:
                 return Outcome("duplicate")
             # Knowing who wrote is not a change they asked for: keep the person even when refusing.
             await _person(session, event.platform, event.user, pmo_if_first=True)
-            await outbox.enqueue(session, self._rows(event, [Reply(text=text, card=card)], now))
+            await outbound.enqueue(session, self._outbound(event, [Reply(text=text, card=card)]), now=now)
         return Outcome(status, 1)
 
     async def _context(self, session: AsyncSession, event: Event, now: dt.datetime) -> Ctx:
@@ -195,37 +196,34 @@ class Dispatcher:
         return self._keys[1]
 
     @staticmethod
-    def _rows(event: Event, replies: list[Reply], now: dt.datetime) -> list[dict[str, Any]]:
-        """Outbox rows: a reply goes back where the event came from unless it names a chat or a user."""
-        rows = []
-        for reply in replies:
-            to_origin = reply.user is None and reply.chat is None
-            if reply.user is not None:
-                chat, user = None, reply.user
-            elif reply.chat is not None:
-                chat, user = reply.chat, None
-            else:
-                chat, user = event.chat, (event.user.user_id if event.chat is None else None)
-            thread = reply.thread or (event.thread if to_origin else None)
-            payload: dict[str, Any] = {"text": reply.text, "card": reply.card.to_dict() if reply.card else None}
-            kind = "card" if reply.card else "message"
-            if reply.home:
-                kind, chat, user = "home", None, event.user.user_id
-            elif reply.replace and isinstance(event, CardAction) and event.message:
-                kind, payload["target"] = "update", event.message
-            elif reply.ephemeral and to_origin and event.chat is not None:
-                kind, user = "ephemeral", event.user.user_id
-            if to_origin and isinstance(event, IncomingMessage | CardAction) and event.reply_url:
-                payload["response_url"] = event.reply_url
-            if reply.extra:
-                payload["extra"] = reply.extra
-            if reply.in_thread_of:
-                thread = outbox.TAG_REF + reply.in_thread_of  # delivery swaps in that message's id once it is sent
-            if reply.update_tagged:
-                kind, payload["update_tagged"] = "update", reply.update_tagged
-            rows.append({"platform": reply.platform or event.platform, "chat": chat, "user": user, "thread": thread,
-                         "kind": kind, "payload": payload, "created_at": now, "tag": reply.tag})
-        return rows
+    def _outbound(event: Event, replies: list[Reply]) -> list[Outbound]:
+        """What each reply sends: back where the event came from unless it names a chat or a user."""
+        return [_outbound_of(event, reply) for reply in replies]
+
+
+def _outbound_of(event: Event, reply: Reply) -> Outbound:
+    to_origin = reply.user is None and reply.chat is None
+    if reply.user is not None:
+        chat, user = None, reply.user
+    elif reply.chat is not None:
+        chat, user = reply.chat, None
+    else:
+        chat, user = event.chat, (event.user.user_id if event.chat is None else None)
+    # One notion of "in a thread": a platform thread id, or the thread of a message tagged earlier.
+    thread_id = reply.thread or (event.thread if to_origin else None)
+    thread = Ref(tag=reply.in_thread_of) if reply.in_thread_of else Ref(id=thread_id) if thread_id else None
+    kind, target = (Kind.CARD if reply.card else Kind.MESSAGE), None
+    if reply.home:
+        kind, chat, user = Kind.HOME, None, event.user.user_id
+    elif reply.replace and isinstance(event, CardAction) and event.message:
+        kind, target = Kind.UPDATE, Ref(id=event.message)
+    elif reply.ephemeral and to_origin and event.chat is not None:
+        kind, user = Kind.EPHEMERAL, event.user.user_id
+    if reply.update_tagged:
+        kind, target = Kind.UPDATE, Ref(tag=reply.update_tagged)
+    response_url = event.reply_url if to_origin and isinstance(event, IncomingMessage | CardAction) else None
+    return outbound.of_reply(reply, platform=reply.platform or event.platform, kind=kind, chat=chat, user=user,
+                             thread=thread, target=target, response_url=response_url)
 
 
 async def _take(session: AsyncSession, event: Event, inbox_id: int | None, *, status: str,

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.outbound import Image, Kind, Outbound, Ref
 from bot.core.workdays import WorkCalendar
 from storage.models import Membership, Person, Project
 
@@ -51,14 +52,18 @@ def address(ids: dict[str, str], prefer: Sequence[str] = ()) -> tuple[str, str] 
     return next(iter(ids.items()), None)
 
 
-def dm(platform: str, user: str, text: str, **extra: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {"text": text, "card": None, **extra}
-    return {"platform": platform, "chat": None, "user": user, "thread": None, "kind": "message", "payload": payload}
+def dm(platform: str, user: str, text: str, *, job: str | None = None, image: Image | None = None,
+       mentions: Sequence[str] = ()) -> Outbound:
+    """A direct message (an image, when there is one: its caption is `text`)."""
+    return Outbound(platform=platform, kind=Kind.IMAGE if image is not None else Kind.MESSAGE, text=text, user=user,
+                    job=job, image=image, mentions=tuple(mentions))
 
 
-def to_chat(platform: str, chat: str, text: str, *, thread: str | None = None, **extra: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {"text": text, "card": None, **extra}
-    return {"platform": platform, "chat": chat, "user": None, "thread": thread, "kind": "message", "payload": payload}
+def to_chat(platform: str, chat: str, text: str, *, thread: str | None = None, job: str | None = None,
+            mentions: Sequence[str] = ()) -> Outbound:
+    """A message to a chat, in the thread of the message with that platform id when `thread` is given."""
+    return Outbound(platform=platform, text=text, chat=chat, thread=Ref(id=thread) if thread else None, job=job,
+                    mentions=tuple(mentions))
 
 
 def is_standup_day(cal: WorkCalendar, day: dt.date, days: Any) -> bool:

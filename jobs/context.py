@@ -6,30 +6,26 @@ import asyncio
 import datetime as dt
 import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import outbound
 from bot.core.context import Settings
+from bot.core.outbound import Outbound
 from jobs import charts, workers
 from storage import jobruns, outbox
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class _DryRun(Exception):
     """Raised at the end of a dry unit of work so it rolls back."""
-
-
-async def to_thread(fn: Callable[..., T], *args: Any) -> T:
-    """Run blocking work (chart rendering) off the event loop."""
-    return await asyncio.to_thread(functools.partial(fn, *args))
 
 
 @dataclass(slots=True)
@@ -38,8 +34,7 @@ class JobContext:
     now: dt.datetime  # aware UTC: the clock reading this run is for
     settings: Settings = field(default_factory=Settings)
     dry_run: bool = False
-    sent: list[dict[str, Any]] = field(default_factory=list)  # every outbox row this run produced
-    offload: Callable[..., Awaitable[Any]] = to_thread  # pure Python work (it releases the GIL every 5 ms)
+    sent: list[dict[str, Any]] = field(default_factory=list)  # every outbox row this run produced (outbound.to_row)
     render: Callable[[list[charts.Spec]], Awaitable[list[bytes]]] = charts.render  # charts: worker processes
     process: Callable[..., Awaitable[Any]] = workers.call  # heavy Python work: a job worker process
     counters: dict[str, int] = field(default_factory=dict)  # e.g. statements run by worker processes
@@ -67,14 +62,13 @@ class JobContext:
     async def claim(self, session: AsyncSession, job: str, slots: list[str]) -> set[str]:
         return await jobruns.claim(session, job, slots, now=self.now)
 
-    async def send(self, session: AsyncSession, rows: list[dict[str, Any]], *, ids: bool = False) -> list[int]:
-        """Enqueue outbox rows in this run's transaction (`ids`: return their outbox ids)."""
-        rows = [dict(r, created_at=self.now) for r in rows]
+    async def send(self, session: AsyncSession, messages: Sequence[Outbound], *, ids: bool = False) -> list[int]:
+        """Enqueue messages in this run's transaction (`ids`: return their outbox ids)."""
+        rows = [outbound.to_row(m, created_at=self.now) for m in await outbound.expand(session, messages)]
         self.sent.extend(rows)
-        if sum(len(str(r["payload"].get("text") or "")) for r in rows) < 100_000 and not any(
-                r["payload"].get("image") for r in rows):
+        if sum(len(m.text) for m in messages) < 100_000 and not any(m.image for m in messages):
             if ids:
-                return await jobruns.enqueue_returning(session, rows)
+                return await outbox.enqueue_returning(session, rows)
             await outbox.enqueue(session, rows)
             return []
         # Megabytes of JSON (long risk lists, chart images): encoded a slice at a time, with the event loop let
@@ -82,13 +76,13 @@ class JobContext:
         encoded: list[dict[str, Any]] = []
         cost = 0
         for r in rows:
-            encoded += jobruns.encode([r])
+            encoded += outbox.encode([r])
             payload = r["payload"]
             cost += len(str(payload.get("text") or "")) * 4 + len((payload.get("image") or {}).get("data") or "")
-            if cost > 2_000_000:  # ~5 ms of json.dumps
+            if cost > 2_000_000:  # a few milliseconds of json.dumps: the chat pipeline shares this loop
                 cost = 0
                 await asyncio.sleep(0)
-        return await jobruns.enqueue_encoded(session, encoded, ids=ids)
+        return await outbox.enqueue_encoded(session, encoded, ids=ids)
 
     def local(self, tz: str | None) -> dt.datetime:
         return self.now.astimezone(zone(tz or self.settings.default_tz))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import t
+from bot.core.outbound import Image
 from bot.core.workdays import load_calendar
 from bot.domain import metrics
 from jobs import common, contract_digest, steps
@@ -190,9 +191,8 @@ class Daily(steps.Steps[Reader]):
                 continue
             rows.append(common.dm(*d.to, d.text, job=DAILY))
             for i, spec in enumerate(d.charts):
-                rows.append(dict(common.dm(*d.to, "", job=DAILY, image={
-                    "data": self.encoded[_key(spec)], "filename": f"digest-{i + 1}.png", "title": spec[1][0]}),
-                                 kind="image"))
+                rows.append(common.dm(*d.to, "", job=DAILY, image=Image(
+                    data=self.encoded[_key(spec)], filename=f"digest-{i + 1}.png", title=spec[1][0])))
         return rows
 
 

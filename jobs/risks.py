@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import t
+from bot.core.outbound import Outbound
 from bot.core.workdays import WorkCalendar, WorkingHours, load_calendar
 from bot.domain import approvals, metrics
 from jobs import common, contract_risks, steps, trial_payables
@@ -26,7 +27,7 @@ from jobs import risk_rules as rules
 from jobs.config import merged
 from jobs.context import JobContext, zone
 from jobs.risk_rules import Found, Scope, rule
-from storage import jobruns, standups
+from storage import jobruns, outbox, standups
 from storage import risks as store
 from storage.db import Database
 from storage.models import Project
@@ -364,11 +365,11 @@ async def _write(ctx: JobContext, session: Any, projects: dict[int, ProjectInfo]
     pms = outcome.pms
     chats = await standups.project_chats(session, touched)
     threads = await store.day_threads(session, {pid: days[pid] for pid in touched})
-    refs = await jobruns.sent_refs(session, list(threads.values()))
+    refs = await outbox.sent_refs(session, list(threads.values()))
     ids = await standups.identities(session, sorted(
         {i for pid in touched for i in outcome.texts[pid][1]} | {p for pid in touched for p in pms.get(pid, [])}))
-    firsts: list[dict[str, Any]] = []  # the message to each project's first chat (its id starts the thread)
-    rest: list[dict[str, Any]] = []
+    firsts: list[Outbound] = []  # the message to each project's first chat (its id starts the thread)
+    rest: list[Outbound] = []
     for pid in touched:
         text, mention_ids = outcome.texts[pid]
         targets = chats.get(pid) or []

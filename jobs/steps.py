@@ -21,11 +21,12 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.outbound import Outbound
 from jobs.context import JobContext
 from storage import jobruns
 
 T = TypeVar("T")
-Rows = list[dict[str, Any]]
+Rows = list[Outbound]
 
 
 class Steps(Generic[T]):

@@ -5,13 +5,12 @@ transaction as its cards, so two replicas scanning at once send its payable card
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import outbound
 from bot.core.context import Ctx
-from bot.core.replies import Reply
 from bot.domain import payables
 from jobs import steps
 from jobs.context import JobContext
@@ -64,14 +63,5 @@ class TrialPayables(steps.Steps[Due]):
                        actor_ref="job", chat=None, locale=project.locale or ctx.settings.default_locale,
                        tz=project.timezone or ctx.settings.default_tz, settings=ctx.settings)
             replies = await payables.released(hctx, acc, project, contract, trial_ended=True, only=mine)
-            rows += [_row(r) for r in replies]
+            rows += [outbound.of_reply(r) for r in replies]  # notify.direct: each names its user
         return rows
-
-
-def _row(reply: Reply) -> dict[str, Any]:
-    """A direct message from notify.direct as an outbox row (it names its platform and user)."""
-    payload: dict[str, Any] = {"text": reply.text, "card": reply.card.to_dict() if reply.card else None}
-    if reply.extra:
-        payload["extra"] = reply.extra
-    return {"platform": reply.platform, "chat": reply.chat, "user": reply.user, "thread": None,
-            "kind": "card" if reply.card else "message", "payload": payload, "tag": reply.tag}

@@ -8,17 +8,16 @@ transaction and then does nothing, so whatever a slot sends is sent once; a roll
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Insert, Text, bindparam, cast, delete, insert, select
+from sqlalchemy import Insert, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import core
-from storage.models import JobRun, OutboxMessage, ProjectJobSettings
+from storage.models import JobRun, ProjectJobSettings
 
 _CHUNK = 500
 
@@ -58,60 +57,6 @@ async def claimed(session: AsyncSession, job: str, slots: Sequence[str]) -> set[
 async def purge(session: AsyncSession, before: dt.datetime) -> int:
     result = await session.execute(delete(JobRun).where(JobRun.claimed_at < before))
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-_ENQUEUE_RETURNING = insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True)
-
-
-async def enqueue_returning(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Add outbox messages (as `storage.outbox.enqueue`) and return their ids, in order: a job that starts a
-    thread keeps the id, and later finds the platform's message id (`sent_ref`) to reply in that thread."""
-    if not rows:
-        return []
-    conn = await core(session)
-    values = [{"chat": None, "user": None, "thread": None, "kind": "message", "status": "pending", "attempts": 0,
-               **r, "next_attempt_at": r["created_at"]} for r in rows]
-    return [int(i) for i in (await conn.execute(_ENQUEUE_RETURNING, values)).scalars().all()]  # multi-row
-
-
-def encode(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Outbox rows with their payload as JSON text, for `enqueue_encoded`. Pure: a job's messages can be
-    megabytes of JSON, so it encodes them in a thread rather than in the INSERT on the event loop."""
-    return [{**_DEFAULTS, **{k: v for k, v in r.items() if k != "payload"}, "next_attempt_at": r["created_at"],
-             "payload_json": json.dumps(r["payload"])} for r in rows]
-
-
-_DEFAULTS = {"chat": None, "user": None, "thread": None, "kind": "message", "status": "pending", "attempts": 0,
-             "tag": None}
-
-
-def _encoded_stmt(dialect: str, returning: bool) -> Any:
-    value: Any = bindparam("payload_json", type_=Text)
-    stmt = insert(OutboxMessage).values(payload=cast(value, JSON) if dialect == "postgresql" else value)
-    return stmt.returning(OutboxMessage.id, sort_by_parameter_order=True) if returning else stmt
-
-
-_ENCODED = {(d, r): _encoded_stmt(d, r) for d in ("postgresql", "sqlite") for r in (False, True)}
-
-
-async def enqueue_encoded(session: AsyncSession, rows: Sequence[dict[str, Any]], *, ids: bool = False) -> list[int]:
-    """Add outbox messages `encode` prepared, in one statement (per 1,000); `ids`: return their ids in order."""
-    if not rows:
-        return []
-    conn = await core(session)
-    result = await conn.execute(_ENCODED[conn.dialect.name, ids], list(rows))
-    return [int(i) for i in result.scalars().all()] if ids else []
-
-
-async def sent_refs(session: AsyncSession, outbox_ids: Sequence[int]) -> dict[int, str]:
-    """The platform's message id of each sent outbox row (what a reply in its thread needs)."""
-    ids = sorted({i for i in outbox_ids if i})
-    if not ids:
-        return {}
-    conn = await core(session)
-    stmt = select(OutboxMessage.id, OutboxMessage.sent_ref).where(OutboxMessage.id.in_(ids),
-                                                                 OutboxMessage.sent_ref.is_not(None))
-    return {int(i): str(ref) for i, ref in (await conn.execute(stmt)).all()}
 
 
 async def project_settings(session: AsyncSession) -> dict[int, dict[str, Any]]:

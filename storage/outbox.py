@@ -1,12 +1,16 @@
-"""Outbox: messages committed with the change that caused them, claimed and marked by delivery."""
+"""Outbox: messages committed with the change that caused them, claimed and marked by delivery.
+
+The one storage module of the outbox table. Rows come encoded by `bot.core.outbound.to_row` (the payload
+shape is that module's), and delivery decodes them with `from_row`; here are the columns and the statements."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import JSON, Text, bindparam, cast, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import core
@@ -16,33 +20,71 @@ PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 _ENQUEUE = insert(OutboxMessage)
 _DEFAULTS = {"chat": None, "user": None, "thread": None, "kind": "message", "status": PENDING, "attempts": 0,
              "tag": None}
-TAG_REF = "tag:"  # a `thread` of "tag:cr:12:chat" means: the thread of the message tagged "cr:12:chat"
 
 
 async def enqueue(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Add messages: dicts with platform, chat, user, thread, payload and created_at."""
+    """Add messages: rows as `bot.core.outbound.to_row` makes them."""
     if rows:
         conn = await core(session)
         await conn.execute(_ENQUEUE, [dict(_DEFAULTS, **r, next_attempt_at=r["created_at"]) for r in rows])
 
 
-async def expand_updates(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A row asking to update every message tagged X becomes one update per such message (each with the
-    outbox id of its target, whose platform id delivery looks up once that message is sent)."""
-    out: list[dict[str, Any]] = []
-    for row in rows:
-        tag = row["payload"].get("update_tagged") if row.get("kind") == "update" else None
-        if tag is None:
-            out.append(row)
-            continue
-        targets = (await session.execute(
-            select(OutboxMessage.id, OutboxMessage.platform, OutboxMessage.chat, OutboxMessage.user)
-            .where(OutboxMessage.tag == tag, OutboxMessage.status != DEAD).order_by(OutboxMessage.id))).all()
-        for target_id, platform, chat, user in targets:
-            payload = {k: v for k, v in row["payload"].items() if k != "update_tagged"}
-            out.append(dict(row, platform=platform, chat=chat, user=user, thread=None, tag=None,
-                            payload=dict(payload, target_outbox=target_id)))
-    return out
+_ENQUEUE_RETURNING = insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True)
+
+
+async def enqueue_returning(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Add messages (as `enqueue`) and return their ids, in order: a job that starts a thread keeps the id,
+    and later finds the platform's message id (`sent_refs`) to reply in that thread."""
+    if not rows:
+        return []
+    conn = await core(session)
+    values = [dict(_DEFAULTS, **r, next_attempt_at=r["created_at"]) for r in rows]
+    return [int(i) for i in (await conn.execute(_ENQUEUE_RETURNING, values)).scalars().all()]  # multi-row
+
+
+def encode(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with their payload as JSON text, for `enqueue_encoded`. Pure: a job's messages can be megabytes of
+    JSON, so it encodes them a slice at a time rather than in the INSERT on the event loop."""
+    return [{**_DEFAULTS, **{k: v for k, v in r.items() if k != "payload"}, "next_attempt_at": r["created_at"],
+             "payload_json": json.dumps(r["payload"])} for r in rows]
+
+
+def _encoded_stmt(dialect: str, returning: bool) -> Any:
+    value: Any = bindparam("payload_json", type_=Text)
+    stmt = insert(OutboxMessage).values(payload=cast(value, JSON) if dialect == "postgresql" else value)
+    return stmt.returning(OutboxMessage.id, sort_by_parameter_order=True) if returning else stmt
+
+
+_ENCODED = {(d, r): _encoded_stmt(d, r) for d in ("postgresql", "sqlite") for r in (False, True)}
+
+
+async def enqueue_encoded(session: AsyncSession, rows: Sequence[dict[str, Any]], *, ids: bool = False) -> list[int]:
+    """Add the rows `encode` prepared, in one statement; `ids`: return their ids in order."""
+    if not rows:
+        return []
+    conn = await core(session)
+    result = await conn.execute(_ENCODED[conn.dialect.name, ids], list(rows))
+    return [int(i) for i in result.scalars().all()] if ids else []
+
+
+async def sent_refs(session: AsyncSession, outbox_ids: Sequence[int]) -> dict[int, str]:
+    """The platform's message id of each sent row (what a reply in its thread needs)."""
+    ids = sorted({i for i in outbox_ids if i})
+    if not ids:
+        return {}
+    conn = await core(session)
+    stmt = select(OutboxMessage.id, OutboxMessage.sent_ref).where(OutboxMessage.id.in_(ids),
+                                                                 OutboxMessage.sent_ref.is_not(None))
+    return {int(i): str(ref) for i, ref in (await conn.execute(stmt)).all()}
+
+
+async def tagged(session: AsyncSession, tag: str) -> list[tuple[int, str, str | None, str | None]]:
+    """(id, platform, chat, user) of every message tagged so that is not dead, oldest first: what an update of
+    "every message tagged X" becomes one update of each."""
+    rows = (await session.execute(
+        select(OutboxMessage.id, OutboxMessage.platform, OutboxMessage.chat, OutboxMessage.user)
+        .where(OutboxMessage.tag == tag, OutboxMessage.status != DEAD).order_by(OutboxMessage.id))).all()
+    return [(int(i), str(p), c, u) for i, p, c, u in rows]
 
 
 async def resolve(session: AsyncSession, *, thread_tag: str | None = None, target_id: int | None = None,

@@ -17,7 +17,7 @@ class HttpSender:
         self.session, self.url = session, url
 
     async def send(self, message: Outgoing) -> None:
-        body = {"chat": message.chat, "text": message.payload["text"]}
+        body = {"chat": message.out.chat, "text": message.out.text}
         async with self.session.post(self.url, json=body, headers={"Idempotency-Key": message.idempotency_key}) as r:
             if r.status >= 500:
                 raise SendError(f"HTTP {r.status}")

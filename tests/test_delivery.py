@@ -43,7 +43,7 @@ class Flaky:
         error = self.failures.pop(0) if self.failures else None
         if error is not None:
             raise error
-        self.sent.append(message.payload["text"])
+        self.sent.append(message.out.text)
 
 
 async def test_retry_with_backoff_then_send(db_url: str, clock: Clock) -> None:

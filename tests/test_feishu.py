@@ -403,10 +403,11 @@ async def _sender(**kw: Any) -> AsyncIterator[tuple[FakeFeishu, Any]]:
 
 def _out(n: int, *, kind: str = "message", chat: str | None = None, user: str | None = ALICE,
          thread: str | None = None) -> Any:
+    from bot.core.outbound import Kind, Outbound, Ref
     from bot.delivery import Outgoing
 
-    return Outgoing(id=n, platform="feishu", chat=chat, user=user, thread=thread, kind=kind,
-                    payload={"text": f"note {n}", "card": None}, attempts=0)
+    return Outgoing(id=n, out=Outbound(platform="feishu", kind=Kind(kind), text=f"note {n}", chat=chat, user=user,
+                                       thread=Ref(id=thread) if thread else None), attempts=0)
 
 
 async def test_a_late_private_note_in_a_one_to_one_chat_is_a_message_to_that_person(db_url: str,
@@ -606,10 +607,11 @@ async def test_start_up_fails_clearly_when_feishu_refuses_the_app_secret(monkeyp
 
 def test_posts_and_the_reason_input_follow_the_readers_language() -> None:
     # issue 16.10: a post is keyed by the language it is written in; the reject reason's placeholder too
+    from bot.core.replies import Button, Card
     from bot.platforms.feishu import render
 
     assert list(json.loads(render.content("CR-1 approved", None, (), "en")[1])) == ["en_us"]
     assert list(json.loads(render.content("CR-1 已批准", None, (), "zh")[1])) == ["zh_cn"]
-    data = {"title": "CR-1", "fields": [], "buttons": [{"id": "cr:reject:1", "label": "Reject"}]}
+    data = Card("CR-1", buttons=(Button("cr:reject:1", "Reject"),))
     assert "Reason (required)" in json.dumps(render.card("", data, "en"))
     assert "Reason" not in json.dumps(render.card("", data, "zh"), ensure_ascii=False)

@@ -34,7 +34,7 @@ class Recorder:
 
     async def send(self, message: Outgoing) -> None:
         await asyncio.sleep(self.hold)
-        self.sent.append(message.payload["text"])
+        self.sent.append(message.out.text)
 
 
 async def _seed(db: Database, texts: list[str], now: dt.datetime) -> None:

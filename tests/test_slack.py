@@ -406,12 +406,12 @@ async def test_change_form_and_reject_reason_are_slack_modals(slack: SlackRig) -
 
 
 async def test_people_a_job_names_are_really_mentioned(slack: SlackRig) -> None:
+    from bot.core import outbound
     from jobs.common import to_chat
-    from storage import outbox
 
     row = to_chat("slack", "C0CHAN0001", "CRM-1 is overdue @alice <!here>", mentions=[HUMAN, "U0BAD!<x>"])
     async with slack.app.db.unit_of_work() as session:
-        await outbox.enqueue(session, [dict(row, created_at=slack.app.clock())])
+        await outbound.enqueue(session, [row], now=slack.app.clock())
     slack.app.delivery.wake()
     await slack.settle()
     posted = slack.fake.of("chat.postMessage")[-1]
@@ -558,13 +558,12 @@ async def test_a_thirty_task_list_is_shown_whole(slack: SlackRig, monkeypatch: p
 def test_past_fifty_blocks_the_rest_is_counted_not_dropped() -> None:
     from slack_sdk.models.blocks import Block
 
+    from bot.core.replies import Button, Card, Confirm, Field
     from bot.platforms.slack import render
 
     text = "\n".join(f"line {n} <&> " + "y" * 200 for n in range(1000))
-    out = render.blocks(text, {"title": "T", "fields": [{"label": "Description", "value": "z" * 5000}],
-                               "buttons": [{"id": "task:undo:X-1", "label": "Undo", "style": "danger",
-                                            "confirm": {"title": "Sure?", "text": "Undo X-1?", "ok": "Yes",
-                                                        "cancel": "No"}}]})
+    out = render.blocks(text, Card("T", (Field("Description", "z" * 5000),),
+                                   (Button("task:undo:X-1", "Undo", "danger", Confirm("Sure?", "Undo X-1?", "Yes", "No")),)))
     assert len(out) == 50
     for block in out:
         Block.parse(block).validate_json()  # type: ignore[union-attr]
@@ -574,13 +573,13 @@ def test_past_fifty_blocks_the_rest_is_counted_not_dropped() -> None:
 
 
 def test_feishu_cards_split_long_text_and_carry_style_and_confirm() -> None:
+    from bot.core.replies import Button, Card, Confirm
     from bot.platforms.feishu import render as feishu
 
     text = "\n".join(f"任务 {n} & " + "字" * 300 for n in range(200))
-    card = feishu.card(text, {"title": "T", "fields": [], "buttons": [
-        {"id": "task:undo:X-1", "label": "撤销", "style": "danger",
-         "confirm": {"title": "确认操作", "text": "撤销？", "ok": "确认", "cancel": "取消"}},
-        {"id": "task:done:X-1", "label": "完成"}]})
+    card = feishu.card(text, Card("T", buttons=(
+        Button("task:undo:X-1", "撤销", "danger", Confirm("确认操作", "撤销？", "确认", "取消")),
+        Button("task:done:X-1", "完成"))))
     size = len(json.dumps(card, ensure_ascii=False).encode())
     assert size < 30 * 1024
     divs = [e["text"]["content"] for e in card["body"]["elements"] if e["tag"] == "div"]

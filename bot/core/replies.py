@@ -55,6 +55,13 @@ class Card:
             "buttons": [_button_dict(b) for b in self.buttons],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Card:
+        """A stored card (`to_dict`) back as a `Card`."""
+        return cls(title=str(data.get("title") or ""),
+                   fields=tuple(Field(str(f.get("label", "")), str(f.get("value", ""))) for f in data.get("fields") or ()),
+                   buttons=tuple(_button_of(b) for b in data.get("buttons") or ()))
+
 
 def _button_dict(b: Button) -> dict[str, Any]:
     """The stored form of a button (outbox payloads); keys beyond id and label only when set, so rows
@@ -67,6 +74,16 @@ def _button_dict(b: Button) -> dict[str, Any]:
     if b.form is not None:
         out["form"] = b.form
     return out
+
+
+def _button_of(data: dict[str, Any]) -> Button:
+    style = data.get("style")
+    confirm = data.get("confirm")
+    form = data.get("form")
+    return Button(id=str(data["id"]), label=str(data.get("label", "")),
+                  style=style if style in ("primary", "danger") else "default",
+                  confirm=Confirm(**{k: str(confirm.get(k, "")) for k in ("title", "text", "ok", "cancel")})
+                  if isinstance(confirm, dict) else None, form=str(form) if form else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.core.events import Event, IncomingMessage, UserRef
+from bot.core.outbound import Outbound
 from bot.platforms.watchdog import Connections
 
 if TYPE_CHECKING:
@@ -27,16 +28,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One outbox row as a sender receives it."""
+    """An outbox row being sent: its id and attempt, and the message (references resolved by delivery)."""
 
     id: int
-    platform: str
-    chat: str | None
-    user: str | None
-    thread: str | None
-    payload: dict[str, Any]
+    out: Outbound
     attempts: int
-    kind: str = "message"  # message, card, update (replace a clicked card), ephemeral, home
+
+    @property
+    def platform(self) -> str:
+        return self.out.platform
 
     @property
     def idempotency_key(self) -> str:

@@ -21,10 +21,13 @@ from aiohttp import web
 from bot.core import forms
 from bot.core.buttons import NoSuchButton
 from bot.core.events import Attachment, CardAction, Event, FormSubmission, IncomingMessage, UserRef
+from bot.core.outbound import Kind
 from bot.platforms import CONSOLE
 from bot.platforms.base import Outgoing, SendError
 
 PLATFORM = CONSOLE
+# Everything is text here; an image shows as its caption (Outbound.degrade).
+KINDS = frozenset(Kind) - {Kind.IMAGE}
 
 
 class ConsoleSender:
@@ -48,26 +51,26 @@ class ConsoleSender:
         return message.idempotency_key
 
     def render(self, message: Outgoing) -> str:
-        text, card = message.payload.get("text", ""), message.payload.get("card")
+        out = message.out.degrade(KINDS)
+        text, card = out.text, out.card
         if self.json_mode:
             # `user` is set for direct messages only (a private note in a chat shows as a chat message here).
-            user = message.user if message.chat is None else None
-            line: dict[str, Any] = {"id": message.idempotency_key, "chat": message.chat, "user": user, "text": text,
-                                    "card": card}
-            target = message.payload.get("target_message")
-            if isinstance(target, dict) and target.get("ref"):
-                line["updates"] = target["ref"]  # this redraws an earlier message in place (its "id")
+            user = out.user if out.chat is None else None
+            line: dict[str, Any] = {"id": message.idempotency_key, "chat": out.chat, "user": user, "text": text,
+                                    "card": card.to_dict() if card is not None else None}
+            if out.looked_up and out.target is not None and out.target.id:
+                line["updates"] = out.target.id  # this redraws an earlier message in place (its "id")
             return json.dumps(line, ensure_ascii=False)
-        where = f"[DM {message.user}]" if message.chat is None else f"[{message.chat}]"
+        where = f"[DM {out.user}]" if out.chat is None else f"[{out.chat}]"
         lines = [f"🤖 {where} {text}"]
         if card:
-            if card["title"]:
-                lines.append(f"  ┌ {card['title']}")
-            lines += [f"  │ {f['label']}: {f['value']}" for f in card.get("fields", [])]
+            if card.title:
+                lines.append(f"  ┌ {card.title}")
+            lines += [f"  │ {f.label}: {f.value}" for f in card.fields]
             labels = []
-            for button in card.get("buttons", []):
-                self.buttons.append(button["id"])
-                labels.append(f"[{len(self.buttons)}] {button['label']}")
+            for button in card.buttons:
+                self.buttons.append(button.id)
+                labels.append(f"[{len(self.buttons)}] {button.label}")
             if labels:
                 lines.append("  └ " + "  ".join(labels) + "   (输入数字点击 · type the number to click)")
         return "\n".join(lines)

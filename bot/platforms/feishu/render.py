@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.core import forms, i18n
+from bot.core.replies import Button, Card
 from bot.platforms import split
 from bot.platforms.feishu.translate import FORM_KEY, VALUE_KEY
 
@@ -44,18 +45,18 @@ def _parts(texts: list[str]) -> list[str]:
     return split.fit(parts, max(room, 1)) if room < len(parts) else parts
 
 
-def _button(b: dict[str, Any], index: int, *, form: str | None = None) -> dict[str, Any]:
-    style = b.get("style") or "default"  # the neutral Button's style; no guessing from the id
+def _button(b: Button, index: int, *, form: str | None = None) -> dict[str, Any]:
     element: dict[str, Any] = {
         "tag": "button", "element_id": f"b{index}", "name": f"b{index}",
-        "text": _plain(str(b["label"])[:40]),
-        "type": {"primary": "primary_filled", "danger": "danger"}.get(style, "default"),
+        "text": _plain(b.label[:40]),
+        # the neutral Button's style; no guessing from the id
+        "type": {"primary": "primary_filled", "danger": "danger"}.get(b.style, "default"),
         # Our small typed payload; the server re-reads state and re-checks permission on every click.
-        "behaviors": [{"type": "callback", "value": {VALUE_KEY: b["id"], **({FORM_KEY: form} if form else {})}}],
+        "behaviors": [{"type": "callback", "value": {VALUE_KEY: b.id, **({FORM_KEY: form} if form else {})}}],
     }
-    confirm = b.get("confirm")
-    if confirm:  # Feishu's own dialog (its OK/Cancel buttons are the client's): the click counts after OK
-        element["confirm"] = {"title": _plain(str(confirm["title"])[:100]), "text": _plain(str(confirm["text"])[:300])}
+    confirm = b.confirm
+    if confirm is not None:  # Feishu's own dialog (its OK/Cancel buttons are the client's): the click counts after OK
+        element["confirm"] = {"title": _plain(confirm.title[:100]), "text": _plain(confirm.text[:300])}
     if form:
         element["form_action_type"] = "submit"
     return element
@@ -93,32 +94,30 @@ def _input(field: forms.FormField, element_id: str, locale: str | None) -> dict[
     return element
 
 
-def _form(spec: forms.FormSpec, b: dict[str, Any], index: int, locale: str | None = None) -> dict[str, Any]:
+def _form(spec: forms.FormSpec, b: Button, index: int, locale: str | None = None) -> dict[str, Any]:
     """A neutral form inside the card: its inputs and the button, which submits them (form_value)."""
     inputs = [_input(f, f"i{index}" if j == 0 else f"i{index}_{j}", locale) for j, f in enumerate(spec.fields)]
     return {"tag": "form", "element_id": f"f{index}", "name": f"f{index}",
             "elements": [*inputs, _button(b, index, form=spec.name)]}
 
 
-def _inline_form(b: dict[str, Any]) -> forms.FormSpec | None:
+def _inline_form(b: Button) -> forms.FormSpec | None:
     """The form a button opens, when it fits inside the card (larger ones: a plain button, the handler asks)."""
-    spec = forms.opened_by(str(b["id"]), b.get("form"))
-    return spec if spec is not None and spec.inline and forms.opens(spec, str(b["id"])) else None
+    spec = forms.opened_by(b.id, b.form)
+    return spec if spec is not None and spec.inline and forms.opens(spec, b.id) else None
 
 
-def card(text: str, data: dict[str, Any] | None, locale: str | None = None) -> dict[str, Any]:
-    """A neutral card (Card.to_dict()) with an optional leading text -> card JSON 2.0; `locale` is the
+def card(text: str, data: Card | None, locale: str | None = None) -> dict[str, Any]:
+    """A neutral card with an optional leading text -> card JSON 2.0; `locale` is the
     reader's language (a form's placeholders)."""
     texts = [text] if text else []
-    if data:
-        fields = data.get("fields") or []
-        if fields:
-            texts.append("\n".join(f"{f['label']}: {f['value']}" for f in fields[:MAX_FIELDS]))
+    if data is not None and data.fields:
+        texts.append("\n".join(f"{f.label}: {f.value}" for f in data.fields[:MAX_FIELDS]))
     elements: list[dict[str, Any]] = [_div(p) for p in _parts(texts)] if texts else []
-    if data:
-        plain: list[tuple[int, dict[str, Any]]] = []
-        with_form: list[tuple[int, dict[str, Any], forms.FormSpec]] = []
-        for i, b in enumerate((data.get("buttons") or [])[:MAX_BUTTONS]):
+    if data is not None:
+        plain: list[tuple[int, Button]] = []
+        with_form: list[tuple[int, Button, forms.FormSpec]] = []
+        for i, b in enumerate(data.buttons[:MAX_BUTTONS]):
             spec = _inline_form(b)
             if spec is None:
                 plain.append((i, b))
@@ -130,8 +129,8 @@ def card(text: str, data: dict[str, Any] | None, locale: str | None = None) -> d
         elements += [_form(spec, b, i, locale) for i, b, spec in with_form]
     out: dict[str, Any] = {"schema": "2.0", "config": {"update_multi": True, "width_mode": "fill"},
                            "body": {"direction": "vertical", "elements": elements or [_div(" ")]}}
-    if data and data.get("title"):
-        out["header"] = {"title": _plain(str(data["title"])[:200]), "template": "blue"}
+    if data is not None and data.title:
+        out["header"] = {"title": _plain(data.title[:200]), "template": "blue"}
     return out
 
 
@@ -153,10 +152,10 @@ def post(text: str, mentions: Sequence[str] = (), locale: str | None = None) -> 
     return {POST_LOCALES.get(locale or "", "zh_cn"): {"title": "", "content": content}}
 
 
-def content(text: str, data: dict[str, Any] | None, mentions: Sequence[str] = (),
+def content(text: str, data: Card | None, mentions: Sequence[str] = (),
             locale: str | None = None) -> tuple[str, str]:
     """(msg_type, content JSON string) of a message: a card when there is one, else rich text."""
-    if data:
+    if data is not None:
         return "interactive", json.dumps(card(text, data, locale), ensure_ascii=False)
     return "post", json.dumps(post(text, mentions, locale), ensure_ascii=False)
 
@@ -165,10 +164,10 @@ def toast(text: str, kind: str = "success") -> dict[str, Any]:
     return {"type": kind, "content": (text or "OK")[:200]}
 
 
-def card_answer(text: str, data: dict[str, Any] | None, *, replace: bool, kind: str = "success",
+def card_answer(text: str, data: Card | None, *, replace: bool, kind: str = "success",
                 locale: str | None = None) -> dict[str, Any]:
     """The body answering card.action.trigger: a toast, and the replacement card when the card changes."""
-    answer: dict[str, Any] = {"toast": toast(text or (data or {}).get("title") or "", kind)}
+    answer: dict[str, Any] = {"toast": toast(text or (data.title if data is not None else ""), kind)}
     if replace:
         answer["card"] = {"type": "raw", "data": card(text, data, locale)}
     return answer

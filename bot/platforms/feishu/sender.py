@@ -24,6 +24,8 @@ from typing import Any
 
 import aiohttp
 
+from bot.core.outbound import Image, Kind, Outbound
+from bot.core.replies import Card
 from bot.platforms.base import Outgoing, SendError
 from bot.platforms.feishu import render
 from bot.platforms.feishu.api import ApiError, FeishuApi
@@ -35,6 +37,8 @@ APP_INTERVAL = 1 / 50  # message create: 50/s per app
 APP_PER_MINUTE = 1000  # ...and 1,000 per minute per app
 CHAT_INTERVAL = 1 / 5  # 5 QPS per chat (shared by all bots in it) and per user
 MAX_WAIT = 0.25  # waits up to this are absorbed; longer ones go back to the outbox
+# What Feishu shows; a home view (Slack's App Home has no Feishu twin) arrives as a message (Outbound.degrade).
+KINDS = frozenset(Kind) - {Kind.HOME}
 
 
 @dataclasses.dataclass(eq=False)
@@ -44,13 +48,10 @@ class Waiter:
     future: asyncio.Future[dict[str, Any]]
 
 
-def update_target(payload: dict[str, Any]) -> str:
-    """The message an `update` replaces: the clicked card (`target`), or a card posted earlier and found by
-    its tag (`target_message`, filled in by delivery once that card was sent)."""
-    found = payload.get("target_message")
-    if isinstance(found, dict) and found.get("ref"):
-        return str(found["ref"])
-    return str(payload.get("target") or "")
+def update_target(out: Outbound) -> str:
+    """The message an `update` replaces: the clicked card, or a card posted earlier and found by its tag
+    (delivery filled in its id once that card was sent)."""
+    return (out.target.id if out.target is not None else None) or ""
 
 
 class CardAnswers:
@@ -80,23 +81,22 @@ class CardAnswers:
 
     def offer(self, message: Outgoing) -> bool:
         """Give the row to a waiting click; True when it was consumed (nothing else to send)."""
-        payload = message.payload
-        text, data = payload.get("text") or "", payload.get("card")
-        locale = (payload.get("extra") or {}).get("locale")
-        if message.kind == "update":
-            waiting = self._waiting.pop(update_target(payload), [])
+        out = message.out
+        text, data, locale = out.text, out.card, out.locale
+        if out.kind is Kind.UPDATE:
+            waiting = self._waiting.pop(update_target(out), [])
             for waiter in waiting:  # everyone who clicked that card sees the same new card
                 waiter.future.set_result(render.card_answer(text, data, replace=True, locale=locale))
             return bool(waiting)
-        waiting = self._waiting.get(message.thread or "", [])
-        mine = [w for w in waiting if message.user in (None, w.user)]
+        waiting = self._waiting.get(out.thread_id or "", [])
+        mine = [w for w in waiting if out.user in (None, w.user)]
         if not mine:
             return False
         waiter = mine[0]
         self.forget(waiter)
         waiter.future.set_result(render.card_answer(text, data, replace=False, kind="info"))
         # A private note is only a toast; an answer for everyone is posted as well.
-        return message.kind == "ephemeral" and not data
+        return out.kind is Kind.EPHEMERAL and data is None
 
 
 class FeishuSender:
@@ -115,32 +115,33 @@ class FeishuSender:
         self._minute: collections.deque[float] = collections.deque()  # start times of the last minute's sends
 
     async def send(self, message: Outgoing) -> str | None:
+        out = message.out.degrade(KINDS)
+        message = dataclasses.replace(message, out=out)
         if self.answers.offer(message):
-            return (update_target(message.payload) if message.kind == "update" else message.thread) or None
-        payload = message.payload
-        text, data = payload.get("text") or "", payload.get("card")
-        locale = (payload.get("extra") or {}).get("locale")  # the reader's language, when the bot knows it
+            return (update_target(out) if out.kind is Kind.UPDATE else out.thread_id) or None
+        text, data, locale = out.text, out.card, out.locale  # locale: the reader's language, when the bot knows it
         try:
-            if message.kind == "update":
-                target = update_target(payload)
+            if out.kind is Kind.UPDATE:
+                target = update_target(out)
                 if not target:
                     raise SendError("update without a target message", permanent=True)
                 await self.api.call("PATCH", f"/open-apis/im/v1/messages/{target}",
                                     json={"content": json.dumps(render.card(text, data, locale), ensure_ascii=False)})
                 return target
-            if message.kind == "ephemeral" and message.chat and message.user:
-                if message.chat not in self.p2p_chats:
+            if out.kind is Kind.EPHEMERAL and out.chat and out.user:
+                if out.chat not in self.p2p_chats:
                     taken, ref = await self._ephemeral(message, text, data, locale)
                     if taken:
                         return ref
                 # One-to-one: a normal message to that person (nobody else is in the chat).
                 msg_type, content = render.content(text, data, (), locale)
-                return await self._post(dataclasses.replace(message, chat=None, thread=None), msg_type, content)
-            if message.kind == "image":
-                image_key = await self._upload(message.payload["image"])
+                private = dataclasses.replace(out, chat=None, thread=None)
+                return await self._post(dataclasses.replace(message, out=private), msg_type, content)
+            if out.kind is Kind.IMAGE and out.image is not None:
+                image_key = await self._upload(out.image)
                 msg_type, content = "interactive", json.dumps(render.image_card(text, image_key), ensure_ascii=False)
-            else:  # message, card; `home` (Slack's App Home) has no Feishu twin: it arrives as a message
-                msg_type, content = render.content(text, data, message.payload.get("mentions") or (), locale)
+            else:  # message, card; `home` (Slack's App Home) has no Feishu twin: degrade made it a message
+                msg_type, content = render.content(text, data, out.mentions, locale)
             return await self._post(message, msg_type, content)
         except ApiError as exc:
             if exc.permanent:
@@ -149,43 +150,45 @@ class FeishuSender:
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise SendError(f"feishu network error: {exc!r}") from exc
 
-    async def _ephemeral(self, message: Outgoing, text: str, data: dict[str, Any] | None,
+    async def _ephemeral(self, message: Outgoing, text: str, data: Card | None,
                          locale: str | None = None) -> tuple[bool, str | None]:
         """The note through ephemeral/v1/send: (taken, its id); not taken when Feishu refused it for good
         (send it another way)."""
-        assert message.chat is not None
-        await self._pace(message.chat)
+        out = message.out
+        assert out.chat is not None
+        await self._pace(out.chat)
         try:
             result = await self.api.call("POST", "/open-apis/ephemeral/v1/send", json={
-                "chat_id": message.chat, "open_id": message.user, "msg_type": "interactive",
+                "chat_id": out.chat, "open_id": out.user, "msg_type": "interactive",
                 "card": render.card(text, data, locale)})
         except ApiError as exc:
             if not exc.permanent:
                 raise
             if exc.code == EPHEMERAL_NOT_IN_P2P:
-                self.p2p_chats.add(message.chat)
-            logger.info("feishu private note refused in %s (%s): sent as a message to the person", message.chat, exc)
+                self.p2p_chats.add(out.chat)
+            logger.info("feishu private note refused in %s (%s): sent as a message to the person", out.chat, exc)
             return False, None
         return True, str(result.get("message_id") or "") or None
 
     async def _post(self, message: Outgoing, msg_type: str, content: str) -> str | None:
+        out = message.out
         body: dict[str, Any] = {"msg_type": msg_type, "content": content, "uuid": message.idempotency_key}
-        await self._pace(message.chat or message.user or "")
-        if message.thread:
+        await self._pace(out.chat or out.user or "")
+        if out.thread_id:
             # Thread replies go to the thread: reply to its root message, in the thread.
-            result = await self.api.call("POST", f"/open-apis/im/v1/messages/{message.thread}/reply",
+            result = await self.api.call("POST", f"/open-apis/im/v1/messages/{out.thread_id}/reply",
                                          json={**body, "reply_in_thread": True})
         else:
-            id_type = "chat_id" if message.chat else "open_id"
-            receiver = message.chat or message.user or ""
+            id_type = "chat_id" if out.chat else "open_id"
+            receiver = out.chat or out.user or ""
             result = await self.api.call("POST", "/open-apis/im/v1/messages", params={"receive_id_type": id_type},
                                          json={**body, "receive_id": receiver})
         return str(result.get("message_id") or "") or None
 
-    async def _upload(self, image: dict[str, Any]) -> str:
+    async def _upload(self, image: Image) -> str:
         form = aiohttp.FormData()
         form.add_field("image_type", "message")
-        form.add_field("image", base64.b64decode(image["data"]), filename=image.get("filename", "chart.png"),
+        form.add_field("image", base64.b64decode(image.data), filename=image.filename,
                        content_type="image/png")
         result = await self.api.call("POST", "/open-apis/im/v1/images", data=form)
         return str(result["image_key"])

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.core import forms
+from bot.core.replies import Button, Card
 from bot.platforms import split
 
 MAX_FIELDS = 10  # a section holds at most 10 fields
@@ -41,7 +42,7 @@ def chunks(text: str, limit: int) -> list[str]:
     return split.pieces(text, limit, lambda s: len(escape(s)))
 
 
-def blocks(text: str, card: dict[str, Any] | None, *, via_response_url: bool = False,
+def blocks(text: str, card: Card | None, *, via_response_url: bool = False,
            reserve: int = 0) -> list[dict[str, Any]]:
     """Block Kit for a neutral reply. Long text is split across sections, never cut silently: past Slack's 50
     blocks the last section says how many lines are not shown and how to see them. `reserve`: blocks the caller
@@ -49,18 +50,18 @@ def blocks(text: str, card: dict[str, Any] | None, *, via_response_url: bool = F
     texts: list[str] = [] if not text else chunks(text, MAX_TEXT)
     head: list[dict[str, Any]] = []
     tail: list[dict[str, Any]] = []
-    if card and card.get("title"):
-        head.append({"type": "section", "text": _mrkdwn(f"*{escape(chunks(str(card['title']), MAX_TEXT - 2)[0])}*")})
-    if card:
-        fields = card.get("fields") or []
-        short = [f for f in fields if len(escape(f"{f['label']}\n{f['value']}")) + 2 <= MAX_FIELD]
+    if card is not None and card.title:
+        head.append({"type": "section", "text": _mrkdwn(f"*{escape(chunks(card.title, MAX_TEXT - 2)[0])}*")})
+    if card is not None:
+        fields = card.fields
+        short = [f for f in fields if len(escape(f"{f.label}\n{f.value}")) + 2 <= MAX_FIELD]
         for start in range(0, len(short), MAX_FIELDS):
             head.append({"type": "section", "fields": [
-                _mrkdwn(f"*{escape(str(f['label']))}*\n{escape(str(f['value']))}") for f in short[start:start + MAX_FIELDS]]})
+                _mrkdwn(f"*{escape(f.label)}*\n{escape(f.value)}") for f in short[start:start + MAX_FIELDS]]})
         for f in fields:  # a long value (a description) gets sections of its own
             if f not in short:
-                texts += chunks(f"{f['label']}\n{f['value']}", MAX_TEXT)
-        buttons = card.get("buttons") or []
+                texts += chunks(f"{f.label}\n{f.value}", MAX_TEXT)
+        buttons = card.buttons
         if buttons:
             tail.append({"type": "actions", "block_id": ACTIONS_VIA_RESPONSE_URL if via_response_url else ACTIONS,
                          "elements": [button(b, i) for i, b in enumerate(buttons)]})
@@ -73,43 +74,42 @@ def blocks(text: str, card: dict[str, Any] | None, *, via_response_url: bool = F
     return [*head, *sections, *tail]  # cut short: the card first, the "… N more" line last
 
 
-def button(b: dict[str, Any], index: int) -> dict[str, Any]:
-    form = b.get("form")
+def button(b: Button, index: int) -> dict[str, Any]:
     element: dict[str, Any] = {
-        "type": "button", "action_id": f"{FORM_ACTION}{index}:{form}" if form else f"pmo_btn_{index}",
-        "text": {"type": "plain_text", "text": b["label"][:MAX_BUTTON_LABEL], "emoji": True},
-        "value": b["id"],  # our small typed payload; the server re-reads state and re-checks permissions
+        "type": "button", "action_id": f"{FORM_ACTION}{index}:{b.form}" if b.form else f"pmo_btn_{index}",
+        "text": {"type": "plain_text", "text": b.label[:MAX_BUTTON_LABEL], "emoji": True},
+        "value": b.id,  # our small typed payload; the server re-reads state and re-checks permissions
     }
-    if b.get("style") in ("primary", "danger"):
-        element["style"] = b["style"]
-    confirm = b.get("confirm")
-    if confirm:  # Slack's own dialog: the click is sent only after "yes"
+    if b.style in ("primary", "danger"):
+        element["style"] = b.style
+    confirm = b.confirm
+    if confirm is not None:  # Slack's own dialog: the click is sent only after "yes"
         element["confirm"] = {
-            "title": {"type": "plain_text", "text": str(confirm["title"])[:100]},
-            "text": {"type": "plain_text", "text": str(confirm["text"])[:300]},
-            "confirm": {"type": "plain_text", "text": str(confirm["ok"])[:30]},
-            "deny": {"type": "plain_text", "text": str(confirm["cancel"])[:30]},
-            **({"style": "danger"} if b.get("style") == "danger" else {})}
+            "title": {"type": "plain_text", "text": confirm.title[:100]},
+            "text": {"type": "plain_text", "text": confirm.text[:300]},
+            "confirm": {"type": "plain_text", "text": confirm.ok[:30]},
+            "deny": {"type": "plain_text", "text": confirm.cancel[:30]},
+            **({"style": "danger"} if b.style == "danger" else {})}
     return element
 
 
-def fallback_text(text: str, card: dict[str, Any] | None) -> str:
+def fallback_text(text: str, card: Card | None) -> str:
     """The notification text (and what clients without blocks show): the first piece; the blocks carry all."""
     if text:
         pieces = chunks(text, MAX_TEXT)
         return escape(pieces[0]) + (" …" if len(pieces) > 1 else "")
-    return escape(card["title"]) if card else ""
+    return escape(card.title) if card is not None else ""
 
 
-def for_channel(kind: str, card: dict[str, Any] | None) -> bool:
+def for_channel(kind: str, card: Card | None) -> bool:
     """THE rule for a slash command's answer (it goes through response_url): the person who typed the command
     sees it alone (ephemeral: help, errors, "my tasks", "my hours", a question back), except a card with a
     title — a task, a change request, a project's status — which the channel acts on. A reply the handler marked
     ephemeral is always private."""
-    return kind != "ephemeral" and bool(card and card.get("title"))
+    return kind != "ephemeral" and bool(card is not None and card.title)
 
 
-def home_view(text: str, card: dict[str, Any] | None) -> dict[str, Any]:
+def home_view(text: str, card: Card | None) -> dict[str, Any]:
     return {"type": "home", "blocks": blocks("", card) or blocks(text, None)}
 
 

@@ -12,6 +12,8 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.outbound import Image, Kind, Ref
+from bot.core.replies import Card
 from bot.platforms.base import Outgoing, SendError
 from bot.platforms.slack import render
 
@@ -39,57 +41,57 @@ class SlackSender:
         self._next_slot: dict[str, float] = {}
 
     async def send(self, message: Outgoing) -> str | None:
-        payload = message.payload
-        text, card = payload.get("text") or "", payload.get("card")
+        out = message.out
+        text, card = out.text, out.card
         try:
-            if payload.get("response_url") and "target_message" not in payload:  # not a tagged card's copies
-                await self._respond(payload["response_url"], message.kind, text, card, thread=message.thread)
+            if out.response_url and not out.looked_up:  # not a tagged card's copies
+                await self._respond(out.response_url, out.kind, text, card, thread=out.thread_id)
                 return None
-            if message.kind == "image":
-                return await self._upload(message)
-            if message.kind == "home":
-                await self.client.views_publish(user_id=message.user or "", view=render.home_view(text, card))
+            if out.kind is Kind.IMAGE and out.image is not None:
+                return await self._upload(message, out.image)
+            if out.kind is Kind.HOME:
+                await self.client.views_publish(user_id=out.user or "", view=render.home_view(text, card))
                 return None
-            if message.kind == "update":
-                channel, _, ts = str(payload.get("target") or "").partition(":")
-                if "target_message" in payload:  # a card posted earlier (delivery looked up where it went)
-                    target = payload["target_message"]
-                    channel = target["chat"] or await self._dm_channel(target["user"] or "")
-                    ts = target["ref"]
+            if out.kind is Kind.UPDATE:
+                target = out.target or Ref()
+                if out.looked_up:  # a card posted earlier (delivery looked up where it went)
+                    channel = target.chat or await self._dm_channel(target.user or "")
+                    ts = target.id or ""
+                else:  # the clicked card: "channel:ts"
+                    channel, _, ts = (target.id or "").partition(":")
                 await self.client.chat_update(channel=channel, ts=ts, text=render.fallback_text(text, card),
                                               blocks=render.blocks(text, card))
                 return ts
-            if message.kind == "ephemeral" and message.chat:
+            if out.kind is Kind.EPHEMERAL and out.chat:
                 # thread_ts: a private note about a click in a thread shows in that thread
-                await self.client.chat_postEphemeral(channel=message.chat, user=message.user or "",
+                await self.client.chat_postEphemeral(channel=out.chat, user=out.user or "",
                                                      text=render.fallback_text(text, card),
-                                                     blocks=render.blocks(text, card), thread_ts=message.thread)
+                                                     blocks=render.blocks(text, card), thread_ts=out.thread_id)
                 return None
-            channel = message.chat or await self._dm_channel(message.user or "")
+            channel = out.chat or await self._dm_channel(out.user or "")
             await self._pace(channel)
-            mentions = " ".join(f"<@{m}>" for m in payload.get("mentions") or [] if str(m).isalnum())
+            mentions = " ".join(f"<@{m}>" for m in out.mentions if m.isalnum())
             fallback, blocks = render.fallback_text(text, card), render.blocks(text, card, reserve=1 if mentions else 0)
             if mentions:  # the people a risk or a summary names: real mentions, so Slack notifies them
                 fallback += "\n" + mentions
                 blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mentions}]})
             response = await self.client.chat_postMessage(
-                channel=channel, text=fallback, blocks=blocks, thread_ts=message.thread, unfurl_links=False)
+                channel=channel, text=fallback, blocks=blocks, thread_ts=out.thread_id, unfurl_links=False)
             return str(response.get("ts") or "") or None
         except SlackApiError as exc:
             raise _classify(exc) from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise SendError(f"slack network error: {exc!r}") from exc
 
-    async def _upload(self, message: Outgoing) -> str | None:
+    async def _upload(self, message: Outgoing, image: Image) -> str | None:
         """A chart or other image: files.uploadV2 (get an upload URL, PUT the bytes, complete)."""
-        image = message.payload["image"]
-        channel = message.chat or await self._dm_channel(message.user or "")
+        out = message.out
+        channel = out.chat or await self._dm_channel(out.user or "")
         response = await self.client.files_upload_v2(
-            channel=channel, content=base64.b64decode(image["data"]), filename=image.get("filename", "chart.png"),
-            title=image.get("title") or message.payload.get("text") or "", thread_ts=message.thread,
-            initial_comment=render.escape(message.payload.get("text") or ""),
+            channel=channel, content=base64.b64decode(image.data), filename=image.filename,
+            title=image.title or out.text, thread_ts=out.thread_id, initial_comment=render.escape(out.text),
             # what a screen reader says for the chart (files.completeUploadExternal files[].alt_txt)
-            alt_txt=str(image.get("alt") or image.get("title") or message.payload.get("text") or "chart")[:1000])
+            alt_txt=str(image.alt or image.title or out.text or "chart")[:1000])
         file = response.get("file") or {}
         return str(file.get("id") or "") or None
 
@@ -109,7 +111,7 @@ class SlackSender:
         if slot > now:
             await asyncio.sleep(slot - now)
 
-    async def _respond(self, url: str, kind: str, text: str, card: dict[str, Any] | None, *,
+    async def _respond(self, url: str, kind: str, text: str, card: Card | None, *,
                        thread: str | None) -> None:
         """An answer through a response_url (a slash command's, or a click on a card that a slash command
         posted): an update replaces the clicked card; otherwise render.for_channel says who sees it."""
