@@ -72,9 +72,9 @@ def escalate() -> Iterator[forms.FormSpec]:
     forms.unregister(ESCALATE.name)
 
 
-def _card() -> dict[str, Any]:
+def _card() -> Card:
     button = Escalate("CRM-3").button("Escalate", "danger", form=ESCALATE)
-    return Card(title="CRM-3", buttons=(Button("task:done:CRM-3", "Done", "primary"), button)).to_dict()
+    return Card(title="CRM-3", buttons=(Button("task:done:CRM-3", "Done", "primary"), button))
 
 
 def test_slack_renders_the_new_form_as_a_modal_and_reads_its_submission(escalate: forms.FormSpec) -> None:
@@ -129,7 +129,7 @@ def test_feishu_renders_the_new_form_in_the_card_and_reads_its_submission(escala
 def test_a_form_that_does_not_fit_a_card_stays_a_button_on_feishu() -> None:
     from bot.platforms.feishu import render
 
-    data = Card(title="CRM-3", buttons=(Button("cr:new:CRM-3", "Change", form="change_request"),)).to_dict()
+    data = Card(title="CRM-3", buttons=(Button("cr:new:CRM-3", "Change", form="change_request"),))
     card = render.card("", data, "en")
     assert not [e for e in card["body"]["elements"] if e["tag"] == "form"]  # the handler asks in the chat
 

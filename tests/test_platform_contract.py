@@ -28,7 +28,8 @@ import aiohttp
 import pytest
 
 from bot.app import App
-from bot.core import forms
+from bot.core import forms, outbound
+from bot.core.outbound import Image, Kind, Outbound
 from bot.platforms.base import Outgoing
 from bot.platforms.console import Console, ConsoleSender, make_event
 from storage import outbox
@@ -189,20 +190,18 @@ class ConsoleDriver:
         await service.settle(self.app)
 
     def post_attempts(self) -> int:
-        return len([m for m in self.sender.messages if m.kind in ("message", "card")])
+        return len([m for m in self.sender.messages if m.out.kind in (Kind.MESSAGE, Kind.CARD)])
 
     def received(self) -> list[Received]:
         out = []
         for m in self.sender.messages:
-            card = m.payload.get("card") or {}
-            text = json.dumps([m.payload.get("text"), card], ensure_ascii=False)
-            buttons = tuple(b["id"] for b in card.get("buttons") or [])
-            target_message = m.payload.get("target_message")
-            target = m.payload.get("target") or (target_message.get("ref") if isinstance(target_message, dict)
-                                                 else None)
-            kind = {"update": "update", "ephemeral": "note", "image": "image"}.get(m.kind, "post")
-            out.append(Received(kind, text, buttons, target=target, user=m.user if kind == "note" else None,
-                                chat=m.chat))
+            card = m.out.card.to_dict() if m.out.card is not None else {}
+            text = json.dumps([m.out.text, card], ensure_ascii=False)
+            buttons = tuple(b.id for b in m.out.card.buttons) if m.out.card is not None else ()
+            target = m.out.target.id if m.out.target is not None else None
+            kind = {Kind.UPDATE: "update", Kind.EPHEMERAL: "note", Kind.IMAGE: "image"}.get(m.out.kind, "post")
+            out.append(Received(kind, text, buttons, target=target, user=m.out.user if kind == "note" else None,
+                                chat=m.out.chat))
         return out
 
 
@@ -579,11 +578,9 @@ async def test_a_form_submission_reaches_the_router(platform: Driver) -> None:
 async def test_an_image_reaches_the_chat(platform: Driver) -> None:
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
     async with platform.app.db.unit_of_work() as session:
-        await outbox.enqueue(session, [{"platform": platform.platform, "chat": platform.chat, "kind": "image",
-                                        "created_at": platform.app.clock(),
-                                        "payload": {"text": "Burndown", "card": None,
-                                                    "image": {"data": base64.b64encode(png).decode(),
-                                                              "filename": "burndown.png"}}}])
+        chart = Image(data=base64.b64encode(png).decode(), filename="burndown.png")
+        message = Outbound(platform=platform.platform, kind=Kind.IMAGE, text="Burndown", chat=platform.chat, image=chart)
+        await outbox.enqueue(session, [outbound.to_row(message, created_at=platform.app.clock())])
     platform.app.delivery.wake()
     await settle(platform)
     assert [r.status for r in await rows(platform.app)] == ["sent"]
