@@ -254,8 +254,8 @@ async def _chat_project_prefs(session: AsyncSession, chat: Chat | None) -> tuple
 def payload_of(event: Event) -> dict[str, Any]:
     """The inbox copy of an event, enough to rebuild it (`event_of`) after a crash.
 
-    Every platform event passes here before its ack, so this is `dataclasses.asdict` without its deep copies
-    (~10x cheaper): the copy is turned into JSON at once and never changed."""
+    Every platform event passes here before its ack, so this is `dataclasses.asdict` without its deep copies,
+    which cost most of it: the copy is turned into JSON at once and never changed."""
     data = {name: _plain(getattr(event, name)) for name in _field_names(type(event))}
     data["kind"] = _KINDS[type(event)]
     if isinstance(event, IncomingMessage) and len(event.text) > MAX_TEXT * 4:

@@ -2,7 +2,7 @@
 
 Platforms retry when the ack takes over 3 s, so an adapter awaits `accept(event)`, which returns once the event
 is committed to the inbox, and acks. One writer task commits whatever has queued up meanwhile in a single
-transaction (measured here: ~4.7x the rate of one commit per request). A few worker tasks then run each
+transaction, a rate one commit per request cannot reach (docs/operations.md, "Measured here"). A few worker tasks then run each
 stored event through the dispatcher. Claiming the inbox row in the processing transaction makes every event
 take effect once, whoever else holds it.
 
@@ -76,7 +76,7 @@ class Intake:
         self._last_ack = 0.0
         self._last_batch = 1
         # At most MAX_QUEUED events wait in memory: memory stays bounded in a burst, and so does the time the
-        # garbage collector spends walking them (~20 ms per 15k queued events here). The rest wait in the
+        # garbage collector spends walking them, which grows with the queue. The rest wait in the
         # inbox, where they are anyway, and the feeder reads them back in order as the queue empties.
         self._spilled = asyncio.Event()  # something was left in the inbox only: feed when there is room
         self._room = asyncio.Event()  # the queue is down to half

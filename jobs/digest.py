@@ -38,7 +38,6 @@ class Digest:
     to: tuple[str, str]
     text: str
     charts: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)  # fn name, args, kw
-    images: list[bytes] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -119,7 +118,7 @@ class Daily(steps.Steps[Reader]):
         self.plan: list[Digest] = []
         for n, (slot, reader) in enumerate(sorted(due.items())):
             if n % 20 == 19:
-                await asyncio.sleep(0)  # thousands of readers (~1 ms each): let the event loop through often
+                await asyncio.sleep(0)  # thousands of readers: let the event loop through often
             digest = self._compose(slot, reader, ids, chats, stats, approvals, milestones, burndowns, money)
             if digest is None:
                 del due[slot]
@@ -180,8 +179,6 @@ class Daily(steps.Steps[Reader]):
                 specs.setdefault(_key(spec), spec)
         drawn = dict(zip(specs, await self.ctx.render(list(specs.values())), strict=True))
         self.encoded = {k: base64.b64encode(png).decode() for k, png in drawn.items()}
-        for d in self.plan:
-            d.images = [drawn[_key(spec)] for spec in d.charts]
 
     async def send(self, session: AsyncSession, won: dict[str, Reader]) -> steps.Rows:
         """Each reader's digest and its charts as direct messages."""

@@ -1,8 +1,8 @@
 """Job worker processes: CPU-heavy job work (chart drawing, a big risk scan) off the bot's process.
 
-A thread is not enough: a busy thread keeps the GIL from the event loop (measured here: a pure-Python thread
-delays a 5 ms sleep by 40-80 ms on a loaded 2-core machine), and matplotlib's drawing holds it for tens of
-milliseconds at a time. The pool starts on first use (forkserver, else spawn: nothing is inherited from the
+A thread is not enough: a busy thread keeps the GIL from the event loop (a pure-Python thread delays the loop's
+timers many times over on a loaded machine: docs/operations.md, "Measured here"), and matplotlib's drawing
+holds it for long stretches. The pool starts on first use (forkserver, else spawn: nothing is inherited from the
 bot's process, and matplotlib is imported only in the workers), its workers run niced and warm up the chart
 fonts once; it stops at exit.
 """

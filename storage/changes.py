@@ -11,8 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ApprovalStep, Baseline, ChangeRequest, Membership, Person, Task, TaskDependency
 
-OPEN = ("draft", "pending")
-
 
 async def get(session: AsyncSession, change_id: int, *, lock: bool = False) -> ChangeRequest | None:
     """A change request; `lock` takes its row lock (PostgreSQL), so two approvers clicking at once decide once."""

@@ -149,13 +149,6 @@ async def verification(session: AsyncSession, task_id: int) -> TaskVerification 
     return await session.get(TaskVerification, task_id, populate_existing=True)
 
 
-async def verifications(session: AsyncSession, task_ids: Sequence[int]) -> dict[int, TaskVerification]:
-    if not task_ids:
-        return {}
-    stmt = select(TaskVerification).where(TaskVerification.task_id.in_(list(task_ids)))
-    return {v.task_id: v for v in (await session.scalars(stmt)).all()}
-
-
 async def verify(session: AsyncSession, task_id: int, *, by: int | None, at: dt.datetime) -> bool:
     result = await session.execute(
         update(TaskVerification).where(TaskVerification.task_id == task_id, TaskVerification.verified_at.is_(None))

@@ -94,7 +94,7 @@ async def core(session: AsyncSession) -> AsyncConnection:
 def one_of(column: Any, ids: Sequence[int], dialect: str) -> Any:
     """`column IN ids` as one bound value however many ids: a BIGINT array on PostgreSQL, a JSON array read by
     json_each on SQLite. An IN list binds one parameter per id (drivers stop at 32,767) and SQLAlchemy re-renders
-    the statement for each list (~30 ms per 1,000 ids here, on the event loop)."""
+    the statement for each list, on the event loop, in time that grows with the list."""
     ordered = sorted(set(ids))
     if dialect == "postgresql":
         return column == any_(bindparam(None, ordered, type_=ARRAY(BigInteger)))
@@ -232,8 +232,8 @@ class Database:
         """For the one write on every platform request (the inbox), the sqlite3 connection itself, in its turn
         among writers; committed when the block succeeds. None when this is not inline SQLite: use a session.
 
-        A session costs ~450 µs of Python per transaction here (greenlet hops, ORM bookkeeping) against ~110 µs
-        for the SQL and the commit; on the ack path that was a third of the CPU per request. The connection is
+        A session costs several times the SQL and the commit in Python per transaction (greenlet hops, ORM
+        bookkeeping; docs/operations.md, "Measured here"); on the ack path that mattered. The connection is
         this Database's own, beside the pool, with the same settings."""
         if self._write_lock is None or self.checkpoints is None:
             yield None

@@ -87,10 +87,6 @@ async def chat(session: AsyncSession, platform: str, external_id: str, *, create
     return row
 
 
-async def chats_of(session: AsyncSession, project_id: int) -> list[Chat]:
-    return list((await session.scalars(select(Chat).where(Chat.project_id == project_id))).all())
-
-
 async def milestone_by_name(session: AsyncSession, project_id: int, name: str) -> Milestone | None:
     stmt = select(Milestone).where(Milestone.project_id == project_id, Milestone.name == name).limit(1)
     return (await session.scalars(stmt)).first()

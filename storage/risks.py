@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from storage.db import core, one_of
 from storage.models import ApprovalStep, ChangeRequest, Milestone, Risk, Task, TaskAssignee, WorkLog
 
-_CHUNK = 1000  # rows turned into Python objects between two turns of the event loop (~5 ms)
+_CHUNK = 1000  # rows turned into Python objects between two turns of the event loop: a few ms of work
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +170,7 @@ Packed = str | Path  # `pack`'s document, or a file holding it (how a job worker
 
 def spill(packed: str) -> Path:
     """`pack`'s document in a temporary file (the caller removes it). A worker process returns the file instead
-    of the string: unpickling tens of MB in the bot's process holds the GIL, and so the event loop, ~50 ms."""
+    of the string: unpickling tens of MB in the bot's process holds the GIL, and so the event loop."""
     fd, name = tempfile.mkstemp(prefix="pmo-risks-", suffix=".json")
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(packed + "\n")
@@ -196,7 +196,7 @@ _INSERT = {
         "json_extract(value, '$[3]'), :at, json_extract(value, '$[4]') FROM json_each(:rows) WHERE true "
         "ON CONFLICT (project_id, rule, entity, raised_on) DO NOTHING"),
 }
-_COPY_CHUNK = 1 << 20  # bytes of the document per COPY message: ~1 ms on the event loop each
+_COPY_CHUNK = 1 << 20  # bytes of the document per COPY message: short enough a turn of the event loop
 
 
 async def insert_packed(session: AsyncSession, packed: Packed, *, now: dt.datetime) -> None:
@@ -204,7 +204,7 @@ async def insert_packed(session: AsyncSession, packed: Packed, *, now: dt.dateti
     same day, and cleared since, is not raised again: see `resolved_on`).
 
     SQLite binds the document in the job's thread (`Database.threaded`). PostgreSQL's driver would encode and
-    send it as one bound value on the event loop (tens of MB on the first scan of the day: ~100 ms there), so
+    send it as one bound value on the event loop (tens of MB on the first scan of the day), so
     there it is streamed a megabyte at a time with COPY into a temporary table that the INSERT reads. The
     COPY is a statement SQLAlchemy does not see (and so do not count)."""
     conn = await core(session)

@@ -1,8 +1,8 @@
 """An aiosqlite-shaped connection that runs sqlite3 calls inline on the event loop.
 
 Why: SQLAlchemy's aiosqlite adapter makes about four thread hand-offs per statement (cursor, execute,
-fetchall, close); measured here that was ~72 hops and ~8 ms per chat message, capping the pipeline near
-100 messages/s while the SQL itself took microseconds. A local SQLite statement on a WAL file is far cheaper
+fetchall, close), dozens per chat message, and those hops, not the SQL, capped the pipeline
+(docs/operations.md, "Measured here"). A local SQLite statement on a WAL file is far cheaper
 than a hop, so we run it in place. The cost: a statement that waits on a lock held by *another process* (the
 admin CLI, say) blocks the loop for up to `busy_timeout`, which we keep short. Inside the bot a FIFO lock
 already serialises writers (storage/db.py). Set SQLITE_DRIVER=aiosqlite to go back to the threaded driver.

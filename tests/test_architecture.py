@@ -146,3 +146,14 @@ def test_every_registry_entry_is_a_platform_package_with_the_contract() -> None:
         assert name == entry.NAME, module
         assert callable(entry.from_env) and callable(entry.create), module
         assert entry.from_env({}) is None, f"{module}: configured by an empty environment"
+
+
+def test_every_package_is_installed() -> None:
+    """pyproject lists the packages explicitly: a new package missing there works from a checkout and is
+    missing from an installed wheel."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for package in PACKAGES
+             for p in (ROOT / package).rglob("__init__.py")}
+    assert found == listed

@@ -23,7 +23,6 @@ DEFAULT_POLICY: dict[str, Any] = {
     "pmo_for": ["budget", "breach"],  # then the PMO, when any of these holds
     "sla_hours": 24,  # a step pending longer than this is a risk (scheduled risk scan)
 }
-STEP_ROLES = ("pm", "sponsor", "pmo")
 
 _TRIGGER_WORDS = {
     "long_slip": "long_slip", "slip": "long_slip", "slips": "long_slip", "schedule": "long_slip", "delay": "long_slip",

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 
 from .intents import (
-    ALL,
     Admin,
     AnyIntent,
     Cancel,
@@ -31,9 +30,6 @@ from .intents import (
 )
 from .message import Message
 from .mood import about_someone_else, cancellation, is_hedged, is_negated, is_question
-
-# Derived from what each intent class declares (`writes` in intents.py): a new write intent says so itself.
-WRITES = tuple(c for c in ALL if c.writes is True)
 
 # A negation of the cancelling verb itself ("不要取消请假", "don't remove @vic"); "明天不请假了" is the cancellation.
 _NEGATED_UNDO = re.compile(r"(不要|别|不用|先不|无需|不必|勿)\s*(再)?\s*(给我|帮我)?\s*(把.*)?(取消|撤销|删除|移出|踢出)"

@@ -77,7 +77,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def _converter() -> Any:
     global _t2s
     if _t2s is None:
-        import opencc  # ~6 ms, paid by the first message with Chinese in it
+        import opencc  # loading its tables is paid by the first message with Chinese in it, not at start-up
 
         _t2s = opencc.OpenCC("t2s")
     return _t2s

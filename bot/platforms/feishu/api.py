@@ -1,6 +1,6 @@
 """A small asynchronous Feishu open-API client on one shared aiohttp session.
 
-Not lark_oapi's `a*` calls: each builds a new httpx client (~20 ms of CPU on the loop, no keep-alive) and
+Not lark_oapi's `a*` calls: each builds a new httpx client (CPU on the loop for every call, no keep-alive) and
 fetches the tenant token with blocking `requests` (performance-facts.md). Here the token is fetched and
 refreshed with the same session, under a lock, and dropped when Feishu says it is invalid.
 """

@@ -29,7 +29,8 @@ CHANNEL_INTERVAL = 1.0  # chat.postMessage: about one message per second per cha
 
 
 def web_client(token: str, base_url: str, session: aiohttp.ClientSession) -> AsyncWebClient:
-    # A shared session: without one, slack_sdk opens an aiohttp session per call (2.8x the CPU here).
+    # A shared session: without one, slack_sdk opens an aiohttp session per call, a multiple of the CPU of a
+    # call on a kept-alive connection (docs/operations.md, "Measured here").
     return AsyncWebClient(token=token, base_url=base_url.rstrip("/") + "/", session=session)
 
 
