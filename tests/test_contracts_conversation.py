@@ -237,6 +237,18 @@ async def test_questions_and_negations_of_contract_writes_change_nothing(deal: C
     assert after == before
 
 
+
+async def test_a_question_about_an_acceptance_or_a_contract_shows_it(deal: ChatHarness) -> None:
+    """"YS-1 通过了吗" is not a task lookup (there is no task YS-1) and never a sign-off: it shows YS-1."""
+    await deal.say("vic", "提交初验 CRM，交付物：部署手册")
+    for text in ("YS-1 通过了吗", "is YS-1 passed?", "YS-1 怎么样了"):
+        shown = await deal.say("sam", text)
+        assert shown[0]["card"] and "YS-1" in shown[0]["card"]["title"], text
+    assert await deal.scalar("select count(*) from acceptance_signoffs where status != 'pending'") == 0
+    plan = await deal.text("fay", "HT-1 付清了吗")
+    assert "付款计划" in plan and "预付款" in plan
+    assert await deal.scalar("select sum(paid_amount) from payment_milestones") == 0
+
 async def test_files_are_deliverables_when_they_come_with_the_submission_or_are_added_on_a_click(
         deal: ChatHarness) -> None:
     report = {"name": "测试报告.pdf", "url": "https://files.example.cn/report.pdf"}

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import re
 
-from .intents import AcceptanceAction, AcceptanceStage, ContractQuery, Intent, RecordPayment, SubmitAcceptance
+from .intents import (
+    AcceptanceAction,
+    AcceptanceStage,
+    ContractQuery,
+    Intent,
+    Query,
+    RecordPayment,
+    SubmitAcceptance,
+)
 from .keys import PROJECT_TOKEN
 from .message import Message
 from .numbers import to_number
@@ -27,6 +35,17 @@ def _key(n: str) -> str:
 
 
 _HT, _YS, _KEY = _ht(), _ys(), _key("key")
+_ONLY_HT, _ONLY_YS = re.compile(rf"^{_HT}$", re.IGNORECASE), re.compile(rf"^{_YS}$", re.IGNORECASE)
+
+
+def about(key: str) -> Intent:
+    """What a question about a key asks to see: an acceptance (YS-n) its card, a contract (HT-n) its payment
+    plan, anything else the task's card. "YS-1 通过了吗" shows YS-1; it neither signs it nor looks for a task."""
+    if m := _ONLY_YS.match(key):
+        return AcceptanceAction(action="show", acceptance=int(m["ys"]))
+    if m := _ONLY_HT.match(key):
+        return ContractQuery(action="plan", contract=f"HT-{int(m['ht'])}")
+    return Query(query="task", task=key)
 _ISO = re.compile(r"(?P<y>20\d\d)[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?")
 _URL = re.compile(r"https?://\S+")
 _SPLIT = re.compile(r"[；;\n、]+|(?<!\d)[,，](?!\d)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .contracts import about
 from .intents import (
     Admin,
     AnyIntent,
@@ -22,7 +23,6 @@ from .intents import (
     LeaveAction,
     LogHours,
     Negated,
-    Query,
     RequestChange,
     Unanswered,
     Unknown,
@@ -75,7 +75,7 @@ def gate(msg: Message, intent: AnyIntent, reads: Callable[[], AnyIntent | None])
             return Cancel(what=cancel[0], task=cancel[1])
     if not is_write(intent):
         if isinstance(intent, Unknown) and msg.tasks and is_question(msg.text):
-            return Query(query="task", task=msg.tasks[0].key)  # "谁负责 CRM-2", "CRM-1 完成了没有": its card
+            return about(msg.tasks[0].key)  # "谁负责 CRM-2", "CRM-1 完成了没有": its card
         return intent
     if is_question(msg.text):
         if isinstance(intent, ChangeAction):
@@ -86,7 +86,7 @@ def gate(msg: Message, intent: AnyIntent, reads: Callable[[], AnyIntent | None])
         task = _task_of(intent)
         if task is not None and not isinstance(intent, (RequestChange, LogHours)):
             # "CRM-2 是不是已经完成了", "CRM-1 截止是哪天": the task's card answers (status, due, people).
-            return Query(query="task", task=task)
+            return about(task)
         return Unanswered(looks_like=intent.intent, task=task)
     if is_negated(msg.text, anywhere=not isinstance(intent, CreateTask)):
         return Negated(act=intent.intent, task=_task_of(intent))

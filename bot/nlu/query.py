@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from .asked import QUESTION, period, who
-from .intents import HoursQuery, ListScope, Query, TaskList
+from .contracts import about
+from .intents import HoursQuery, Intent, ListScope, Query, TaskList
 from .keys import PROJECT_TOKEN, is_project_key
 from .message import Message
 
@@ -152,13 +153,13 @@ def _task_list(msg: Message, *, mine: bool) -> TaskList | None:
     return TaskList(project=project, person=person, scope=scope)
 
 
-def parse_query(msg: Message) -> Query | HoursQuery | TaskList | None:
+def parse_query(msg: Message) -> Intent | None:
     text = msg.text
     if msg.tasks:
         task = msg.tasks[0]
         rest = (text[: task.start] + text[task.end:]).strip(" .!。")
         if not rest or _TASK_Q.search(rest):
-            return Query(query="task", task=task.key)
+            return about(task.key)
         return None
     if _MISSING.search(text):
         return _missing(msg)
