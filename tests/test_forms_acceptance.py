@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from bot.platforms.console import make_event
 from tests import test_feishu, test_slack
 from tests.conftest import ChatHarness, Clock
 from tests.contracts_helpers import deal, fields
-from tests.test_contracts_platforms import _contract
+from tests.test_contracts_platforms import _contract, feishu, slack
 
-__all__ = ["deal"]  # the fixture
+__all__ = ["deal", "feishu", "slack"]  # the fixtures
 
 
 async def _submit_form(harness: ChatHarness, user: str, button: str, values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -65,22 +62,6 @@ async def test_console_resubmit_form_opens_the_next_round(deal: ChatHarness) -> 
     assert "找不到" in (await _submit_form(deal, "wen", "acc:resubmit:1", {"deliverables": "x"}))[0]["text"]
     forged = await _submit_form(deal, "vic", "acc:pass:1", {"deliverables": "x"})  # not a submit button
     assert forged and await deal.scalar("select rounds from acceptances where id = 1") == 2
-
-
-@pytest.fixture
-async def slack(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[test_slack.SlackRig]:
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(var, raising=False)
-    async with test_slack.rig(db_url) as running:
-        yield running
-
-
-@pytest.fixture
-async def feishu(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[test_feishu.FeishuRig]:
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(var, raising=False)
-    async with test_feishu.rig(db_url) as running:
-        yield running
 
 
 async def test_slack_resubmit_button_opens_a_modal_whose_submission_submits(slack: test_slack.SlackRig) -> None:
