@@ -22,7 +22,6 @@ from handlers import acceptance
 from handlers.cards import names
 from storage import contracts as store
 from storage import inbox
-from storage.models import Acceptance, AcceptanceRound
 
 MAX_OFFERED = 3  # open rounds offered for a file sent on its own
 
@@ -33,22 +32,12 @@ def _listed(ctx: Ctx, files: Sequence[Attachment]) -> str:
     return ("、" if ctx.locale == "zh" else ", ").join(shown) + (f" {more}" if more else "")
 
 
-async def _open_rounds(ctx: Ctx) -> list[tuple[Acceptance, AcceptanceRound]]:
-    """The sender's acceptance rounds that are still being signed, newest first."""
-    assert ctx.actor is not None
-    pending = [a for a in await store.acceptances(ctx.session) if a.status == "pending"]
-    rounds = await store.rounds(ctx.session, [a.id for a in pending])
-    found = [(a, rounds[a.id][-1]) for a in pending if rounds[a.id] and rounds[a.id][-1].submitted_by == ctx.actor.id
-             and rounds[a.id][-1].status == "pending"]
-    return sorted(found, key=lambda ar: ar[1].submitted_at, reverse=True)
-
-
 async def files_only(_: AnyIntent, ctx: Ctx) -> list[Reply] | None:
     """A message that is only files: offer them to the sender's open rounds, or say what files are for."""
     if not ctx.files or ctx.text.strip() or ctx.actor is None:
         return None
     listed = _listed(ctx, ctx.files)
-    rounds = (await _open_rounds(ctx))[:MAX_OFFERED]
+    rounds = await store.open_rounds(ctx.session, ctx.actor.id, limit=MAX_OFFERED)
     row = await inbox.row_id(ctx.session, ctx.platform, ctx.event_id)
     if not rounds or row is None:
         return [ctx.reply(ctx.t("files.nowhere", names=listed))]

@@ -116,6 +116,16 @@ async def rounds(session: AsyncSession, acceptance_ids: Sequence[int]) -> dict[i
     return out
 
 
+async def open_rounds(session: AsyncSession, person_id: int, *, limit: int) -> list[tuple[Acceptance, AcceptanceRound]]:
+    """The acceptances still being signed whose current round this person submitted, newest round first."""
+    stmt = (select(Acceptance, AcceptanceRound)
+            .join(AcceptanceRound, (AcceptanceRound.acceptance_id == Acceptance.id) & (AcceptanceRound.n == Acceptance.rounds))
+            .where(Acceptance.status == "pending", AcceptanceRound.status == "pending",
+                   AcceptanceRound.submitted_by == person_id)
+            .order_by(AcceptanceRound.submitted_at.desc(), AcceptanceRound.id.desc()).limit(limit))
+    return [(a, r) for a, r in (await session.execute(stmt)).all()]
+
+
 async def signoffs(session: AsyncSession, round_ids: Sequence[int]) -> dict[int, list[AcceptanceSignoff]]:
     out: dict[int, list[AcceptanceSignoff]] = {r: [] for r in round_ids}
     if round_ids:
