@@ -92,12 +92,9 @@ def _post_text(content: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def message_text(message: dict[str, Any], *, bot_open_id: str | None) -> tuple[str, list[UserRef], bool]:
-    """The message as neutral text with <@open_id> mentions; the mentioned people; was the bot mentioned?
-
-    `content` is a JSON *string*; mentions are @_user_N placeholders resolved through `mentions[]`. The bot's
-    own mention is dropped from the text (it only says "this is for you").
-    """
+def message_content(message: dict[str, Any]) -> dict[str, Any]:
+    """A message's `content` (a JSON *string*) as an object checked against its type's schema; a post's body
+    unwrapped from the locale key a sent post carries (zh_cn, en_us). Malformed when it is neither."""
     try:
         content = json.loads(message.get("content") or "{}")
     except (ValueError, RecursionError):
@@ -107,14 +104,24 @@ def message_text(message: dict[str, Any], *, bot_open_id: str | None) -> tuple[s
     kind = message.get("message_type")
     if kind == "text":
         check(content, TEXT_CONTENT, what="feishu text content")
-        raw = str(content.get("text") or "")
     elif kind == "post":
-        if "content" not in content and content:  # a sent post is wrapped in a locale key (zh_cn, en_us)
+        if "content" not in content and content:
             content = next((v for v in content.values() if isinstance(v, dict)), {})
         check(content, POST_CONTENT, what="feishu post content")
-        raw = _post_text(content)
-    else:
-        raw = ""
+    elif kind in FILE_TYPES:
+        check(content, FILE_CONTENT, what="feishu file content")
+    return content
+
+
+def message_text(message: dict[str, Any], content: dict[str, Any], *,
+                 bot_open_id: str | None) -> tuple[str, list[UserRef], bool]:
+    """The message as neutral text with <@open_id> mentions; the mentioned people; was the bot mentioned?
+
+    `content` is `message_content(message)`; mentions are @_user_N placeholders resolved through `mentions[]`.
+    The bot's own mention is dropped from the text (it only says "this is for you").
+    """
+    kind = message.get("message_type")
+    raw = str(content.get("text") or "") if kind == "text" else _post_text(content) if kind == "post" else ""
     known = _mention_ids(message.get("mentions") or [])
     people: list[UserRef] = []
     addressed = False
@@ -154,8 +161,9 @@ def message_event(body: dict[str, Any], *, bot_open_id: str | None) -> IncomingM
         return None
     if message.get("message_type") not in ("text", "post", *FILE_TYPES):
         return None  # stickers, audio, shared chats... are not work for the bot
-    text, mentions, addressed = message_text(message, bot_open_id=bot_open_id)
-    files = message_files(message)
+    content = message_content(message)
+    text, mentions, addressed = message_text(message, content, bot_open_id=bot_open_id)
+    files = message_files(message, content)
     is_dm = message.get("chat_type") == "p2p"
     # In groups Feishu pushes only @bot messages unless the app holds the sensitive "read all group
     # messages" permission; with it, act only when addressed. Unknown bot id: trust Feishu's filter.
@@ -168,22 +176,18 @@ def message_event(body: dict[str, Any], *, bot_open_id: str | None) -> IncomingM
                                  thread=thread, mentions=tuple(mentions), files=files))
 
 
-def message_files(message: dict[str, Any]) -> tuple[Attachment, ...]:
-    """The files of a file/image/video message, or the images and videos inside a post. Feishu gives keys, not
-    links: `feishu:<message_id>/<key>` is what the message-resource API
-    (GET /open-apis/im/v1/messages/{message_id}/resources/{key}) reads back."""
+def message_files(message: dict[str, Any], content: dict[str, Any]) -> tuple[Attachment, ...]:
+    """The files of a file/image/video message, or the images and videos inside a post (`content` is
+    `message_content(message)`). Feishu gives keys, not links: `feishu:<message_id>/<key>` is what the
+    message-resource API (GET /open-apis/im/v1/messages/{message_id}/resources/{key}) reads back."""
     kind, message_id = message.get("message_type"), str(message.get("message_id") or "")
-    if kind not in ("post", *FILE_TYPES):
-        return ()
-    content = json.loads(message.get("content") or "{}")  # message_text has checked it is a JSON object
     if kind == "post":
-        if "content" not in content and content:
-            content = next((v for v in content.values() if isinstance(v, dict)), {})
         found = [el for paragraph in content.get("content") or [] if isinstance(paragraph, list)
                  for el in paragraph if isinstance(el, dict) and el.get("tag") in ("img", "media")]
-    else:
-        check(content, FILE_CONTENT, what="feishu file content")
+    elif kind in FILE_TYPES:
         found = [content]
+    else:
+        return ()
     out = []
     for el in found:
         key = el.get("file_key") or el.get("image_key")
